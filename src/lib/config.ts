@@ -1,0 +1,58 @@
+import { z } from 'zod';
+
+const commaList = z
+  .string()
+  .default('')
+  .transform((value) =>
+    value
+      .split(',')
+      .map((item) => item.trim())
+      .filter(Boolean),
+  );
+
+const positiveInt = z.coerce.number().int().positive();
+
+/** The environment a function reads at cold start; every value comes from serverless `params`. */
+const environmentSchema = z.object({
+  STAGE: z.enum(['local', 'dev', 'staging', 'prod']).default('local'),
+  SERVICE_NAME: z.string().default('users-api'),
+  SERVICE_VERSION: z.string().default('0.0.0'),
+  CORS_ORIGINS: commaList,
+  DB_SECRET_ID: z.string().min(1).default('db'),
+  DB_POOL_MAX: positiveInt.max(100).default(1),
+  DB_CONNECT_TIMEOUT_MS: positiveInt.default(2000),
+  DB_QUERY_TIMEOUT_MS: positiveInt.default(2500),
+  DB_SSL: z.enum(['off', 'verify']).default('off'),
+  SECRETS_CACHE_TTL_MS: z.coerce.number().int().min(-1).default(300_000),
+  SECRETS_ENDPOINT: z.url().optional(),
+});
+
+export type Config = ReturnType<typeof loadConfig>;
+
+export function loadConfig(env: NodeJS.ProcessEnv) {
+  const parsed = environmentSchema.safeParse(env);
+  if (!parsed.success) {
+    const fields = parsed.error.issues.map((issue) => issue.path.join('.')).join(', ');
+    throw new Error(`Invalid function configuration: ${fields}`);
+  }
+  const e = parsed.data;
+  return Object.freeze({
+    stage: e.STAGE,
+    serviceName: e.SERVICE_NAME,
+    serviceVersion: e.SERVICE_VERSION,
+    corsOrigins: e.CORS_ORIGINS,
+    database: Object.freeze({
+      secretId: e.DB_SECRET_ID,
+      poolMax: e.DB_POOL_MAX,
+      connectTimeoutMs: e.DB_CONNECT_TIMEOUT_MS,
+      queryTimeoutMs: e.DB_QUERY_TIMEOUT_MS,
+      ssl: e.DB_SSL,
+    }),
+    secrets: Object.freeze({
+      cacheTtlMs: e.SECRETS_CACHE_TTL_MS,
+      endpoint: e.SECRETS_ENDPOINT,
+    }),
+  });
+}
+
+export const config = loadConfig(process.env);

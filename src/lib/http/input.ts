@@ -1,0 +1,42 @@
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { z } from 'zod';
+import { NotFoundError, ValidationError } from '../errors';
+
+export interface InputSchemas {
+  body?: z.ZodType;
+  query?: z.ZodType;
+  path?: z.ZodType;
+}
+
+type Out<S> = S extends z.ZodType ? z.output<S> : undefined;
+
+export interface ParsedInput<S extends InputSchemas> {
+  body: Out<S['body']>;
+  query: Out<S['query']>;
+  path: Out<S['path']>;
+}
+
+function issuesOf(error: z.ZodError, fallback: string) {
+  return error.issues.map((issue) => ({ field: issue.path.join('.') || fallback, message: issue.message }));
+}
+
+/**
+ * Validates the request against the route's schemas. A path that does not match (such as a
+ * non-UUID id) names no resource, so it is a 404; a bad body or query is a 400 naming each field.
+ */
+export function parseInput<S extends InputSchemas>(schemas: S, event: APIGatewayProxyEventV2): ParsedInput<S> {
+  const parse = (schema: z.ZodType | undefined, value: unknown, fallback: string) => {
+    if (!schema) return undefined;
+    const result = schema.safeParse(value);
+    if (!result.success) {
+      if (fallback === 'path') throw new NotFoundError('No resource exists at this path');
+      throw new ValidationError(issuesOf(result.error, fallback));
+    }
+    return result.data;
+  };
+  return {
+    path: parse(schemas.path, event.pathParameters ?? {}, 'path'),
+    query: parse(schemas.query, event.queryStringParameters ?? {}, 'query'),
+    body: parse(schemas.body, event.body, 'body'),
+  } as ParsedInput<S>;
+}

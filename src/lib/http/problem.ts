@@ -1,0 +1,89 @@
+import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { ConflictError, DatabaseUnavailableError, NotFoundError, ValidationError, type FieldIssue } from '../errors';
+
+/** An RFC 9457 problem document. */
+export interface Problem {
+  type: string;
+  status: number;
+  title: string;
+  detail: string;
+  errors?: FieldIssue[];
+}
+
+interface HttpErrorLike {
+  statusCode: number;
+  message: string;
+  cause?: { package?: string };
+}
+
+function isHttpError(error: unknown): error is HttpErrorLike {
+  return error instanceof Error && typeof (error as Partial<HttpErrorLike>).statusCode === 'number';
+}
+
+/** Errors a middleware raises for the request's framing (size, media type). Their message is ours to show. */
+export class HttpError extends Error {
+  constructor(
+    readonly statusCode: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const titles: Record<number, string> = {
+  400: 'Bad Request',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  409: 'Conflict',
+  413: 'Content Too Large',
+  415: 'Unsupported Media Type',
+  500: 'Internal Server Error',
+  503: 'Service Unavailable',
+};
+
+function problem(status: number, detail: string, extra: Partial<Problem> = {}): Problem {
+  return { type: 'about:blank', status, title: titles[status] ?? 'Error', detail, ...extra };
+}
+
+function describeIssues(issues: FieldIssue[]): string {
+  return issues.map((issue) => `${issue.field} ${issue.message}`).join('; ');
+}
+
+/**
+ * The one place where errors become HTTP statuses. Only messages written by this service reach
+ * the client: driver, SQL and stack details never do.
+ */
+export function toProblem(error: unknown): { problem: Problem; headers?: Record<string, string>; expected: boolean } {
+  if (error instanceof ValidationError) {
+    return { problem: problem(400, describeIssues(error.issues), { errors: error.issues }), expected: true };
+  }
+  if (error instanceof NotFoundError) return { problem: problem(404, error.message), expected: true };
+  if (error instanceof ConflictError) return { problem: problem(409, error.message), expected: true };
+  if (error instanceof DatabaseUnavailableError) {
+    return {
+      problem: problem(503, 'The service cannot reach its database right now. Retry shortly.'),
+      headers: { 'Retry-After': String(error.retryAfterSeconds) },
+      expected: true,
+    };
+  }
+  if (error instanceof HttpError) return { problem: problem(error.statusCode, error.message), expected: true };
+  if (isHttpError(error) && error.cause?.package === '@middy/http-json-body-parser') {
+    // middy reports malformed JSON as 415; it is a client syntax error, so 400.
+    return error.message.startsWith('Invalid or malformed JSON')
+      ? { problem: problem(400, 'The request body is not valid JSON'), expected: true }
+      : { problem: problem(415, 'The request body must be JSON (Content-Type: application/json)'), expected: true };
+  }
+  return { problem: problem(500, 'An unexpected error occurred'), expected: false };
+}
+
+export function problemResponse(error: unknown): { response: APIGatewayProxyStructuredResultV2; expected: boolean } {
+  const { problem: body, headers, expected } = toProblem(error);
+  return {
+    expected,
+    response: {
+      statusCode: body.status,
+      headers: { 'Content-Type': 'application/problem+json', ...headers },
+      body: JSON.stringify(body),
+    },
+  };
+}
