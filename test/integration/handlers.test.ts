@@ -1,0 +1,224 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { startSecretsEndpoint, type SecretsEndpoint } from '../../src/local/secrets-endpoint';
+import { invoke, type Reply, type RequestShape } from '../support/events';
+import { count, startTestDatabase, type TestDatabase } from '../support/postgres';
+
+type Handler = Parameters<typeof invoke>[0];
+
+let database: TestDatabase;
+let secrets: SecretsEndpoint;
+let secretsDir: string;
+const handlers: Record<string, Handler> = {};
+const json = { 'content-type': 'application/json' };
+
+function expectProblem(reply: Reply, status: number) {
+  expect(reply.status).toBe(status);
+  expect(reply.headers['content-type']).toBe('application/problem+json');
+  expect(reply.body).toMatchObject({ type: 'about:blank', status, title: expect.any(String), detail: expect.any(String) });
+  expect(reply.raw).not.toMatch(/stack|node_modules|select |insert |postgres|ECONN|at \w+ \(/i);
+}
+
+const connections = () =>
+  count(database.admin, "select count(*) as n from pg_stat_activity where application_name = 'users-api' and backend_type = 'client backend'");
+
+beforeAll(async () => {
+  database = await startTestDatabase();
+  secretsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'users-api-secrets-'));
+  fs.writeFileSync(path.join(secretsDir, 'db.json'), JSON.stringify(database.secret));
+  secrets = await startSecretsEndpoint(secretsDir);
+  Object.assign(process.env, { STAGE: 'local', DB_SECRET_ID: 'db', SECRETS_ENDPOINT: secrets.url, CORS_ORIGINS: 'https://app.example.com' });
+  for (const name of ['health-live', 'health-ready', 'health', 'users-create', 'users-list', 'users-get', 'users-update', 'users-delete', 'not-found']) {
+    handlers[name] = ((await import(`../../src/handlers/${name}`)) as { handler: Handler }).handler;
+  }
+});
+
+afterAll(async () => {
+  await secrets?.close();
+  await database?.stop();
+  fs.rmSync(secretsDir, { recursive: true, force: true });
+});
+
+const call = (name: string, request: Partial<RequestShape>) => invoke(handlers[name]!, { method: 'GET', path: '/', ...request });
+const create = (body: unknown, headers: Record<string, string> = json) =>
+  call('users-create', { method: 'POST', path: '/api/users', headers, body: typeof body === 'string' ? body : JSON.stringify(body) });
+
+describe('health', () => {
+  it('answers liveness with no I/O, with security headers', async () => {
+    const reply = await call('health-live', { path: '/api/health/live' });
+    expect(reply.status).toBe(200);
+    expect(reply.body).toEqual({ status: 'ok' });
+    expect(reply.headers['x-content-type-options']).toBe('nosniff');
+    expect(reply.headers['strict-transport-security']).toContain('max-age=');
+  });
+
+  it('reports readiness and diagnostics from one database round trip', async () => {
+    expect((await call('health-ready', { path: '/api/health/ready' })).status).toBe(200);
+    const first = await call('health', { path: '/api/health' });
+    expect(first.status).toBe(200);
+    expect(first.body).toMatchObject({ stage: 'local', version: expect.any(String), coldStart: true, database: { status: 'ok' } });
+    expect(first.body.database.roundTripMs).toBeGreaterThanOrEqual(0);
+    expect((await call('health', { path: '/api/health' })).body.coldStart).toBe(false);
+  });
+});
+
+describe('CORS', () => {
+  it('allows the stage origins only', async () => {
+    const allowed = await call('health-live', { path: '/api/health/live', headers: { origin: 'https://app.example.com' } });
+    expect(allowed.headers['access-control-allow-origin']).toBe('https://app.example.com');
+    const other = await call('health-live', { path: '/api/health/live', headers: { origin: 'https://evil.example.com' } });
+    expect(other.headers['access-control-allow-origin']).toBeUndefined();
+  });
+});
+
+describe('users', () => {
+  it('creates, reads, replaces and deletes a user', async () => {
+    const created = await create({ email: '  Ada.Lovelace@Example.COM ', name: ' Ada ' });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ email: 'ada.lovelace@example.com', name: 'Ada' });
+    expect(created.headers.location).toBe(`/api/users/${created.body.id}`);
+    const id = created.body.id as string;
+
+    const read = await call('users-get', { path: `/api/users/${id}`, pathParameters: { id } });
+    expect(read.status).toBe(200);
+    expect(read.body).toEqual(created.body);
+
+    const replaced = await call('users-update', {
+      method: 'PUT',
+      path: `/api/users/${id}`,
+      pathParameters: { id },
+      headers: json,
+      body: JSON.stringify({ email: 'ada@example.com', name: 'Ada L.' }),
+    });
+    expect(replaced.status).toBe(200);
+    expect(replaced.body).toMatchObject({ id, email: 'ada@example.com', name: 'Ada L.', createdAt: created.body.createdAt });
+
+    const deleted = await call('users-delete', { method: 'DELETE', path: `/api/users/${id}`, pathParameters: { id } });
+    expect(deleted.status).toBe(204);
+    expect(deleted.raw).toBe('');
+    expect(await count(database.admin, 'select count(*) as n from users where id = $1', [id])).toBe(0);
+    expectProblem(await call('users-delete', { method: 'DELETE', path: `/api/users/${id}`, pathParameters: { id } }), 404);
+    expectProblem(await call('users-get', { path: `/api/users/${id}`, pathParameters: { id } }), 404);
+  });
+
+  it('answers 409 for a duplicate email in any case, and stores one row', async () => {
+    expect((await create({ email: 'dup@example.com', name: 'One' })).status).toBe(201);
+    expectProblem(await create({ email: 'DUP@example.com', name: 'Two' }), 409);
+    expect(await count(database.admin, "select count(*) as n from users where email = 'dup@example.com'")).toBe(1);
+  });
+
+  it('answers 400 naming each invalid field', async () => {
+    const reply = await create({ email: 'not-an-email', name: '' });
+    expectProblem(reply, 400);
+    expect(reply.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['email', 'name']);
+    const missing = await create({});
+    expectProblem(missing, 400);
+    expect(missing.body.errors).toEqual([
+      { field: 'email', message: expect.any(String) },
+      { field: 'name', message: expect.any(String) },
+    ]);
+    expect(missing.body.detail).toMatch(/email.*name/);
+  });
+
+  it('answers 400 for malformed JSON or a missing body', async () => {
+    const malformed = await create('{"email": ');
+    expectProblem(malformed, 400);
+    expect(malformed.body.detail).toMatch(/not valid JSON/);
+    expectProblem(await create(''), 400);
+    expectProblem(await create('[1,2]'), 400);
+  });
+
+  it('answers 415 for a body that is not JSON, or has no content type at all', async () => {
+    expectProblem(await create('email=a@b.c', { 'content-type': 'application/x-www-form-urlencoded' }), 415);
+    expectProblem(await create(JSON.stringify({ email: 'ct@example.com', name: 'CT' }), {}), 415);
+    expect(await count(database.admin, "select count(*) as n from users where email = 'ct@example.com'")).toBe(0);
+  });
+
+  it('answers 413 above 64 KB and accepts a body of exactly 64 KB', async () => {
+    const envelope = JSON.stringify({ email: 'big@example.com', name: 'Big', pad: '' });
+    const exact = JSON.stringify({ email: 'big@example.com', name: 'Big', pad: 'x'.repeat(64 * 1024 - envelope.length) });
+    expect(Buffer.byteLength(exact)).toBe(64 * 1024);
+    expect((await create(exact)).status).toBe(201);
+    expectProblem(await create(exact.replace('"pad":"', '"pad":"x')), 413);
+  });
+
+  it('accepts a base64-encoded body', async () => {
+    const body = Buffer.from(JSON.stringify({ email: 'b64@example.com', name: 'B64' })).toString('base64');
+    const reply = await call('users-create', { method: 'POST', path: '/api/users', headers: json, body, isBase64Encoded: true });
+    expect(reply.status).toBe(201);
+  });
+
+  it('answers 404 for a non-UUID or unknown id on every id route', async () => {
+    for (const id of ['nope', '123', "1' or '1'='1", '00000000-0000-7000-8000-000000000000']) {
+      expectProblem(await call('users-get', { path: `/api/users/${id}`, pathParameters: { id } }), 404);
+      expectProblem(await call('users-delete', { method: 'DELETE', path: `/api/users/${id}`, pathParameters: { id } }), 404);
+      expectProblem(
+        await call('users-update', { method: 'PUT', path: `/api/users/${id}`, pathParameters: { id }, headers: json, body: '{"email":"a@b.co","name":"A"}' }),
+        404,
+      );
+    }
+  });
+
+  it('requires both email and name on PUT', async () => {
+    const { body: user } = await create({ email: 'put@example.com', name: 'Put' });
+    const reply = await call('users-update', { method: 'PUT', path: `/api/users/${user.id}`, pathParameters: { id: user.id }, headers: json, body: '{"email":"put2@example.com"}' });
+    expectProblem(reply, 400);
+    expect(reply.body.errors).toEqual([{ field: 'name', message: expect.any(String) }]);
+  });
+
+  it('pages with limit and cursor, and validates both', async () => {
+    const total = await count(database.admin, 'select count(*) as n from users');
+    const first = await call('users-list', { path: '/api/users', query: { limit: '2' } });
+    expect(first.status).toBe(200);
+    expect(first.body.items).toHaveLength(2);
+    expect(typeof first.body.next).toBe('string');
+    const rest = await call('users-list', { path: '/api/users', query: { limit: '100', cursor: first.body.next } });
+    expect(rest.body.items).toHaveLength(total - 2);
+    expect(rest.body.next).toBeNull();
+    const defaults = await call('users-list', { path: '/api/users' });
+    expect(defaults.body.items).toHaveLength(Math.min(total, 20));
+    for (const limit of ['0', '101', 'abc', '1.5', '-1']) {
+      const reply = await call('users-list', { path: '/api/users', query: { limit } });
+      expectProblem(reply, 400);
+      expect(reply.body.errors[0].field).toBe('limit');
+    }
+    const badCursor = await call('users-list', { path: '/api/users', query: { cursor: 'bm90LWEtY3Vyc29y' } });
+    expectProblem(badCursor, 400);
+    expect(badCursor.body.errors[0].field).toBe('cursor');
+  });
+
+  it('answers unknown routes with a 404 problem', async () => {
+    expectProblem(await call('not-found', { method: 'PATCH', path: '/api/users' }), 404);
+  });
+});
+
+describe('one container', () => {
+  it('holds one database connection and fetched the secret once', async () => {
+    expect(await connections()).toBe(1);
+    expect(secrets.fetches.get('db')).toBe(1);
+  });
+
+  it('answers 503 with Retry-After within 3 s while the database is down, and recovers without a restart', async () => {
+    await database.server.stop();
+    for (const [name, request] of [
+      ['health-ready', { path: '/api/health/ready' }],
+      ['users-list', { path: '/api/users' }],
+      ['users-create', { method: 'POST', path: '/api/users', headers: json, body: '{"email":"down@example.com","name":"Down"}' }],
+    ] as const) {
+      const started = Date.now();
+      const reply = await call(name, request);
+      expect(Date.now() - started).toBeLessThan(3000);
+      expectProblem(reply, 503);
+      expect(Number(reply.headers['retry-after'])).toBeGreaterThan(0);
+    }
+    await database.restart();
+    await database.admin.end().catch(() => undefined);
+    const { default: pg } = await import('pg');
+    database.admin = new pg.Client({ ...database.secret, user: database.secret.username, database: database.secret.dbname });
+    await database.admin.connect();
+    expect((await call('health-ready', { path: '/api/health/ready' })).status).toBe(200);
+    expect((await call('users-list', { path: '/api/users' })).status).toBe(200);
+    expect(await connections()).toBe(1);
+  });
+});

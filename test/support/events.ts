@@ -1,0 +1,73 @@
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+
+export interface RequestShape {
+  method: string;
+  path: string;
+  route?: string;
+  pathParameters?: Record<string, string>;
+  query?: Record<string, string>;
+  headers?: Record<string, string>;
+  body?: string;
+  isBase64Encoded?: boolean;
+}
+
+/** An API Gateway HTTP API (payload 2.0) event as AWS sends it: no header is filled in for the client. */
+export function httpEvent(request: RequestShape): APIGatewayProxyEventV2 {
+  const route = request.route ?? request.path;
+  return {
+    version: '2.0',
+    routeKey: `${request.method} ${route}`,
+    rawPath: request.path,
+    rawQueryString: new URLSearchParams(request.query ?? {}).toString(),
+    headers: { host: 'api.example.com', 'user-agent': 'jest', ...request.headers },
+    queryStringParameters: request.query,
+    pathParameters: request.pathParameters,
+    body: request.body,
+    isBase64Encoded: request.isBase64Encoded ?? false,
+    requestContext: {
+      accountId: '123456789012',
+      apiId: 'api',
+      domainName: 'api.example.com',
+      domainPrefix: 'api',
+      http: { method: request.method, path: request.path, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'jest' },
+      requestId: `req-${Math.random().toString(36).slice(2)}`,
+      routeKey: `${request.method} ${route}`,
+      stage: '$default',
+      time: new Date().toUTCString(),
+      timeEpoch: Date.now(),
+    },
+  };
+}
+
+export function lambdaContext(functionName = 'test'): Context {
+  return {
+    callbackWaitsForEmptyEventLoop: true,
+    functionName,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:eu-west-1:123456789012:function:${functionName}`,
+    memoryLimitInMB: '512',
+    awsRequestId: `aws-${Math.random().toString(36).slice(2)}`,
+    logGroupName: `/aws/lambda/${functionName}`,
+    logStreamName: 'stream',
+    getRemainingTimeInMillis: () => 10_000,
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+}
+
+type Handler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
+
+export interface Reply {
+  status: number;
+  headers: Record<string, string>;
+  body: any;
+  raw: string;
+}
+
+export async function invoke(handler: Handler, request: RequestShape): Promise<Reply> {
+  const result = await handler(httpEvent(request), lambdaContext());
+  const headers = Object.fromEntries(Object.entries(result.headers ?? {}).map(([k, v]) => [k.toLowerCase(), String(v)]));
+  const raw = result.body ?? '';
+  return { status: result.statusCode ?? 200, headers, raw, body: raw ? JSON.parse(raw) : undefined };
+}
