@@ -1,10 +1,10 @@
 import { config } from '../lib/config';
-import { httpRoute } from '../lib/http/route';
+import { databaseRoute } from '../lib/http/database-route';
 import { ok } from '../lib/http/responses';
 import { takeColdStart } from '../lib/lifecycle';
 
 /** GET /api/health: diagnostics for operators. */
-export const handler = httpRoute({ database: true }, async (_input, { db }) => {
+export const handler = databaseRoute({}, async (_input, { db }) => {
   const coldStart = takeColdStart();
   const roundTripMs = await db.ping();
   return ok({

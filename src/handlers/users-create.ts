@@ -1,10 +1,10 @@
-import { httpRoute } from '../lib/http/route';
+import { databaseRoute } from '../lib/http/database-route';
 import { created } from '../lib/http/responses';
 import { userInputSchema } from '../lib/users/model';
 import { userLocation } from '../lib/users/routes';
 
 /** POST /api/users */
-export const handler = httpRoute({ body: userInputSchema, database: true }, async ({ body }, { users }) => {
+export const handler = databaseRoute({ body: userInputSchema }, async ({ body }, { users }) => {
   const user = await users.create(body);
   return created(user, userLocation(user.id));
 });

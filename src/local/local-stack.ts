@@ -54,7 +54,13 @@ function writeJson(file: string, value: unknown) {
 }
 
 async function ensureDatabase(secret: DbSecret): Promise<void> {
-  const client = new pg.Client({ host: secret.host, port: secret.port, user: secret.username, password: secret.password, database: 'postgres' });
+  const client = new pg.Client({
+    host: secret.host,
+    port: secret.port,
+    user: secret.username,
+    password: secret.password,
+    database: 'postgres',
+  });
   await client.connect();
   try {
     const { rowCount } = await client.query('select 1 from pg_database where datname = $1', [secret.dbname]);

@@ -19,7 +19,13 @@ const validName = /^[A-Za-z0-9_+=.@/-]+$/;
 
 /** Accepts a plain name or an ARN (`arn:aws:secretsmanager:region:account:secret:name-AbCdEf`). */
 function secretName(secretId: string): string | undefined {
-  const name = secretId.startsWith('arn:') ? secretId.split(':').slice(6).join(':').replace(/-[A-Za-z0-9]{6}$/, '') : secretId;
+  const name = secretId.startsWith('arn:')
+    ? secretId
+        .split(':')
+        .slice(6)
+        .join(':')
+        .replace(/-[A-Za-z0-9]{6}$/, '')
+    : secretId;
   return validName.test(name) && !name.split('/').includes('..') ? name : undefined;
 }
 
@@ -42,7 +48,7 @@ export async function startSecretsEndpoint(dir: string, port = 0): Promise<Secre
         if (target !== 'secretsmanager.GetSecretValue') {
           return reply(response, 400, { __type: 'UnknownOperationException', message: `Unsupported operation: ${target}` });
         }
-        let secretId = '';
+        let secretId: string;
         try {
           secretId = String((JSON.parse(Buffer.concat(chunks).toString('utf8')) as { SecretId?: unknown }).SecretId ?? '');
         } catch {

@@ -21,15 +21,33 @@ function expectProblem(reply: Reply, status: number) {
 }
 
 const connections = () =>
-  count(database.admin, "select count(*) as n from pg_stat_activity where application_name = 'users-api' and backend_type = 'client backend'");
+  count(
+    database.admin,
+    "select count(*) as n from pg_stat_activity where application_name = 'users-api' and backend_type = 'client backend'",
+  );
 
 beforeAll(async () => {
   database = await startTestDatabase();
   secretsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'users-api-secrets-'));
   fs.writeFileSync(path.join(secretsDir, 'db.json'), JSON.stringify(database.secret));
   secrets = await startSecretsEndpoint(secretsDir);
-  Object.assign(process.env, { STAGE: 'local', DB_SECRET_ID: 'db', SECRETS_ENDPOINT: secrets.url, CORS_ORIGINS: 'https://app.example.com' });
-  for (const name of ['health-live', 'health-ready', 'health', 'users-create', 'users-list', 'users-get', 'users-update', 'users-delete', 'not-found']) {
+  Object.assign(process.env, {
+    STAGE: 'local',
+    DB_SECRET_ID: 'db',
+    SECRETS_ENDPOINT: secrets.url,
+    CORS_ORIGINS: 'https://app.example.com',
+  });
+  for (const name of [
+    'health-live',
+    'health-ready',
+    'health',
+    'users-create',
+    'users-list',
+    'users-get',
+    'users-update',
+    'users-delete',
+    'not-found',
+  ]) {
     handlers[name] = ((await import(`../../src/handlers/${name}`)) as { handler: Handler }).handler;
   }
 });
@@ -154,7 +172,13 @@ describe('users', () => {
       expectProblem(await call('users-get', { path: `/api/users/${id}`, pathParameters: { id } }), 404);
       expectProblem(await call('users-delete', { method: 'DELETE', path: `/api/users/${id}`, pathParameters: { id } }), 404);
       expectProblem(
-        await call('users-update', { method: 'PUT', path: `/api/users/${id}`, pathParameters: { id }, headers: json, body: '{"email":"a@b.co","name":"A"}' }),
+        await call('users-update', {
+          method: 'PUT',
+          path: `/api/users/${id}`,
+          pathParameters: { id },
+          headers: json,
+          body: '{"email":"a@b.co","name":"A"}',
+        }),
         404,
       );
     }
@@ -162,7 +186,13 @@ describe('users', () => {
 
   it('requires both email and name on PUT', async () => {
     const { body: user } = await create({ email: 'put@example.com', name: 'Put' });
-    const reply = await call('users-update', { method: 'PUT', path: `/api/users/${user.id}`, pathParameters: { id: user.id }, headers: json, body: '{"email":"put2@example.com"}' });
+    const reply = await call('users-update', {
+      method: 'PUT',
+      path: `/api/users/${user.id}`,
+      pathParameters: { id: user.id },
+      headers: json,
+      body: '{"email":"put2@example.com"}',
+    });
     expectProblem(reply, 400);
     expect(reply.body.errors).toEqual([{ field: 'name', message: expect.any(String) }]);
   });

@@ -6,7 +6,10 @@ import { PostgresUsersRepository } from '../../src/lib/users/postgres';
 import { count, startTestDatabase, type TestDatabase } from '../support/postgres';
 
 /** The contract every UsersRepository engine must pass. */
-function usersRepositoryContract(name: string, setup: () => Promise<{ users: UsersRepository; rows: () => Promise<number>; teardown: () => Promise<void> }>) {
+function usersRepositoryContract(
+  name: string,
+  setup: () => Promise<{ users: UsersRepository; rows: () => Promise<number>; teardown: () => Promise<void> }>,
+) {
   describe(`UsersRepository contract: ${name}`, () => {
     let users: UsersRepository;
     let rows: () => Promise<number>;

@@ -8,7 +8,6 @@ export function json(statusCode: number, body: unknown, headers: Record<string, 
 
 export const ok = (body: unknown): HttpResult => json(200, body);
 
-export const created = (body: unknown, location?: string): HttpResult =>
-  json(201, body, location ? { Location: location } : {});
+export const created = (body: unknown, location?: string): HttpResult => json(201, body, location ? { Location: location } : {});
 
 export const noContent = (): HttpResult => ({ statusCode: 204 });

@@ -6,49 +6,35 @@ import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import httpJsonBodyParser from '@middy/http-json-body-parser';
 import httpSecurityHeaders from '@middy/http-security-headers';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { config } from '../config';
 import { logger } from '../logger';
-import { databaseFrom, databaseSecret, type DatabaseContext } from '../db/access';
-import type { Database } from '../db/database';
-import { PostgresUsersRepository } from '../users/postgres';
-import type { UsersRepository } from '../users/model';
 import { parseInput, type InputSchemas, type ParsedInput } from './input';
 import { problemDetails, requestBody } from './middlewares';
 import type { HttpResult } from './responses';
 
-export interface RouteOptions extends InputSchemas {
-  /** The route talks to the database: its secret is fetched and a pooled connection is made available. */
-  database?: boolean;
+type Middleware<C extends Context> = middy.MiddlewareObj<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Error, C>;
+
+export type RouteHandler<O extends InputSchemas, S> = (input: ParsedInput<O>, services: S) => Promise<HttpResult>;
+
+/** What a family of routes adds to the stack: its middlewares and the services built from their context. */
+export interface RouteExtension<C extends Context, S> {
+  middlewares: Middleware<C>[];
+  services: (context: C) => S;
 }
 
-/** What a route handler may use besides its input; built on demand from the invocation's context. */
-export interface Services {
-  readonly db: Database;
-  readonly users: UsersRepository;
-}
-
-export type RouteHandler<O extends RouteOptions> = (input: ParsedInput<O>, services: Services) => Promise<HttpResult>;
-
-function servicesFor(context: DatabaseContext): Services {
-  return {
-    get db() {
-      return databaseFrom(context);
-    },
-    get users() {
-      return new PostgresUsersRepository(databaseFrom(context));
-    },
-  };
-}
+const noExtension: RouteExtension<Context, undefined> = { middlewares: [], services: () => undefined };
 
 /**
  * The one middleware stack of every API route: header and event normalisation, body limits and
  * JSON parsing, zod validation, security headers, CORS and RFC 9457 errors.
  */
-export function httpRoute<O extends RouteOptions>(options: O, handler: RouteHandler<O>) {
-  const route = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Error, DatabaseContext>({
-    timeoutEarlyInMillis: 0,
-  })
+export function httpRoute<O extends InputSchemas, C extends Context = Context, S = undefined>(
+  options: O,
+  handler: RouteHandler<O, S>,
+  extension: RouteExtension<C, S> = noExtension as unknown as RouteExtension<C, S>,
+) {
+  const route = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Error, C>({ timeoutEarlyInMillis: 0 })
     .use(doNotWaitForEmptyEventLoop({ runOnBefore: true, runOnError: true }))
     .use(injectLambdaContext(logger))
     .use(httpHeaderNormalizer())
@@ -57,6 +43,6 @@ export function httpRoute<O extends RouteOptions>(options: O, handler: RouteHand
     .use(httpCors({ origins: config.corsOrigins }))
     .use(problemDetails({ logger }));
   if (options.body) route.use(requestBody()).use(httpJsonBodyParser());
-  if (options.database) route.use(databaseSecret());
-  return route.handler(async (event, context) => handler(parseInput(options, event), servicesFor(context)));
+  for (const middleware of extension.middlewares) route.use(middleware);
+  return route.handler(async (event, context) => handler(parseInput(options, event), extension.services(context)));
 }

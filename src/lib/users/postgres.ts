@@ -35,11 +35,7 @@ export class PostgresUsersRepository implements UsersRepository {
 
   async create(input: UserInput): Promise<User> {
     const { rows } = await this.db
-      .query<UserRow>(`insert into users (id, email, name) values ($1, $2, $3) returning ${columns}`, [
-        uuidv7(),
-        input.email,
-        input.name,
-      ])
+      .query<UserRow>(`insert into users (id, email, name) values ($1, $2, $3) returning ${columns}`, [uuidv7(), input.email, input.name])
       .catch(conflictOnDuplicateEmail);
     return toUser(rows[0]!);
   }
@@ -60,10 +56,11 @@ export class PostgresUsersRepository implements UsersRepository {
 
   async replace(id: string, input: UserInput): Promise<User> {
     const { rows } = await this.db
-      .query<UserRow>(
-        `update users set email = $2, name = $3, updated_at = now() where id = $1 returning ${columns}`,
-        [id, input.email, input.name],
-      )
+      .query<UserRow>(`update users set email = $2, name = $3, updated_at = now() where id = $1 returning ${columns}`, [
+        id,
+        input.email,
+        input.name,
+      ])
       .catch(conflictOnDuplicateEmail);
     if (!rows[0]) throw new NotFoundError('No user has this id');
     return toUser(rows[0]);

@@ -1,0 +1,47 @@
+import { randomBytes } from 'node:crypto';
+import { DatabaseUnavailableError } from '../errors';
+import { isUnavailable, translateDatabaseError } from './errors';
+
+const pgError = (code: string, message = 'server said no') => Object.assign(new Error(message), { code });
+
+describe('isUnavailable', () => {
+  it.each(['53300', '57P01', '57P03', '08006', '08001', '28P01', '57014', 'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT'])(
+    'treats %s as unavailable',
+    (code) => {
+      expect(isUnavailable(pgError(code))).toBe(true);
+    },
+  );
+
+  it.each(['Connection terminated unexpectedly', 'timeout exceeded when trying to connect', 'Query read timeout'])(
+    'treats "%s" as unavailable',
+    (message) => {
+      expect(isUnavailable(new Error(message))).toBe(true);
+    },
+  );
+
+  it.each(['23505', '22P02', '42601', '42P01'])('leaves %s (a statement error) alone', (code) => {
+    expect(isUnavailable(pgError(code))).toBe(false);
+  });
+
+  it('never throws on arbitrary input (fuzz)', () => {
+    const samples: unknown[] = [null, undefined, 0, '', 'x', [], {}, { code: 5 }, Symbol('s'), () => 1];
+    for (let i = 0; i < 500; i += 1) samples.push({ code: randomBytes(3).toString('hex'), message: randomBytes(8).toString('base64') });
+    for (const sample of samples) expect(typeof isUnavailable(sample)).toBe('boolean');
+  });
+});
+
+describe('translateDatabaseError', () => {
+  it('wraps an outage in DatabaseUnavailableError and keeps the cause', () => {
+    const cause = pgError('53300', 'sorry, too many clients already');
+    const translated = translateDatabaseError(cause) as DatabaseUnavailableError;
+    expect(translated).toBeInstanceOf(DatabaseUnavailableError);
+    expect(translated.retryAfterSeconds).toBeGreaterThan(0);
+    expect(translated.cause).toBe(cause);
+    expect(translated.message).not.toContain('clients');
+  });
+
+  it('passes other errors through untouched', () => {
+    const duplicate = pgError('23505');
+    expect(translateDatabaseError(duplicate)).toBe(duplicate);
+  });
+});

@@ -1,0 +1,184 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { startOffline, type OfflineServer } from '../support/offline';
+import { count, startTestDatabase, type TestDatabase } from '../support/postgres';
+
+jest.setTimeout(120_000);
+
+interface Reply {
+  status: number;
+  headers: Headers;
+  body: any;
+}
+
+async function request(
+  base: string,
+  method: string,
+  route: string,
+  init: { body?: string; headers?: Record<string, string> } = {},
+): Promise<Reply> {
+  const response = await fetch(base + route, { method, body: init.body, headers: init.headers, signal: AbortSignal.timeout(10_000) });
+  const text = await response.text();
+  const type = response.headers.get('content-type') ?? '';
+  return { status: response.status, headers: response.headers, body: text && type.includes('json') ? JSON.parse(text) : text };
+}
+
+function expectProblem(reply: Reply, status: number) {
+  expect(reply.status).toBe(status);
+  expect(reply.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+  expect(reply.body).toMatchObject({ status, title: expect.any(String), detail: expect.any(String) });
+}
+
+const json = { 'content-type': 'application/json' };
+
+/** Alive and not a zombie waiting for a parent that has gone. */
+function isRunning(pid: number): boolean {
+  try {
+    return !/^\d+ \(.*\) Z/.test(fs.readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return false;
+  }
+}
+
+describe('sls offline against a PostgreSQL named by .local/secrets/db.json', () => {
+  let database: TestDatabase;
+  let offline: OfflineServer;
+  let localDir: string;
+  const call = (method: string, route: string, init?: { body?: string; headers?: Record<string, string> }) =>
+    request(offline.url, method, route, init);
+
+  beforeAll(async () => {
+    database = await startTestDatabase();
+    await database.admin.query('drop table users; delete from pgmigrations');
+    localDir = fs.mkdtempSync(path.join(os.tmpdir(), 'users-api-local-'));
+    fs.mkdirSync(path.join(localDir, 'secrets'));
+    fs.writeFileSync(path.join(localDir, 'secrets', 'db.json'), JSON.stringify(database.secret));
+    offline = await startOffline(localDir);
+  });
+
+  afterAll(async () => {
+    await offline?.stop();
+    await database?.stop();
+    fs.rmSync(localDir, { recursive: true, force: true });
+  });
+
+  it('applied the migrations to that server and started no embedded one', async () => {
+    expect(await count(database.admin, 'select count(*) as n from pgmigrations')).toBe(1);
+    expect(fs.existsSync(path.join(localDir, 'pgdata'))).toBe(false);
+  });
+
+  it('serves the health routes', async () => {
+    expect((await call('GET', '/api/health/live')).body).toEqual({ status: 'ok' });
+    expect((await call('GET', '/api/health/ready')).status).toBe(200);
+    const health = await call('GET', '/api/health');
+    expect(health.status).toBe(200);
+    expect(health.body).toMatchObject({
+      stage: 'local',
+      version: expect.any(String),
+      coldStart: expect.any(Boolean),
+      database: { status: 'ok' },
+    });
+  });
+
+  it('serves the users routes over HTTP', async () => {
+    const created = await call('POST', '/api/users', {
+      headers: json,
+      body: JSON.stringify({ email: 'E2E@Example.com', name: 'End To End' }),
+    });
+    expect(created.status).toBe(201);
+    expect(created.body.email).toBe('e2e@example.com');
+    const id = created.body.id as string;
+    expect(created.headers.get('location')).toBe(`/api/users/${id}`);
+
+    expect((await call('GET', `/api/users/${id}`)).body).toEqual(created.body);
+    const list = await call('GET', '/api/users?limit=1');
+    expect(list.body).toEqual({ items: [created.body], next: null });
+
+    const replaced = await call('PUT', `/api/users/${id}`, {
+      headers: json,
+      body: JSON.stringify({ email: 'e2e2@example.com', name: 'Renamed' }),
+    });
+    expect(replaced.status).toBe(200);
+    expect(replaced.body).toMatchObject({ id, email: 'e2e2@example.com', name: 'Renamed' });
+
+    expect((await call('DELETE', `/api/users/${id}`)).status).toBe(204);
+    expect(await count(database.admin, 'select count(*) as n from users')).toBe(0);
+  });
+
+  it('answers every error case with a problem document', async () => {
+    await call('POST', '/api/users', { headers: json, body: '{"email":"taken@example.com","name":"Taken"}' });
+    expectProblem(await call('POST', '/api/users', { headers: json, body: '{"email":"TAKEN@example.com","name":"Again"}' }), 409);
+    expectProblem(await call('POST', '/api/users', { headers: json, body: '{"email":' }), 400);
+    const invalid = await call('POST', '/api/users', { headers: json, body: '{"email":"nope"}' });
+    expectProblem(invalid, 400);
+    expect(invalid.body.errors.map((e: { field: string }) => e.field)).toEqual(['email', 'name']);
+    expectProblem(
+      await call('POST', '/api/users', { headers: json, body: JSON.stringify({ email: 'a@b.co', name: 'x'.repeat(70_000) }) }),
+      413,
+    );
+    expectProblem(await call('POST', '/api/users', { headers: { 'content-type': 'text/plain' }, body: 'hello' }), 415);
+    expectProblem(await call('GET', '/api/users/not-a-uuid'), 404);
+    expectProblem(await call('GET', '/api/users/01890000-0000-7000-8000-000000000000'), 404);
+    expectProblem(await call('GET', '/api/users?limit=500'), 400);
+    expectProblem(await call('GET', '/api/nowhere'), 404);
+    expectProblem(await call('PATCH', '/api/users'), 404);
+  });
+
+  it('answers 503 with Retry-After while the database is down, and recovers', async () => {
+    await database.server.stop();
+    const started = Date.now();
+    const down = await call('GET', '/api/users');
+    expect(Date.now() - started).toBeLessThan(3000);
+    expectProblem(down, 503);
+    expect(down.headers.get('retry-after')).toMatch(/^\d+$/);
+    await database.restart();
+    expect((await call('GET', '/api/users')).status).toBe(200);
+  });
+});
+
+describe('npm start with no .local/secrets/db.json', () => {
+  let localDir: string;
+  let offline: OfflineServer | undefined;
+
+  beforeAll(() => {
+    localDir = fs.mkdtempSync(path.join(os.tmpdir(), 'users-api-local-'));
+    fs.chmodSync(localDir, 0o755);
+  });
+
+  afterAll(async () => {
+    await offline?.stop();
+    fs.rmSync(localDir, { recursive: true, force: true });
+  });
+
+  it('starts an embedded PostgreSQL, writes its secret, and stops it on SIGTERM', async () => {
+    offline = await startOffline(localDir);
+    const secret = JSON.parse(fs.readFileSync(path.join(localDir, 'secrets', 'db.json'), 'utf8'));
+    expect(secret).toMatchObject({
+      engine: 'postgres',
+      host: '127.0.0.1',
+      port: expect.any(Number),
+      username: 'postgres',
+      dbname: 'users',
+    });
+    expect(fs.statSync(path.join(localDir, 'secrets', 'db.json')).mode & 0o077).toBe(0);
+    const created = await request(offline.url, 'POST', '/api/users', { headers: json, body: '{"email":"kept@example.com","name":"Kept"}' });
+    expect(created.status).toBe(201);
+
+    const pidFile = path.join(localDir, 'pgdata', 'postmaster.pid');
+    const pid = Number(fs.readFileSync(pidFile, 'utf8').split('\n')[0]);
+    await offline.stop();
+    offline = undefined;
+    const deadline = Date.now() + 10_000;
+    while (fs.existsSync(pidFile) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(fs.existsSync(pidFile)).toBe(false);
+    expect(isRunning(pid)).toBe(false);
+  });
+
+  it('reuses the same data on a second start', async () => {
+    offline = await startOffline(localDir);
+    const list = await request(offline.url, 'GET', '/api/users');
+    expect(list.status).toBe(200);
+    expect(list.body.items.map((user: { email: string }) => user.email)).toEqual(['kept@example.com']);
+  });
+});

@@ -1,0 +1,61 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { freePort } from '../../src/local/local-stack';
+
+const root = path.resolve(__dirname, '../..');
+
+export interface OfflineServer {
+  url: string;
+  child: ChildProcess;
+  output: () => string;
+  /** SIGTERM, as a supervisor would send; resolves when the process has exited. */
+  stop(): Promise<void>;
+}
+
+/** `sls offline --stage local` on free loopback ports, with its `.local` folder at `localDir`. */
+export async function startOffline(localDir: string, timeoutMs = 90_000): Promise<OfflineServer> {
+  const httpPort = await freePort();
+  const lambdaPort = await freePort();
+  let output = '';
+  const child = spawn(
+    process.execPath,
+    [
+      require.resolve('serverless/bin/serverless.js'),
+      'offline',
+      '--stage',
+      'local',
+      '--httpPort',
+      String(httpPort),
+      '--lambdaPort',
+      String(lambdaPort),
+    ],
+    {
+      cwd: root,
+      env: { ...process.env, USERS_API_LOCAL_DIR: localDir, CI: 'true', SLS_TELEMETRY_DISABLED: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const server: OfflineServer = {
+    url: `http://127.0.0.1:${httpPort}`,
+    child,
+    output: () => output,
+    stop: async () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+  const deadline = Date.now() + timeoutMs;
+  while (!output.includes('Server ready')) {
+    if (child.exitCode !== null || Date.now() > deadline) {
+      await server.stop();
+      throw new Error(`sls offline did not start:\n${output}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return server;
+}
