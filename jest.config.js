@@ -1,8 +1,23 @@
 /** Unit tests sit beside the code in src/lib; integration and end-to-end tests use a real PostgreSQL. */
 const shared = {
-  transform: { '^.+\\.(t|j)s$': ['@swc/jest', { jsc: { target: 'es2022' }, module: { type: 'commonjs' } }] },
-  // middy, uuid and node-pg-migrate ship ES modules only.
-  transformIgnorePatterns: ['/node_modules/(?!(@middy|uuid|node-pg-migrate)/)'],
+  transform: {
+    // Transpile only: `npm run typecheck` checks types once for the whole tree.
+    '^.+\\.(t|j)s$': [
+      'ts-jest',
+      {
+        tsconfig: {
+          module: 'commonjs',
+          moduleResolution: 'node10',
+          target: 'es2022',
+          allowJs: true,
+          isolatedModules: true,
+          esModuleInterop: true,
+        },
+      },
+    ],
+  },
+  // middy and uuid ship ES modules only.
+  transformIgnorePatterns: ['/node_modules/(?!(@middy|uuid)/)'],
   testEnvironment: 'node',
   setupFiles: ['<rootDir>/test/support/env.ts'],
 };
