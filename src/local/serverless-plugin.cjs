@@ -24,7 +24,12 @@ class LocalStackPlugin {
     const { startLocalStack } = requireTs('./local-stack.ts', __filename);
     this.stack = await startLocalStack({ localDir, log: (message) => this.log.notice(message) });
     const provider = this.serverless.service.provider;
-    provider.environment = { ...provider.environment, SECRETS_ENDPOINT: this.stack.secrets.url };
+    provider.environment = {
+      ...provider.environment,
+      SECRETS_ENDPOINT: this.stack.secrets.url,
+      // Local functions run on the machine's Node.js 20; in AWS they run on nodejs24.x.
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    };
     // serverless-offline ends the process itself on SIGINT/SIGTERM; only synchronous work runs then.
     process.once('exit', () => this.stack.stopNow());
   }
