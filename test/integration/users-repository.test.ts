@@ -1,4 +1,4 @@
-import { Database } from '../../src/lib/db/database';
+import { ContainerPools, Database, defaultRetryPolicy, fixedSecret } from '../../src/lib/db/database';
 import { ConflictError, NotFoundError } from '../../src/lib/errors';
 import type { UsersRepository } from '../../src/lib/users/model';
 import { listUsers } from '../../src/lib/users/pagination';
@@ -91,12 +91,14 @@ function usersRepositoryContract(
 let database: TestDatabase;
 usersRepositoryContract('PostgreSQL', async () => {
   database = await startTestDatabase();
-  const db = new Database(database.secret, { poolMax: 1, connectTimeoutMs: 2000, queryTimeoutMs: 2500, ssl: 'off' });
+  const pools = new ContainerPools();
+  const options = { poolMax: 1, connectTimeoutMs: 2000, queryTimeoutMs: 2500, ssl: 'off' } as const;
+  const db = new Database(fixedSecret(database.secret), options, defaultRetryPolicy, pools);
   return {
     users: new PostgresUsersRepository(db),
     rows: () => count(database.admin, 'select count(*) as n from users'),
     teardown: async () => {
-      await db.end();
+      await pools.end();
       await database.stop();
     },
   };

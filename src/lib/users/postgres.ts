@@ -41,7 +41,7 @@ export class PostgresUsersRepository implements UsersRepository {
   }
 
   async get(id: string): Promise<User> {
-    const { rows } = await this.db.query<UserRow>(`select ${columns} from users where id = $1`, [id]);
+    const { rows } = await this.db.query<UserRow>(`select ${columns} from users where id = $1`, [id], { idempotent: true });
     if (!rows[0]) throw new NotFoundError('No user has this id');
     return toUser(rows[0]);
   }
@@ -49,8 +49,10 @@ export class PostgresUsersRepository implements UsersRepository {
   async list({ limit, after }: ListOptions): Promise<{ items: User[]; hasMore: boolean }> {
     // One extra row tells whether another page exists without a count query.
     const { rows } = after
-      ? await this.db.query<UserRow>(`select ${columns} from users where id > $1 order by id limit $2`, [after, limit + 1])
-      : await this.db.query<UserRow>(`select ${columns} from users order by id limit $1`, [limit + 1]);
+      ? await this.db.query<UserRow>(`select ${columns} from users where id > $1 order by id limit $2`, [after, limit + 1], {
+          idempotent: true,
+        })
+      : await this.db.query<UserRow>(`select ${columns} from users order by id limit $1`, [limit + 1], { idempotent: true });
     return { items: rows.slice(0, limit).map(toUser), hasMore: rows.length > limit };
   }
 
@@ -67,7 +69,8 @@ export class PostgresUsersRepository implements UsersRepository {
   }
 
   async remove(id: string): Promise<void> {
-    const { rowCount } = await this.db.query('delete from users where id = $1', [id]);
-    if (!rowCount) throw new NotFoundError('No user has this id');
+    const { rowCount, repeated } = await this.db.query('delete from users where id = $1', [id], { idempotent: true });
+    // A repeated delete that finds nothing most likely follows a first attempt that did delete.
+    if (!rowCount && !repeated) throw new NotFoundError('No user has this id');
   }
 }
