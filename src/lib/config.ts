@@ -23,6 +23,12 @@ const environmentSchema = z.object({
   DB_CONNECT_TIMEOUT_MS: positiveInt.default(2000),
   DB_QUERY_TIMEOUT_MS: positiveInt.default(2500),
   DB_SSL: z.enum(['off', 'verify']).default('off'),
+  // RDS Proxy (or any transaction pooler) in front of the cluster: connect there with the secret's credentials.
+  DB_PROXY_HOST: z
+    .string()
+    .optional()
+    .transform((host) => host || undefined),
+  DB_PROXY_PORT: positiveInt.optional(),
   SECRETS_CACHE_TTL_MS: z.coerce.number().int().min(-1).default(300_000),
   SECRETS_ENDPOINT: z.url().optional(),
 });
@@ -47,6 +53,7 @@ export function loadConfig(env: NodeJS.ProcessEnv) {
       connectTimeoutMs: e.DB_CONNECT_TIMEOUT_MS,
       queryTimeoutMs: e.DB_QUERY_TIMEOUT_MS,
       ssl: e.DB_SSL,
+      proxy: e.DB_PROXY_HOST ? Object.freeze({ host: e.DB_PROXY_HOST, port: e.DB_PROXY_PORT }) : undefined,
     }),
     secrets: Object.freeze({
       cacheTtlMs: e.SECRETS_CACHE_TTL_MS,

@@ -132,7 +132,7 @@ describe('sls offline against a PostgreSQL named by .local/secrets/db.json', () 
     expect(Date.now() - started).toBeLessThan(3000);
     expectProblem(down, 503);
     expect(down.headers.get('retry-after')).toMatch(/^\d+$/);
-    await database.restart();
+    await database.start();
     expect((await call('GET', '/api/users')).status).toBe(200);
   });
 });

@@ -242,11 +242,7 @@ describe('one container', () => {
       expectProblem(reply, 503);
       expect(Number(reply.headers['retry-after'])).toBeGreaterThan(0);
     }
-    await database.restart();
-    await database.admin.end().catch(() => undefined);
-    const { default: pg } = await import('pg');
-    database.admin = new pg.Client({ ...database.secret, user: database.secret.username, database: database.secret.dbname });
-    await database.admin.connect();
+    await database.start();
     expect((await call('health-ready', { path: '/api/health/ready' })).status).toBe(200);
     expect((await call('users-list', { path: '/api/users' })).status).toBe(200);
     expect(await connections()).toBe(1);

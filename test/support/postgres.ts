@@ -12,7 +12,8 @@ export interface TestDatabase {
   secret: DbSecret;
   /** A superuser connection for assertions (row counts, pg_stat_activity). */
   admin: pg.Client;
-  /** Restarts the server on the same port and data, as after an outage. */
+  /** Starts the server again on the same port and data, as after an outage, and reconnects `admin`. */
+  start(): Promise<void>;
   restart(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -25,13 +26,23 @@ export async function startTestDatabase(settings: Record<string, string | number
   fs.chmodSync(dir, 0o755);
   const port = await freePort();
   const options = { dataDir: path.join(dir, 'data'), port, password, settings };
+  const connectAdmin = async () => {
+    await database.admin?.end().catch(() => undefined);
+    database.admin = new pg.Client({ host: '127.0.0.1', port, user: 'postgres', password, database: 'postgres' });
+    database.admin.on('error', () => undefined);
+    await database.admin.connect();
+  };
   const database: TestDatabase = {
     server: await PostgresServer.start(options),
     secret: { engine: 'postgres', host: '127.0.0.1', port, username: 'postgres', password, dbname: 'postgres' },
     admin: undefined as unknown as pg.Client,
+    start: async () => {
+      database.server = await PostgresServer.start(options);
+      await connectAdmin();
+    },
     restart: async () => {
       await database.server.stop();
-      database.server = await PostgresServer.start(options);
+      await database.start();
     },
     stop: async () => {
       await database.admin?.end().catch(() => undefined);
@@ -41,9 +52,7 @@ export async function startTestDatabase(settings: Record<string, string | number
   };
   try {
     await migrate(database.secret);
-    database.admin = new pg.Client({ host: '127.0.0.1', port, user: 'postgres', password, database: 'postgres' });
-    database.admin.on('error', () => undefined);
-    await database.admin.connect();
+    await connectAdmin();
   } catch (error) {
     await database.stop();
     throw error;
@@ -55,3 +64,23 @@ export async function count(admin: pg.Client, sql: string, values: unknown[] = [
   const { rows } = await admin.query<{ n: string }>(sql, values);
   return Number(rows[0]?.n ?? 0);
 }
+
+/** A least-privilege login for the service, as in AWS: it can use the users table and nothing else. */
+export async function createServiceRole(database: TestDatabase, username: string, rolePassword: string): Promise<DbSecret> {
+  await database.admin.query(`create role ${pg.escapeIdentifier(username)} login password ${pg.escapeLiteral(rolePassword)}`);
+  await database.admin.query(`grant select, insert, update, delete on users to ${pg.escapeIdentifier(username)}`);
+  return { ...database.secret, username, password: rolePassword };
+}
+
+export async function setPassword(database: TestDatabase, username: string, rolePassword: string): Promise<void> {
+  await database.admin.query(`alter role ${pg.escapeIdentifier(username)} password ${pg.escapeLiteral(rolePassword)}`);
+}
+
+/** Ends every session of `username`, as a failover or an operator would. */
+export async function dropBackends(database: TestDatabase, username: string): Promise<number> {
+  const { rowCount } = await database.admin.query('select pg_terminate_backend(pid) from pg_stat_activity where usename = $1', [username]);
+  return rowCount ?? 0;
+}
+
+export const backendsOf = (database: TestDatabase, username: string) =>
+  count(database.admin, "select count(*) as n from pg_stat_activity where usename = $1 and backend_type = 'client backend'", [username]);

@@ -12,6 +12,8 @@ export interface DatabaseOptions {
   connectTimeoutMs: number;
   queryTimeoutMs: number;
   ssl: 'off' | 'verify';
+  /** A proxy endpoint to use instead of the secret's host (and port). */
+  proxy?: { host: string; port?: number };
 }
 
 export interface RetryPolicy {
@@ -58,8 +60,8 @@ export interface QueryResult<Row extends pg.QueryResultRow> extends pg.QueryResu
 function poolFor(secret: DbSecret, options: DatabaseOptions): pg.Pool {
   const pool = new pg.Pool({
     // Credentials go as separate fields, never spliced into a connection string.
-    host: secret.host,
-    port: secret.port,
+    host: options.proxy?.host ?? secret.host,
+    port: options.proxy?.port ?? secret.port,
     user: secret.username,
     password: secret.password,
     database: secret.dbname,
@@ -99,15 +101,20 @@ export class ContainerPools {
     if (this.current?.key === key) return this.current.pool;
     const previous = this.current?.pool;
     const pool = poolFor(secret, options);
-    pool.on('connect', () => {
+    pool.on('connect', (client) => {
+      // A checked-out client has no listener of the pool's: a server-side disconnect would crash the container.
+      client.on('error', (error) =>
+        logger.warn('database connection lost', { error: error.message, code: (error as { code?: string }).code }),
+      );
       this.opened += 1;
-      logger.info('database connection opened', { host: secret.host, port: secret.port, opened: this.opened });
+      logger.info('database connection opened', { opened: this.opened });
     });
     this.current = { key, pool };
     logger.info(previous ? 'database pool replaced for new credentials' : 'database pool created', {
-      host: secret.host,
-      port: secret.port,
+      host: options.proxy?.host ?? secret.host,
+      port: options.proxy?.port ?? secret.port,
       dbname: secret.dbname,
+      viaProxy: Boolean(options.proxy),
       poolMax: options.poolMax,
     });
     void previous?.end().catch(() => undefined);
@@ -147,6 +154,7 @@ export class Database {
   ): Promise<QueryResult<Row>> {
     let refreshes = 0;
     let capacityAttempts = 0;
+    let reconnected = false;
     let repeated = false;
     for (;;) {
       let client: pg.PoolClient;
@@ -155,6 +163,7 @@ export class Database {
       } catch (error) {
         // Nothing was sent yet, so every statement may be retried here.
         const kind = failureKind(error);
+        logger.debug('database connect failed', { kind, code: (error as { code?: string }).code });
         if (kind === 'credentials' && refreshes < this.policy.credentialRefreshes) {
           if (refreshes > 0) await sleep(fullJitter(refreshes + 2, this.policy));
           refreshes += 1;
@@ -163,6 +172,11 @@ export class Database {
             attempt: refreshes,
           });
           await this.secrets.refresh();
+          continue;
+        }
+        if (kind === 'connection-lost' && !reconnected) {
+          // Dropped while logging in (a failover, an operator ending sessions): one fresh attempt.
+          reconnected = true;
           continue;
         }
         if (kind === 'capacity' && capacityAttempts < this.policy.capacityAttempts - 1) {
@@ -184,6 +198,12 @@ export class Database {
         return Object.assign(result, { repeated });
       } catch (error) {
         const lost = failureKind(error) === 'connection-lost';
+        logger.debug('database statement failed', {
+          kind: failureKind(error),
+          code: (error as { code?: string }).code,
+          idempotent,
+          repeated,
+        });
         // Keep the connection when the server merely refused the statement; drop it when the link broke.
         client.release(lost || failureKind(error) !== 'statement' ? (error as Error) : undefined);
         if (lost && idempotent && !repeated) {

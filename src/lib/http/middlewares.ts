@@ -25,8 +25,14 @@ export function problemDetails({ logger }: { logger: Logger }): HttpMiddleware {
   return {
     onError: (request) => {
       const { response, expected } = problemResponse(request.error);
-      if (expected) logger.info('request rejected', { statusCode: response.statusCode, reason: request.error?.message });
-      else logger.error('request failed', request.error as Error);
+      if (expected) {
+        const cause = request.error?.cause as { code?: string; message?: string } | undefined;
+        logger.info('request rejected', {
+          statusCode: response.statusCode,
+          reason: request.error?.message,
+          cause: cause && { code: cause.code, message: cause.message },
+        });
+      } else logger.error('request failed', request.error as Error);
       request.response = response;
     },
   };

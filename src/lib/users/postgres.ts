@@ -34,8 +34,19 @@ export class PostgresUsersRepository implements UsersRepository {
   constructor(private readonly db: Database) {}
 
   async create(input: UserInput): Promise<User> {
+    // The id is chosen here, so the insert is idempotent: if a lost connection hid the outcome of
+    // a first attempt, the retry finds that row instead of adding a second one.
     const { rows } = await this.db
-      .query<UserRow>(`insert into users (id, email, name) values ($1, $2, $3) returning ${columns}`, [uuidv7(), input.email, input.name])
+      .query<UserRow>(
+        `with inserted as (
+           insert into users (id, email, name) values ($1, $2, $3) on conflict (id) do nothing returning ${columns}
+         )
+         select ${columns} from inserted
+         union all
+         select ${columns} from users where id = $1 and not exists (select 1 from inserted)`,
+        [uuidv7(), input.email, input.name],
+        { idempotent: true },
+      )
       .catch(conflictOnDuplicateEmail);
     return toUser(rows[0]!);
   }
@@ -58,11 +69,12 @@ export class PostgresUsersRepository implements UsersRepository {
 
   async replace(id: string, input: UserInput): Promise<User> {
     const { rows } = await this.db
-      .query<UserRow>(`update users set email = $2, name = $3, updated_at = now() where id = $1 returning ${columns}`, [
-        id,
-        input.email,
-        input.name,
-      ])
+      .query<UserRow>(
+        `update users set email = $2, name = $3, updated_at = now() where id = $1 returning ${columns}`,
+        [id, input.email, input.name],
+        // Setting the same values twice leaves the same row.
+        { idempotent: true },
+      )
       .catch(conflictOnDuplicateEmail);
     if (!rows[0]) throw new NotFoundError('No user has this id');
     return toUser(rows[0]);

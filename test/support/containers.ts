@@ -1,0 +1,106 @@
+import type { Reply, RequestShape } from './events';
+import { invoke } from './events';
+
+type Handler = Parameters<typeof invoke>[0];
+
+const handlerNames = ['health-ready', 'users-create', 'users-list', 'users-get', 'users-update', 'users-delete'] as const;
+export type HandlerName = (typeof handlerNames)[number];
+
+/**
+ * One Lambda container: the handlers loaded in a module registry of their own, so each
+ * container has its own cold start, secret cache and connection pool, as in AWS.
+ */
+export interface Container {
+  invoke(name: HandlerName, request: Partial<RequestShape>): Promise<Reply>;
+  /** Connections this container opened (the pool's count). */
+  opened(): number;
+}
+
+export function loadContainer(): Container {
+  const handlers = {} as Record<HandlerName, Handler>;
+  let pools: { opened: number } | undefined;
+  // isolateModules is synchronous: the modules must be loaded with require().
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  jest.isolateModules(() => {
+    for (const name of handlerNames) handlers[name] = (require(`../../src/handlers/${name}`) as { handler: Handler }).handler;
+    pools = (require('../../src/lib/db/database') as { containerPools: { opened: number } }).containerPools;
+  });
+  /* eslint-enable @typescript-eslint/no-require-imports */
+  return {
+    invoke: (name, request) => invoke(handlers[name], { method: 'GET', path: '/', ...request }),
+    opened: () => pools!.opened,
+  };
+}
+
+export interface Outcome {
+  op: string;
+  status: number;
+  ms: number;
+  retryAfter?: string;
+  id?: string;
+  /** The email a create sent. */
+  email?: string;
+  startedAt: number;
+}
+
+const json = { 'content-type': 'application/json' };
+let sequence = 0;
+
+/** One request of a mixed workload: writes and reads. */
+export async function step(container: Container, known: string[]): Promise<Outcome> {
+  const startedAt = Date.now();
+  const n = (sequence += 1);
+  const pick = n % 3;
+  let op: string;
+  let reply: Reply;
+  let email: string | undefined;
+  if (pick === 0 || known.length === 0) {
+    op = 'create';
+    email = `load-${process.pid}-${n}@example.com`;
+    reply = await container.invoke('users-create', {
+      method: 'POST',
+      path: '/api/users',
+      headers: json,
+      body: JSON.stringify({ email, name: `Load ${n}` }),
+    });
+    if (reply.status === 201) known.push(reply.body.id);
+  } else if (pick === 1) {
+    op = 'list';
+    reply = await container.invoke('users-list', { path: '/api/users', query: { limit: '5' } });
+  } else {
+    op = 'get';
+    const id = known[n % known.length]!;
+    reply = await container.invoke('users-get', { path: `/api/users/${id}`, pathParameters: { id } });
+  }
+  return {
+    op,
+    status: reply.status,
+    ms: Date.now() - startedAt,
+    retryAfter: reply.headers['retry-after'],
+    id: reply.body?.id,
+    email,
+    startedAt,
+  };
+}
+
+/**
+ * Each container serves one request at a time, back to back, until `until` resolves or
+ * `maxMs` passes, as Lambda containers do under steady traffic. Bounded in time and count.
+ */
+export async function runLoad(containers: Container[], until: Promise<unknown>, maxMs = 20_000, maxRequests = 10_000): Promise<Outcome[]> {
+  const outcomes: Outcome[] = [];
+  const known: string[] = [];
+  let done = false;
+  void until.finally(() => (done = true));
+  const deadline = Date.now() + maxMs;
+  await Promise.all(
+    containers.map(async (container) => {
+      while (!done && Date.now() < deadline && outcomes.length < maxRequests) {
+        outcomes.push(await step(container, known));
+        // A few milliseconds between requests, so fast failures do not turn into a busy loop.
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+    }),
+  );
+  return outcomes;
+}
