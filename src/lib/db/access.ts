@@ -10,6 +10,7 @@ import { Database, type SecretSource } from './database';
 import { parseDbSecret, type DbSecret } from './secret';
 
 const cacheKey = 'db-secret';
+const staleRetryMs = 10_000;
 
 /** Where the local stage serves `.local/secrets/*.json`: the same SDK path, another endpoint. */
 function clientOptions() {
@@ -51,6 +52,8 @@ class MiddySecretSource implements SecretSource {
   /** Why the next load fetches, and since when: for the lifecycle log. */
   private pending?: { reason: string; since: number } = { reason: 'cold start', since: performance.now() };
   private raw: unknown;
+  /** Until when a secret whose refresh failed is still served. */
+  private staleUntil?: number;
   private parsed?: DbSecret;
   private refreshing?: Promise<DbSecret>;
   fetches = 1;
@@ -62,13 +65,22 @@ class MiddySecretSource implements SecretSource {
 
   /** Puts the (cached) secret on the request's context. */
   async load(request: Request): Promise<void> {
+    if (this.staleUntil !== undefined && Date.now() < this.staleUntil) return this.serveStale(request);
     if (this.ttlMs >= 0 && Date.now() - this.fetchedAt >= this.ttlMs) this.forget('expired');
     try {
       await this.middleware.before!(request as never);
     } catch (error) {
+      // A scheduled refresh that fails keeps the credentials the database still accepts; it is
+      // tried again after a pause rather than on every request.
+      if (this.parsed && this.pending?.reason === 'expired') {
+        logger.warn('database secret refresh failed; keeping the cached secret', { error: (error as Error).message });
+        this.staleUntil = Date.now() + staleRetryMs;
+        return this.serveStale(request);
+      }
       logger.error('database secret could not be fetched', error as Error);
       throw new DatabaseUnavailableError('The database secret could not be fetched', 1, { cause: error });
     }
+    this.staleUntil = undefined;
     this.remember(request.context.dbSecret);
     if (this.pending) {
       logger.info('database secret fetched', {
@@ -80,6 +92,10 @@ class MiddySecretSource implements SecretSource {
     }
   }
 
+  private serveStale(request: Request) {
+    request.context.dbSecret = this.raw;
+  }
+
   current(): DbSecret {
     if (!this.parsed) throw new Error('The database secret was read before it was loaded');
     return this.parsed;
@@ -89,6 +105,7 @@ class MiddySecretSource implements SecretSource {
   refresh(): Promise<DbSecret> {
     this.refreshing ??= (async () => {
       this.forget('rejected by the database');
+      this.staleUntil = undefined;
       const scratch = { event: {}, context: {}, internal: {} } as unknown as Request;
       await this.load(scratch);
       return this.current();

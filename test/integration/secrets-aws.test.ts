@@ -1,0 +1,114 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { mockClient } from 'aws-sdk-client-mock';
+import { invoke, type RequestShape } from '../support/events';
+import { createServiceRole, dropBackends, setPassword, startTestDatabase, type TestDatabase } from '../support/postgres';
+import type { DbSecret } from '../../src/lib/db/secret';
+
+jest.setTimeout(30_000);
+
+type Handler = Parameters<typeof invoke>[0];
+
+const secretArn = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:users-api/dev/db-AbCdEf';
+const ttlMs = 1500;
+const secretsManager = mockClient(SecretsManagerClient);
+let database: TestDatabase;
+let secret: DbSecret;
+let handlers: Record<'ready' | 'list' | 'health', Handler>;
+const logs: string[] = [];
+let stdout: jest.SpyInstance;
+
+const answer = (value: DbSecret) =>
+  secretsManager
+    .on(GetSecretValueCommand, { SecretId: secretArn })
+    .resolves({ ARN: secretArn, SecretString: JSON.stringify(value), VersionId: 'v' });
+const fetches = () => secretsManager.commandCalls(GetSecretValueCommand).length;
+const call = (handler: Handler, request: Partial<RequestShape>) => invoke(handler, { method: 'GET', path: '/', ...request });
+
+beforeAll(async () => {
+  database = await startTestDatabase();
+  secret = await createServiceRole(database, 'users_api', 'aws:first/P@ss');
+  answer(secret);
+  // The AWS stages: no local endpoint, the secret named by its ARN, a short cache period for the test.
+  Object.assign(process.env, {
+    STAGE: 'dev',
+    DB_SECRET_ID: secretArn,
+    SECRETS_CACHE_TTL_MS: String(ttlMs),
+    AWS_REGION: 'eu-west-1',
+    POWERTOOLS_LOG_LEVEL: 'DEBUG',
+  });
+  delete process.env.SECRETS_ENDPOINT;
+  stdout = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    logs.push(String(chunk));
+    return true;
+  });
+  handlers = {
+    ready: (await import('../../src/handlers/health-ready')).handler as unknown as Handler,
+    list: (await import('../../src/handlers/users-list')).handler as unknown as Handler,
+    health: (await import('../../src/handlers/health')).handler as unknown as Handler,
+  };
+});
+
+afterAll(async () => {
+  stdout?.mockRestore();
+  secretsManager.restore();
+  await database?.stop();
+});
+
+it('prefetches the secret once at cold start and reuses it for the cache period', async () => {
+  expect(fetches()).toBe(1);
+  for (let i = 0; i < 10; i += 1) expect((await call(handlers.list, { path: '/api/users' })).status).toBe(200);
+  expect((await call(handlers.ready, { path: '/api/health/ready' })).status).toBe(200);
+  expect(fetches()).toBe(1);
+  expect(secretsManager.commandCalls(GetSecretValueCommand)[0]!.args[0].input).toEqual({ SecretId: secretArn });
+});
+
+it('fetches it again once the cache period is over', async () => {
+  await sleep(ttlMs + 100);
+  expect((await call(handlers.list, { path: '/api/users' })).status).toBe(200);
+  expect((await call(handlers.list, { path: '/api/users' })).status).toBe(200);
+  expect(fetches()).toBe(2);
+});
+
+it('refetches at once when the database rejects the cached password, and the request succeeds', async () => {
+  const rotated = { ...secret, password: 'aws:second/P@ss' };
+  await setPassword(database, secret.username, rotated.password);
+  answer(rotated);
+  await dropBackends(database, secret.username);
+  expect((await call(handlers.list, { path: '/api/users' })).status).toBe(200);
+  expect(fetches()).toBe(3);
+  expect((await call(handlers.list, { path: '/api/users' })).status).toBe(200);
+  expect(fetches()).toBe(3);
+});
+
+it('keeps the cached secret when a scheduled refresh fails', async () => {
+  secretsManager.on(GetSecretValueCommand).rejects(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }));
+  await sleep(ttlMs + 100);
+  const before = fetches();
+  expect((await call(handlers.list, { path: '/api/users' })).status).toBe(200);
+  expect((await call(handlers.list, { path: '/api/users' })).status).toBe(200);
+  // Tried once, then left alone for a while instead of on every request.
+  expect(fetches()).toBe(before + 1);
+});
+
+it('answers 503, not 500, when the password was rotated and Secrets Manager cannot be reached', async () => {
+  await setPassword(database, secret.username, 'aws:third/P@ss');
+  await dropBackends(database, secret.username);
+  const reply = await call(handlers.list, { path: '/api/users' });
+  expect(reply.status).toBe(503);
+  expect(reply.headers['retry-after']).toMatch(/^\d+$/);
+  answer({ ...secret, password: 'aws:third/P@ss' });
+  expect((await call(handlers.list, { path: '/api/users' })).status).toBe(200);
+});
+
+it('logs the secret lifecycle with timings and never a secret value', async () => {
+  const health = await call(handlers.health, { path: '/api/health' });
+  const text = logs.join('');
+  expect(text).toMatch(/"message":"database secret fetched".*"durationMs":\d+/);
+  expect(text).toMatch(/"reason":"rejected by the database"/);
+  expect(text).toContain('database connection opened');
+  for (const value of ['aws:first/P@ss', 'aws:second/P@ss', 'aws:third/P@ss']) {
+    expect(text).not.toContain(value);
+    expect(health.raw).not.toContain(value);
+  }
+});
