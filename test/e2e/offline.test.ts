@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startOffline, type OfflineServer } from '../support/offline';
-import { count, startTestDatabase, type TestDatabase } from '../support/postgres';
+import { count, dropBackends, setPassword, startTestDatabase, type TestDatabase } from '../support/postgres';
 
 jest.setTimeout(120_000);
 
@@ -123,6 +123,24 @@ describe('sls offline against a PostgreSQL named by .local/secrets/db.json', () 
     expectProblem(await call('GET', '/api/users?limit=500'), 400);
     expectProblem(await call('GET', '/api/nowhere'), 404);
     expectProblem(await call('PATCH', '/api/users'), 404);
+  });
+
+  it('keeps answering through a password rotation that drops every connection', async () => {
+    const secretFile = path.join(localDir, 'secrets', 'db.json');
+    const rotate = async (password: string) => {
+      await setPassword(database, database.secret.username, password);
+      fs.writeFileSync(secretFile, JSON.stringify({ ...database.secret, password }));
+    };
+    expect((await call('GET', '/api/users')).status).toBe(200);
+    await rotate('rotated:P@ss/word');
+    expect(await dropBackends(database, database.secret.username)).toBeGreaterThan(0);
+    for (let i = 0; i < 5; i += 1) expect((await call('GET', '/api/users')).status).toBe(200);
+    expect((await call('POST', '/api/users', { headers: json, body: '{"email":"rotated@example.com","name":"Rotated"}' })).status).toBe(
+      201,
+    );
+    await rotate(database.secret.password);
+    await dropBackends(database, database.secret.username);
+    expect((await call('GET', '/api/health/ready')).status).toBe(200);
   });
 
   it('answers 503 with Retry-After while the database is down, and recovers', async () => {

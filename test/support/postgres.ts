@@ -78,7 +78,10 @@ export async function setPassword(database: TestDatabase, username: string, role
 
 /** Ends every session of `username`, as a failover or an operator would. */
 export async function dropBackends(database: TestDatabase, username: string): Promise<number> {
-  const { rowCount } = await database.admin.query('select pg_terminate_backend(pid) from pg_stat_activity where usename = $1', [username]);
+  const { rowCount } = await database.admin.query(
+    'select pg_terminate_backend(pid) from pg_stat_activity where usename = $1 and pid <> pg_backend_pid()',
+    [username],
+  );
   return rowCount ?? 0;
 }
 
