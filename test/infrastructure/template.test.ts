@@ -232,3 +232,18 @@ describe('the local stage', () => {
     expect(template.Resources.UsersListLambdaFunction!.Properties.VpcConfig).toBeUndefined();
   });
 });
+
+describe('a stage that reaches Secrets Manager through NAT', () => {
+  it('creates public subnets, an internet gateway and a NAT gateway, and no endpoint', async () => {
+    const { template, dir } = await packageStage('dev', ['secretsAccess=nat']);
+    dirs.push(dir);
+    const resources = created(template);
+    for (const id of ['InternetGateway', 'PublicSubnetA', 'NatGateway', 'PrivateDefaultRoute']) expect(resources[id]).toBeDefined();
+    expect(resolve(template, resources.PrivateDefaultRoute!.Properties)).toMatchObject({
+      DestinationCidrBlock: '0.0.0.0/0',
+      NatGatewayId: { Ref: 'NatGateway' },
+    });
+    expect(resources.SecretsManagerEndpoint).toBeUndefined();
+    expect(resources.EndpointSecurityGroup).toBeUndefined();
+  });
+});

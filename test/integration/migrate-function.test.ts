@@ -1,0 +1,62 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { mockClient } from 'aws-sdk-client-mock';
+import { lambdaContext } from '../support/events';
+import { count, startTestDatabase, type TestDatabase } from '../support/postgres';
+
+jest.setTimeout(30_000);
+
+const secretArn = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:rds!cluster-0000-AbCdEf';
+const secretsManager = mockClient(SecretsManagerClient);
+let database: TestDatabase;
+let taskRoot: string;
+let handler: (event: unknown, context: ReturnType<typeof lambdaContext>) => Promise<{ applied: string[] }>;
+
+beforeAll(async () => {
+  database = await startTestDatabase();
+  // A fresh database: the function applies everything itself.
+  await database.admin.query('drop table users; drop table pgmigrations');
+  taskRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'users-api-task-'));
+  fs.cpSync(path.resolve(__dirname, '../../migrations'), path.join(taskRoot, 'migrations'), { recursive: true });
+  // An RDS-managed secret holds only the credentials; the stage supplies the cluster endpoint.
+  secretsManager.on(GetSecretValueCommand, { SecretId: secretArn }).resolves({
+    SecretString: JSON.stringify({ username: database.secret.username, password: database.secret.password }),
+  });
+  Object.assign(process.env, {
+    STAGE: 'dev',
+    DB_SECRET_ID: secretArn,
+    DB_HOST: '127.0.0.1',
+    DB_PORT: String(database.secret.port),
+    DB_NAME: database.secret.dbname,
+    DB_SSL: 'off',
+    LAMBDA_TASK_ROOT: taskRoot,
+  });
+  delete process.env.SECRETS_ENDPOINT;
+  handler = (await import('../../src/handlers/migrate')).handler as unknown as typeof handler;
+});
+
+afterAll(async () => {
+  secretsManager.restore();
+  await database?.stop();
+  fs.rmSync(taskRoot, { recursive: true, force: true });
+});
+
+it('applies the packaged migrations, then nothing on a second run', async () => {
+  const first = await handler({}, lambdaContext('users-api-dev-migrate'));
+  expect(first.applied).toEqual(['1763776800000_create-users']);
+  expect(await count(database.admin, "select count(*) as n from information_schema.tables where table_name = 'users'")).toBe(1);
+  expect(await handler({}, lambdaContext('users-api-dev-migrate'))).toEqual({ applied: [] });
+  expect(await count(database.admin, 'select count(*) as n from pgmigrations')).toBe(1);
+});
+
+it('fails the invocation, and changes nothing, when a migration fails', async () => {
+  fs.writeFileSync(
+    path.join(taskRoot, 'migrations', '1763776900000_broken.sql'),
+    '-- Up Migration\ncreate table half_done (id int);\nselect no_such_function();\n',
+  );
+  await expect(handler({}, lambdaContext('users-api-dev-migrate'))).rejects.toThrow(/no_such_function/);
+  expect(await count(database.admin, "select count(*) as n from information_schema.tables where table_name = 'half_done'")).toBe(0);
+  expect(await count(database.admin, 'select count(*) as n from pgmigrations')).toBe(1);
+});
