@@ -1,7 +1,6 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { loadContainer, runLoad, type Outcome } from '../support/containers';
 import { ensurePgbouncer, startPgbouncer, type Pgbouncer } from '../support/pgbouncer';
-import { backendsOf, count, createServiceRole, startTestDatabase, type TestDatabase } from '../support/postgres';
+import { count, createServiceRole, peakBackends, startTestDatabase, type TestDatabase } from '../support/postgres';
 import { serveSecrets, type LocalSecrets } from '../support/service-env';
 
 jest.setTimeout(60_000);
@@ -32,14 +31,9 @@ describe('more containers than the database has connection slots', () => {
 
   it('backs off, then answers 503 with Retry-After within 3 s; never a 500, never over the limit', async () => {
     const containers = Array.from({ length: slots + 3 }, loadContainer);
-    let peak = 0;
-    const watch = (async () => {
-      for (let i = 0; i < 30; i += 1) {
-        peak = Math.max(peak, await backendsOf(database, role));
-        await sleep(100);
-      }
-    })();
+    const watch = peakBackends(database, role, 30);
     const outcomes = await runLoad(containers, watch);
+    const peak = await watch;
 
     expect(outcomes.filter((o) => ![200, 201, 503].includes(o.status))).toEqual([]);
     const refused = outcomes.filter((o) => o.status === 503);
@@ -80,14 +74,9 @@ if (skipReason) console.warn(`Skipping the pgbouncer tests: ${skipReason}`);
 
   it('serves every request while many containers share a few server connections', async () => {
     const containers = Array.from({ length: 6 }, loadContainer);
-    let peak = 0;
-    const watch = (async () => {
-      for (let i = 0; i < 20; i += 1) {
-        peak = Math.max(peak, await backendsOf(database, role));
-        await sleep(100);
-      }
-    })();
+    const watch = peakBackends(database, role, 20);
     const outcomes = await runLoad(containers, watch);
+    const peak = await watch;
 
     expect(outcomes.length).toBeGreaterThan(50);
     expect(outcomes.filter((o) => o.status >= 300)).toEqual([]);

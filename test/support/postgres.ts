@@ -87,3 +87,13 @@ export async function dropBackends(database: TestDatabase, username: string): Pr
 
 export const backendsOf = (database: TestDatabase, username: string) =>
   count(database.admin, "select count(*) as n from pg_stat_activity where usename = $1 and backend_type = 'client backend'", [username]);
+
+/** The most backends `username` held at once, sampled `samples` times `everyMs` apart. */
+export async function peakBackends(database: TestDatabase, username: string, samples: number, everyMs = 100): Promise<number> {
+  let peak = 0;
+  for (let i = 0; i < samples; i += 1) {
+    peak = Math.max(peak, await backendsOf(database, username));
+    await new Promise((resolve) => setTimeout(resolve, everyMs));
+  }
+  return peak;
+}
