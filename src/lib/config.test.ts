@@ -6,7 +6,7 @@ describe('loadConfig', () => {
     expect(config).toMatchObject({
       stage: 'local',
       corsOrigins: [],
-      database: { secretId: 'db', poolMax: 1, connectTimeoutMs: 2000, queryTimeoutMs: 2500, ssl: 'off' },
+      database: { secretId: 'db', poolMax: 1, connectTimeoutMs: 2000, queryTimeoutMs: 2500, budgetMs: 2800, ssl: 'off' },
       secrets: { cacheTtlMs: 300_000, endpoint: undefined },
     });
     expect(Object.isFrozen(config)).toBe(true);

@@ -32,6 +32,8 @@ const environmentSchema = z.object({
   DB_POOL_MAX: positiveInt.max(100).default(1),
   DB_CONNECT_TIMEOUT_MS: positiveInt.default(2000),
   DB_QUERY_TIMEOUT_MS: positiveInt.default(2500),
+  // The whole database part of a request, retries included, so it answers well within 3 s.
+  DB_BUDGET_MS: positiveInt.default(2800),
   DB_SSL: z.enum(['off', 'verify']).default('off'),
   // RDS Proxy (or any transaction pooler) in front of the cluster: connect there with the secret's credentials.
   DB_PROXY_HOST: z
@@ -63,6 +65,7 @@ export function loadConfig(env: NodeJS.ProcessEnv) {
       poolMax: e.DB_POOL_MAX,
       connectTimeoutMs: e.DB_CONNECT_TIMEOUT_MS,
       queryTimeoutMs: e.DB_QUERY_TIMEOUT_MS,
+      budgetMs: e.DB_BUDGET_MS,
       ssl: e.DB_SSL,
       proxy: e.DB_PROXY_HOST ? Object.freeze({ host: e.DB_PROXY_HOST, port: e.DB_PROXY_PORT }) : undefined,
     }),

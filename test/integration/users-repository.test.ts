@@ -92,7 +92,7 @@ let database: TestDatabase;
 usersRepositoryContract('PostgreSQL', async () => {
   database = await startTestDatabase();
   const pools = new ContainerPools();
-  const options = { poolMax: 1, connectTimeoutMs: 2000, queryTimeoutMs: 2500, ssl: 'off' } as const;
+  const options = { poolMax: 1, connectTimeoutMs: 2000, queryTimeoutMs: 2500, budgetMs: 2800, ssl: 'off' } as const;
   const db = new Database(fixedSecret(database.secret), options, defaultRetryPolicy, pools);
   return {
     users: new PostgresUsersRepository(db),

@@ -10,6 +10,8 @@ import type { DbSecret } from './secret';
 export interface DatabaseOptions extends ConnectionOptions {
   poolMax: number;
   queryTimeoutMs: number;
+  /** Time for one operation, retries included; no attempt starts, or runs, past it. */
+  budgetMs: number;
 }
 
 export interface RetryPolicy {
@@ -58,6 +60,9 @@ function poolFor(secret: DbSecret, options: DatabaseOptions): pg.Pool {
     ...connectionConfig(secret, { ...options, applicationName: config.serviceName }),
     max: options.poolMax,
     query_timeout: options.queryTimeoutMs,
+    // The server gives up too, so a timed-out statement does not hold its backend. Not through a
+    // proxy: a transaction pooler would reject or pin a session setting.
+    statement_timeout: options.proxy ? undefined : options.queryTimeoutMs,
     // Lambda freezes idle containers: keep the connection for the container's life.
     idleTimeoutMillis: 0,
     keepAlive: true,
@@ -140,10 +145,17 @@ export class Database {
     values: unknown[] = [],
     { idempotent = false }: QueryOptions = {},
   ): Promise<QueryResult<Row>> {
+    const deadline = Date.now() + this.options.budgetMs;
     let refreshes = 0;
     let capacityAttempts = 0;
     let reconnected = false;
     let repeated = false;
+    /** Waits before another attempt, if the budget leaves room for the wait and a whole attempt. */
+    const retryAfter = async (delayMs: number) => {
+      if (Date.now() + delayMs + this.options.connectTimeoutMs > deadline) return false;
+      await sleep(delayMs);
+      return true;
+    };
     for (;;) {
       let client: pg.PoolClient;
       try {
@@ -151,18 +163,19 @@ export class Database {
       } catch (error) {
         // Nothing was sent yet, so every statement may be retried here.
         const kind = failureKind(error);
-        logger.debug('database connect failed', { kind, code: (error as { code?: string }).code });
-        if (kind === 'credentials' && refreshes < this.policy.credentialRefreshes) {
-          if (refreshes > 0) await sleep(fullJitter(refreshes + 2, this.policy));
+        const code = (error as { code?: string }).code;
+        logger.debug('database connect failed', { kind, code });
+        if (
+          kind === 'credentials' &&
+          refreshes < this.policy.credentialRefreshes &&
+          (await retryAfter(refreshes ? fullJitter(refreshes + 2, this.policy) : 0))
+        ) {
           refreshes += 1;
-          logger.warn('database rejected the credentials; refreshing the secret', {
-            code: (error as { code?: string }).code,
-            attempt: refreshes,
-          });
+          logger.warn('database rejected the credentials; refreshing the secret', { code, attempt: refreshes });
           await this.secrets.refresh();
           continue;
         }
-        if (kind === 'connection-lost' && !reconnected) {
+        if (kind === 'connection-lost' && !reconnected && (await retryAfter(0))) {
           // Dropped while logging in (a failover, an operator ending sessions): one fresh attempt.
           reconnected = true;
           continue;
@@ -170,31 +183,22 @@ export class Database {
         if (kind === 'capacity' && capacityAttempts < this.policy.capacityAttempts - 1) {
           const delay = fullJitter(capacityAttempts, this.policy);
           capacityAttempts += 1;
-          logger.warn('database has no connection slot free; backing off', {
-            code: (error as { code?: string }).code,
-            attempt: capacityAttempts,
-            delayMs: Math.round(delay),
-          });
-          await sleep(delay);
-          continue;
+          logger.warn('database has no connection slot free; backing off', { code, attempt: capacityAttempts, delayMs: Math.round(delay) });
+          if (await retryAfter(delay)) continue;
         }
         throw translateDatabaseError(error);
       }
       try {
-        const result = await client.query<Row>(text, values);
+        const remaining = Math.max(1, Math.min(this.options.queryTimeoutMs, deadline - Date.now()));
+        const result = await client.query<Row>({ text, values, query_timeout: remaining } as pg.QueryConfig);
         client.release();
         return Object.assign(result, { repeated });
       } catch (error) {
-        const lost = failureKind(error) === 'connection-lost';
-        logger.debug('database statement failed', {
-          kind: failureKind(error),
-          code: (error as { code?: string }).code,
-          idempotent,
-          repeated,
-        });
-        // Keep the connection when the server merely refused the statement; drop it when the link broke.
-        client.release(lost || failureKind(error) !== 'statement' ? (error as Error) : undefined);
-        if (lost && idempotent && !repeated) {
+        const kind = failureKind(error);
+        logger.debug('database statement failed', { kind, code: (error as { code?: string }).code, idempotent, repeated });
+        // Keep the connection when the server merely refused the statement; drop it otherwise.
+        client.release(kind === 'statement' ? undefined : (error as Error));
+        if (kind === 'connection-lost' && idempotent && !repeated && (await retryAfter(0))) {
           repeated = true;
           logger.warn('database connection lost in flight; retrying on a fresh connection', { error: (error as Error).message });
           continue;

@@ -67,6 +67,7 @@ describe('failureKind', () => {
     ['no more connections allowed (max_client_conn)', 'capacity'],
     ['Connection terminated unexpectedly', 'connection-lost'],
     ['timeout exceeded when trying to connect', 'unavailable'],
+    ['Connection terminated due to connection timeout', 'unavailable'],
     ['Query read timeout', 'unavailable'],
     ['boom', 'other'],
   ])('classifies "%s" as %s', (message, kind) => {

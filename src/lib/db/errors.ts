@@ -20,7 +20,8 @@ const unavailableSystemCodes = new Set(['ECONNREFUSED', 'ETIMEDOUT', 'ENOTFOUND'
 
 const capacityMessage = /too many (clients|connections)|remaining connection slots|no more connections allowed|connection limit exceeded/i;
 const lostMessage = /connection terminated|connection(?: is)? closed|client has encountered a connection error/i;
-const unavailableMessage = /timeout exceeded when trying to connect|query read timeout|cannot use a pool after calling end/i;
+const unavailableMessage =
+  /timeout exceeded when trying to connect|connection timeout|query read timeout|cannot use a pool after calling end/i;
 
 export function sqlState(error: unknown): string | undefined {
   const code = (error as { code?: unknown } | null)?.code;

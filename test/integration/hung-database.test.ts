@@ -1,0 +1,81 @@
+import net from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+import pg from 'pg';
+import { loadContainer } from '../support/containers';
+import { backendsOf, createServiceRole, startTestDatabase, type TestDatabase } from '../support/postgres';
+import { serveSecrets, type LocalSecrets } from '../support/service-env';
+
+jest.setTimeout(30_000);
+
+const list = { path: '/api/users', query: { limit: '5' } };
+
+describe('a database that accepts connections and never answers', () => {
+  let blackhole: net.Server;
+  const sockets = new Set<net.Socket>();
+  let secrets: LocalSecrets;
+
+  beforeAll(async () => {
+    blackhole = net.createServer((socket) => {
+      sockets.add(socket);
+      socket.on('close', () => sockets.delete(socket));
+    });
+    await new Promise<void>((resolve) => blackhole.listen(0, '127.0.0.1', () => resolve()));
+    const { port } = blackhole.address() as net.AddressInfo;
+    secrets = await serveSecrets({ engine: 'postgres', host: '127.0.0.1', port, username: 'u', password: 'p', dbname: 'd' });
+  });
+
+  afterAll(async () => {
+    await secrets?.close();
+    for (const socket of sockets) socket.destroy();
+    await new Promise((resolve) => blackhole.close(resolve));
+  });
+
+  it('answers 503 with Retry-After within 3 s instead of hanging', async () => {
+    const container = loadContainer();
+    for (let i = 0; i < 2; i += 1) {
+      const started = Date.now();
+      const reply = await container.invoke('users-list', list);
+      expect(Date.now() - started).toBeLessThan(3000);
+      expect(reply.status).toBe(503);
+      expect(reply.headers['retry-after']).toMatch(/^\d+$/);
+    }
+  });
+});
+
+describe('a statement stuck behind a lock', () => {
+  let database: TestDatabase;
+  let secrets: LocalSecrets;
+  const role = 'users_api';
+
+  beforeAll(async () => {
+    database = await startTestDatabase();
+    secrets = await serveSecrets(await createServiceRole(database, role, 'locked:P@ss'));
+  });
+
+  afterAll(async () => {
+    await secrets?.close();
+    await database?.stop();
+  });
+
+  it('gives up within 3 s with a 503, frees its backend, and works once the lock is gone', async () => {
+    const container = loadContainer();
+    expect((await container.invoke('users-list', list)).status).toBe(200);
+    const locker = new pg.Client({ ...database.secret, user: database.secret.username, database: database.secret.dbname });
+    await locker.connect();
+    try {
+      await locker.query('begin; lock table users in access exclusive mode');
+      const started = Date.now();
+      const reply = await container.invoke('users-list', list);
+      expect(Date.now() - started).toBeLessThan(3000);
+      expect(reply.status).toBe(503);
+      // The server cancelled the statement too: no backend of the service is left waiting.
+      await sleep(200);
+      expect(await backendsOf(database, role)).toBe(0);
+    } finally {
+      await locker.query('rollback');
+      await locker.end();
+    }
+    expect((await container.invoke('users-list', list)).status).toBe(200);
+    expect(await backendsOf(database, role)).toBe(1);
+  });
+});
