@@ -59,44 +59,46 @@ function canAccess(target: string, as: RunAs, mode: 'x' | 'w'): boolean {
   return spawnSync('test', [`-${mode}`, target], { uid: as.uid, gid: as.gid }).status === 0;
 }
 
+const digest = (text: string) => createHash('sha256').update(text).digest('hex').slice(0, 16);
+
+/** A folder under /var/tmp that survives reboots and that the `postgres` user can enter. */
+function sharedFolder(name: string): string {
+  const folder = path.join('/var/tmp', name);
+  fs.mkdirSync(folder, { recursive: true, mode: 0o755 });
+  fs.chmodSync(folder, 0o755);
+  return folder;
+}
+
 /**
  * As root, the `postgres` user must reach the binaries and the data. When the project sits in a
- * folder it cannot enter, both move to a stable folder under /var/tmp, and the project's data
- * folder becomes a link to the real one, so a second start still finds the same data.
+ * folder it cannot enter, the binaries are copied once per installation, and the data moves to
+ * a folder of its own with the project's data folder linking to it, so a second start still
+ * finds the same data.
  */
 function placeForUser(options: { dataDir: string; binDir: string }, as: RunAs | undefined) {
   if (!as) return options;
-  const parent = path.dirname(path.resolve(options.dataDir));
-  const home = path.join('/var/tmp', `embedded-postgres-${createHash('sha256').update(parent).digest('hex').slice(0, 16)}`);
-  let { dataDir, binDir } = options;
+  const { dataDir } = options;
+  let { binDir } = options;
   if (!canAccess(path.join(binDir, 'bin', 'postgres'), as, 'x')) {
-    const copied = path.join(home, 'native');
+    const copied = path.join(sharedFolder(`embedded-postgres-bin-${digest(binDir)}`), 'native');
     const marker = path.join(copied, '.source');
     if (!fs.existsSync(marker) || fs.readFileSync(marker, 'utf8') !== binDir) {
       fs.rmSync(copied, { recursive: true, force: true });
-      fs.mkdirSync(home, { recursive: true, mode: 0o755 });
-      fs.chmodSync(home, 0o755);
       fs.cpSync(binDir, copied, { recursive: true, verbatimSymlinks: true });
       fs.writeFileSync(marker, binDir);
     }
     binDir = copied;
   }
-  const real = fs.existsSync(dataDir) ? fs.realpathSync(dataDir) : dataDir;
-  if (!canAccess(path.dirname(real), as, 'x')) {
-    const relocated = path.join(home, path.basename(dataDir));
-    fs.mkdirSync(home, { recursive: true, mode: 0o755 });
-    fs.chmodSync(home, 0o755);
-    fs.mkdirSync(relocated, { recursive: true, mode: 0o700 });
-    fs.chownSync(relocated, as.uid, as.gid);
-    if (!fs.existsSync(dataDir)) {
-      fs.mkdirSync(path.dirname(dataDir), { recursive: true });
-      fs.symlinkSync(relocated, dataDir);
-    }
-    dataDir = relocated;
-  } else {
-    dataDir = real;
+  const real = fs.existsSync(dataDir) ? fs.realpathSync(dataDir) : path.resolve(dataDir);
+  if (canAccess(path.dirname(real), as, 'x')) return { dataDir: real, binDir };
+  const relocated = path.join(sharedFolder(`embedded-postgres-data-${digest(path.resolve(dataDir))}`), 'data');
+  fs.mkdirSync(relocated, { recursive: true, mode: 0o700 });
+  fs.chownSync(relocated, as.uid, as.gid);
+  if (!fs.existsSync(dataDir)) {
+    fs.mkdirSync(path.dirname(dataDir), { recursive: true });
+    fs.symlinkSync(relocated, dataDir);
   }
-  return { dataDir, binDir };
+  return { dataDir: relocated, binDir };
 }
 
 function isAlive(pid: number): boolean {

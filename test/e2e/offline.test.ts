@@ -125,6 +125,16 @@ describe('sls offline against a PostgreSQL named by .local/secrets/db.json', () 
     expectProblem(await call('PATCH', '/api/users'), 404);
   });
 
+  it('answers a browser preflight', async () => {
+    const preflight = await call('OPTIONS', '/api/users', {
+      headers: { origin: 'http://localhost:5173', 'access-control-request-method': 'POST' },
+    });
+    // The handler answers 204; serverless-offline rewrites every preflight status to 200.
+    expect([200, 204]).toContain(preflight.status);
+    expect(preflight.headers.get('access-control-allow-origin')).toBe('http://localhost:5173');
+    expect(preflight.headers.get('access-control-allow-methods')).toContain('POST');
+  });
+
   it('keeps answering through a password rotation that drops every connection', async () => {
     const secretFile = path.join(localDir, 'secrets', 'db.json');
     const rotate = async (password: string) => {
@@ -155,18 +165,24 @@ describe('sls offline against a PostgreSQL named by .local/secrets/db.json', () 
   });
 });
 
-describe('npm start with no .local/secrets/db.json', () => {
+describe('npm start with no .local/secrets/db.json, in a folder other users cannot read', () => {
+  let parent: string;
   let localDir: string;
   let offline: OfflineServer | undefined;
 
   beforeAll(() => {
-    localDir = fs.mkdtempSync(path.join(os.tmpdir(), 'users-api-local-'));
-    fs.chmodSync(localDir, 0o755);
+    // mkdtemp makes a 0700 folder, like a clone in a private home: as root, PostgreSQL's own user cannot enter it.
+    parent = fs.mkdtempSync(path.join(os.tmpdir(), 'users-api-clone-'));
+    localDir = path.join(parent, '.local');
   });
 
   afterAll(async () => {
     await offline?.stop();
-    fs.rmSync(localDir, { recursive: true, force: true });
+    const data = path.join(localDir, 'pgdata');
+    // Where the data was moved for PostgreSQL's user, if it was (see src/local/postgres-server.ts).
+    if (fs.existsSync(data) && fs.lstatSync(data).isSymbolicLink())
+      fs.rmSync(path.dirname(fs.readlinkSync(data)), { recursive: true, force: true });
+    fs.rmSync(parent, { recursive: true, force: true });
   });
 
   it('starts an embedded PostgreSQL, writes its secret, and stops it on SIGTERM', async () => {

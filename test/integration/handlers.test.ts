@@ -82,6 +82,22 @@ describe('health', () => {
 });
 
 describe('CORS', () => {
+  it('answers a browser preflight, which only the catch-all route receives', async () => {
+    const preflight = await call('not-found', {
+      method: 'OPTIONS',
+      path: '/api/users',
+      headers: {
+        origin: 'https://app.example.com',
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'content-type',
+      },
+    });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers['access-control-allow-origin']).toBe('https://app.example.com');
+    expect(preflight.headers['access-control-allow-methods']).toContain('POST');
+    expect(preflight.headers['access-control-allow-headers']).toContain('Content-Type');
+  });
+
   it('allows the stage origins only', async () => {
     const allowed = await call('health-live', { path: '/api/health/live', headers: { origin: 'https://app.example.com' } });
     expect(allowed.headers['access-control-allow-origin']).toBe('https://app.example.com');

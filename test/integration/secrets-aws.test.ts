@@ -106,7 +106,8 @@ it('logs the secret lifecycle with timings and never a secret value', async () =
   const text = logs.join('');
   expect(text).toMatch(/"message":"database secret fetched".*"durationMs":\d+/);
   expect(text).toMatch(/"reason":"rejected by the database"/);
-  expect(text).toContain('database connection opened');
+  expect(text).toMatch(/"message":"database connection opened".*"durationMs":\d+/);
+  expect(text).toMatch(/"message":"database reconnected".*"durationMs":\d+/);
   for (const value of ['aws:first/P@ss', 'aws:second/P@ss', 'aws:third/P@ss']) {
     expect(text).not.toContain(value);
     expect(health.raw).not.toContain(value);

@@ -100,7 +100,6 @@ export class ContainerPools {
         logger.warn('database connection lost', { error: error.message, code: (error as { code?: string }).code }),
       );
       this.opened += 1;
-      logger.info('database connection opened', { opened: this.opened });
     });
     this.current = { key, pool };
     logger.info(previous ? 'database pool replaced for new credentials' : 'database pool created', {
@@ -158,8 +157,16 @@ export class Database {
     };
     for (;;) {
       let client: pg.PoolClient;
+      const openedBefore = this.pools.opened;
+      const connectStarted = performance.now();
       try {
         client = await this.pools.pool(this.secrets.current(), this.options).connect();
+        if (this.pools.opened > openedBefore) {
+          logger.info(this.pools.opened > 1 ? 'database reconnected' : 'database connection opened', {
+            durationMs: Math.round(performance.now() - connectStarted),
+            opened: this.pools.opened,
+          });
+        }
       } catch (error) {
         // Nothing was sent yet, so every statement may be retried here.
         const kind = failureKind(error);

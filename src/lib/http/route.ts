@@ -40,7 +40,17 @@ export function httpRoute<O extends InputSchemas, C extends Context = Context, S
     .use(httpHeaderNormalizer())
     .use(httpEventNormalizer())
     .use(httpSecurityHeaders())
-    .use(httpCors({ origins: config.corsOrigins }))
+    // Preflight requests match no route but the catch-all, which answers them here.
+    .use(
+      httpCors({
+        origins: config.corsOrigins,
+        disableBeforePreflightResponse: false,
+        methods: 'GET,POST,PUT,DELETE,OPTIONS',
+        headers: 'Content-Type,Authorization',
+        exposeHeaders: 'Location,Retry-After',
+        maxAge: 600,
+      }),
+    )
     .use(problemDetails({ logger }));
   if (options.body) route.use(requestBody()).use(httpJsonBodyParser());
   for (const middleware of extension.middlewares) route.use(middleware);
