@@ -113,3 +113,11 @@ it('logs the secret lifecycle with timings and never a secret value', async () =
     expect(health.raw).not.toContain(value);
   }
 });
+
+it('answers 503, not 500, while the secret has the wrong shape', async () => {
+  secretsManager.on(GetSecretValueCommand, { SecretId: secretArn }).resolves({ SecretString: '{"username":"users_api"}' });
+  await sleep(ttlMs + 100);
+  const reply = await call(handlers.list, { path: '/api/users' });
+  expect(reply.status).toBe(503);
+  expect(reply.raw).not.toContain('users_api');
+});

@@ -34,7 +34,7 @@ type Request = middy.Request<unknown, unknown, Error, DatabaseContext>;
 /**
  * The database secret, fetched through @middy/secrets-manager: prefetched at cold start, cached
  * for the stage's expiry (`SECRETS_CACHE_TTL_MS`, -1 for ever), refetched at once when the
- * database rejects it. Only durations and versions are logged, never the value.
+ * database rejects it. Only reasons, durations and counts are logged, never the value.
  */
 class MiddySecretSource implements SecretSource {
   // middy's own expiry refreshes on a timer whose failure nobody awaits (an unhandled rejection
@@ -81,7 +81,13 @@ class MiddySecretSource implements SecretSource {
       throw new DatabaseUnavailableError('The database secret could not be fetched', 1, { cause: error });
     }
     this.staleUntil = undefined;
-    this.remember(request.context.dbSecret);
+    try {
+      this.remember(request.context.dbSecret);
+    } catch (error) {
+      // A secret of the wrong shape is an operator's error; the client still gets a 503 to retry.
+      logger.error('database secret is not usable', { error: (error as Error).message });
+      throw new DatabaseUnavailableError('The database secret is not usable', 1, { cause: error });
+    }
     if (this.pending) {
       logger.info('database secret fetched', {
         reason: this.pending.reason,
@@ -122,10 +128,10 @@ class MiddySecretSource implements SecretSource {
 
   private remember(raw: unknown) {
     if (raw === this.raw && this.parsed) return;
-    this.raw = raw;
     // An RDS-managed secret holds only the credentials; the stage names the cluster.
     const endpoint = Object.fromEntries(Object.entries(config.database.endpoint).filter(([, value]) => value !== undefined));
     this.parsed = parseDbSecret({ ...endpoint, ...(raw as object) });
+    this.raw = raw;
   }
 }
 
