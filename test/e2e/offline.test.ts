@@ -2,7 +2,15 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startOffline, type OfflineServer } from '../support/offline';
-import { count, dropBackends, setPassword, startTestDatabase, type TestDatabase } from '../support/postgres';
+import {
+  count,
+  createServiceRole,
+  dropBackends,
+  peakBackends,
+  setPassword,
+  startTestDatabase,
+  type TestDatabase,
+} from '../support/postgres';
 
 jest.setTimeout(120_000);
 
@@ -162,6 +170,45 @@ describe('sls offline against a PostgreSQL named by .local/secrets/db.json', () 
     expect(down.headers.get('retry-after')).toMatch(/^\d+$/);
     await database.start();
     expect((await call('GET', '/api/users')).status).toBe(200);
+  });
+});
+
+describe('sls offline against a PostgreSQL with fewer connection slots than concurrent requests', () => {
+  const slots = 2;
+  let database: TestDatabase;
+  let offline: OfflineServer;
+  let localDir: string;
+
+  beforeAll(async () => {
+    // Non-superusers get max_connections - superuser_reserved_connections slots, less the test's own superuser connection.
+    database = await startTestDatabase({ max_connections: slots + 4, superuser_reserved_connections: 3 });
+    const secret = await createServiceRole(database, 'users_api', 'offline:P@ss');
+    // npm start applies migrations with the secret's login: let it check the (already applied) schema.
+    await database.admin.query('grant create on schema public to users_api; grant select, insert on pgmigrations to users_api');
+    localDir = fs.mkdtempSync(path.join(os.tmpdir(), 'users-api-local-'));
+    fs.mkdirSync(path.join(localDir, 'secrets'));
+    fs.writeFileSync(path.join(localDir, 'secrets', 'db.json'), JSON.stringify(secret));
+    offline = await startOffline(localDir);
+  });
+
+  afterAll(async () => {
+    await offline?.stop();
+    await database?.stop();
+    fs.rmSync(localDir, { recursive: true, force: true });
+  });
+
+  it('answers 200 or 503 with Retry-After, never a 500, and never exceeds the slots', async () => {
+    const watch = peakBackends(database, 'users_api', 30);
+    const replies: Reply[] = [];
+    for (let round = 0; round < 3; round += 1) {
+      replies.push(...(await Promise.all(Array.from({ length: 8 }, () => request(offline.url, 'GET', '/api/users')))));
+    }
+    const peak = await watch;
+    expect(replies.filter((reply) => ![200, 503].includes(reply.status))).toEqual([]);
+    expect(replies.some((reply) => reply.status === 200)).toBe(true);
+    expect(replies.some((reply) => reply.status === 503)).toBe(true);
+    for (const reply of replies.filter((r) => r.status === 503)) expect(reply.headers.get('retry-after')).toMatch(/^\d+$/);
+    expect(peak).toBeLessThanOrEqual(slots);
   });
 });
 
