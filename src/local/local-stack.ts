@@ -121,7 +121,13 @@ export async function startLocalStack({ localDir, log }: LocalStackOptions): Pro
     log(applied.length ? `migrations applied: ${applied.join(', ')}` : 'migrations: schema is up to date');
   } catch (error) {
     await server?.stop();
-    throw error;
+    const where = `${secret.host}:${secret.port}/${secret.dbname}`;
+    throw new Error(
+      `Could not migrate the database at ${where} named by ${server ? 'the embedded server' : dbSecretFile}: ${(error as Error).message}`,
+      {
+        cause: error,
+      },
+    );
   }
   const secrets = await startSecretsEndpoint(secretsDir);
   log(`local Secrets Manager endpoint on ${secrets.url} serving ${secretsDir}`);
