@@ -155,6 +155,12 @@ describe('users', () => {
     expect(missing.body.detail).toMatch(/email.*name/);
   });
 
+  it('answers 400, not 500, for a name PostgreSQL text cannot hold', async () => {
+    const reply = await create({ email: 'nul@example.com', name: 'nul\u0000byte' });
+    expectProblem(reply, 400);
+    expect(reply.body.errors).toEqual([{ field: 'name', message: 'must not contain control characters' }]);
+  });
+
   it('answers 400 for malformed JSON or a missing body', async () => {
     const malformed = await create('{"email": ');
     expectProblem(malformed, 400);
@@ -236,6 +242,46 @@ describe('users', () => {
 
   it('answers unknown routes with a 404 problem', async () => {
     expectProblem(await call('not-found', { method: 'PATCH', path: '/api/users' }), 404);
+  });
+});
+
+describe('hostile input (fuzz)', () => {
+  const randomValue = (depth = 0): unknown => {
+    const pick = Math.floor(Math.random() * (depth > 2 ? 5 : 7));
+    if (pick === 0) return null;
+    if (pick === 1) return Math.random() * 1e6 - 5e5;
+    if (pick === 2) return Math.random() < 0.5;
+    if (pick === 3) {
+      // Any code point below the surrogates; control characters (NUL among them) often.
+      const codePoint = () => Math.floor(Math.random() * (Math.random() < 0.2 ? 32 : 0xd7ff));
+      return String.fromCharCode(...Array.from({ length: Math.floor(Math.random() * 40) }, codePoint));
+    }
+    if (pick === 4) return `${Math.random().toString(36).slice(2)}@example.com`;
+    if (pick === 5) return Array.from({ length: Math.floor(Math.random() * 4) }, () => randomValue(depth + 1));
+    return Object.fromEntries(
+      ['email', 'name', 'id', '__proto__', 'constructor'].filter(() => Math.random() < 0.6).map((key) => [key, randomValue(depth + 1)]),
+    );
+  };
+
+  it('never answers 500, whatever the body, content type or path', async () => {
+    const contentTypes = ['application/json', 'application/json; charset=utf-8', 'text/plain', 'application/problem+json', ''];
+    for (let i = 0; i < 300; i += 1) {
+      const shape = Math.random();
+      const garbage = () =>
+        Math.random()
+          .toString(36)
+          .repeat(Math.floor(Math.random() * 5));
+      // Often a valid email, so that whatever the name holds reaches the database.
+      const valid = () => ({ email: `fuzz${i}@example.com`, name: randomValue(3) });
+      const body = shape < 0.2 ? garbage() : JSON.stringify(shape < 0.6 ? valid() : randomValue());
+      const contentType = contentTypes[i % contentTypes.length]!;
+      const reply = await create(body, contentType ? { 'content-type': contentType } : {});
+      expect([201, 400, 409, 413, 415]).toContain(reply.status);
+      if (reply.status !== 201) expectProblem(reply, reply.status);
+      const id = String(randomValue());
+      const read = await call('users-get', { path: `/api/users/${encodeURIComponent(id)}`, pathParameters: { id } });
+      expect([200, 404]).toContain(read.status);
+    }
   });
 });
 

@@ -13,6 +13,13 @@ describe('parseInput', () => {
     expect(input.path.id).toBe('0190f6a4-3c1e-7d2a-8b3c-4d5e6f708192');
   });
 
+  it('rejects control characters in a name, which PostgreSQL text cannot always hold', () => {
+    for (const name of ['a\u0000b', 'line\nbreak', 'tab\there']) {
+      const event = { ...httpEvent({ method: 'POST', path: '/x' }), body: { email: 'a@b.co', name } as never };
+      expect(() => parseInput({ body: userInputSchema }, event)).toThrow(ValidationError);
+    }
+  });
+
   it('turns a path that names no resource into NotFoundError', () => {
     expect(() => parseInput({ path: userIdPath }, httpEvent({ method: 'GET', path: '/x', pathParameters: { id: 'abc' } }))).toThrow(
       NotFoundError,

@@ -8,7 +8,13 @@ export const userInputSchema = z.object({
     .toLowerCase()
     .max(254, 'must be at most 254 characters')
     .pipe(z.email('must be a valid email address')),
-  name: z.string({ error: 'must be a string' }).trim().min(1, 'must not be empty').max(200, 'must be at most 200 characters'),
+  name: z
+    .string({ error: 'must be a string' })
+    .trim()
+    .min(1, 'must not be empty')
+    .max(200, 'must be at most 200 characters')
+    // PostgreSQL text cannot hold NUL, and no name needs control characters.
+    .regex(/^[^\p{Cc}]*$/u, 'must not contain control characters'),
 });
 
 export type UserInput = z.infer<typeof userInputSchema>;
