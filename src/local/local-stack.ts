@@ -16,6 +16,8 @@ export interface LocalStackOptions {
   /** The git-ignored folder holding `secrets/` and the embedded server's data. */
   localDir: string;
   log: (message: string) => void;
+  /** Ports the caller is about to listen on (the offline servers): the stack takes none of them. */
+  reservedPorts?: number[];
 }
 
 export interface LocalStack {
@@ -36,16 +38,29 @@ async function isPortFree(port: number): Promise<boolean> {
   });
 }
 
-export async function freePort(preferred = 0): Promise<number> {
-  if (preferred && (await isPortFree(preferred))) return preferred;
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
+/** `count` distinct free loopback ports, held together while chosen so none repeats. */
+export async function freePorts(count: number): Promise<number[]> {
+  const probes = Array.from({ length: count }, () => net.createServer());
+  const ports = await Promise.all(
+    probes.map(
+      (probe) =>
+        new Promise<number>((resolve, reject) => {
+          probe.once('error', reject);
+          probe.listen(0, '127.0.0.1', () => resolve((probe.address() as net.AddressInfo).port));
+        }),
+    ),
+  );
+  await Promise.all(probes.map((probe) => new Promise((resolve) => probe.close(resolve))));
+  return ports;
+}
+
+/** `preferred` when it is free and not reserved, else any free port that is not reserved. */
+export async function freePort(preferred = 0, reserved: number[] = []): Promise<number> {
+  if (preferred && !reserved.includes(preferred) && (await isPortFree(preferred))) return preferred;
+  for (;;) {
+    const [port] = await freePorts(1);
+    if (!reserved.includes(port!)) return port!;
+  }
 }
 
 function writeJson(file: string, value: unknown) {
@@ -74,13 +89,13 @@ async function ensureDatabase(secret: DbSecret): Promise<void> {
  * The embedded server's credentials live beside its data, so deleting `secrets/db.json` only
  * republishes them; they are created once, with the cluster.
  */
-async function embeddedSecret(localDir: string): Promise<DbSecret & { dbInstanceIdentifier: string }> {
+async function embeddedSecret(localDir: string, reservedPorts: number[]): Promise<DbSecret & { dbInstanceIdentifier: string }> {
   const file = path.join(localDir, 'embedded-postgres.json');
   if (fs.existsSync(file)) return JSON.parse(fs.readFileSync(file, 'utf8'));
   const secret = {
     engine: 'postgres',
     host: '127.0.0.1',
-    port: await freePort(preferredPort),
+    port: await freePort(preferredPort, reservedPorts),
     username: 'postgres',
     password: randomBytes(18).toString('base64url'),
     dbname: 'users',
@@ -95,7 +110,7 @@ async function embeddedSecret(localDir: string): Promise<DbSecret & { dbInstance
  * PostgreSQL when that file is absent or was written for it), its migrations, and a local
  * Secrets Manager endpoint that serves `secrets/`.
  */
-export async function startLocalStack({ localDir, log }: LocalStackOptions): Promise<LocalStack> {
+export async function startLocalStack({ localDir, log, reservedPorts = [] }: LocalStackOptions): Promise<LocalStack> {
   // The data folder must stay reachable by the server's own user; only secrets/ is private.
   fs.mkdirSync(localDir, { recursive: true, mode: 0o755 });
   const secretsDir = path.join(localDir, 'secrets');
@@ -105,7 +120,7 @@ export async function startLocalStack({ localDir, log }: LocalStackOptions): Pro
   let server: PostgresServer | undefined;
   let secret: DbSecret;
   if (!published || published.dbInstanceIdentifier === embeddedInstanceId) {
-    const embedded = await embeddedSecret(localDir);
+    const embedded = await embeddedSecret(localDir, reservedPorts);
     secret = parseDbSecret(embedded);
     log(`starting embedded PostgreSQL on ${secret.host}:${secret.port} (data in ${path.join(localDir, 'pgdata')})`);
     server = await PostgresServer.start({ dataDir: path.join(localDir, 'pgdata'), port: secret.port, password: secret.password });
@@ -129,7 +144,7 @@ export async function startLocalStack({ localDir, log }: LocalStackOptions): Pro
       },
     );
   }
-  const secrets = await startSecretsEndpoint(secretsDir);
+  const secrets = await startSecretsEndpoint(secretsDir, 0, reservedPorts);
   log(`local Secrets Manager endpoint on ${secrets.url} serving ${secretsDir}`);
 
   return {

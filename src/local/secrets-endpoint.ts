@@ -37,7 +37,8 @@ function reply(response: http.ServerResponse, status: number, body: unknown) {
 const notFound = (response: http.ServerResponse, id: string) =>
   reply(response, 400, { __type: 'ResourceNotFoundException', message: `Secrets Manager can't find the specified secret: ${id}` });
 
-export async function startSecretsEndpoint(dir: string, port = 0): Promise<SecretsEndpoint> {
+/** Serves `dir` on 127.0.0.1: on `port`, or on a free port that is none of `avoid` (ports others are about to take). */
+export async function startSecretsEndpoint(dir: string, port = 0, avoid: number[] = []): Promise<SecretsEndpoint> {
   const fetches = new Map<string, number>();
   const server = http.createServer((request, response) => {
     const chunks: Buffer[] = [];
@@ -74,12 +75,17 @@ export async function startSecretsEndpoint(dir: string, port = 0): Promise<Secre
       })();
     });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => resolve());
-  });
+  const listen = () =>
+    new Promise<number>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, '127.0.0.1', () => resolve((server.address() as AddressInfo).port));
+    });
+  let bound = await listen();
+  for (let attempt = 0; avoid.includes(bound) && attempt < 10; attempt += 1) {
+    await new Promise((resolve) => server.close(resolve));
+    bound = await listen();
+  }
   server.unref();
-  const { port: bound } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${bound}`,
     fetches,

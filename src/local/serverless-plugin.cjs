@@ -22,7 +22,11 @@ class LocalStackPlugin {
     const serviceDir = this.serverless.serviceDir;
     const localDir = path.resolve(serviceDir, process.env.USERS_API_LOCAL_DIR || '.local');
     const { startLocalStack } = requireTs('./local-stack.ts', __filename);
-    this.stack = await startLocalStack({ localDir, log: (message) => this.log.notice(message) });
+    const offline = this.serverless.service.custom?.['serverless-offline'] ?? {};
+    const reservedPorts = [this.options.httpPort, this.options.lambdaPort, offline.httpPort, offline.lambdaPort, 3000, 3002]
+      .map(Number)
+      .filter(Boolean);
+    this.stack = await startLocalStack({ localDir, reservedPorts, log: (message) => this.log.notice(message) });
     const provider = this.serverless.service.provider;
     provider.environment = {
       ...provider.environment,

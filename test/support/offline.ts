@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import { freePort } from '../../src/local/local-stack';
+import { freePorts } from '../../src/local/local-stack';
 
 const root = path.resolve(__dirname, '../..');
 
@@ -14,8 +14,7 @@ export interface OfflineServer {
 
 /** `sls offline --stage local` on free loopback ports, with its `.local` folder at `localDir`. */
 export async function startOffline(localDir: string, timeoutMs = 90_000): Promise<OfflineServer> {
-  const httpPort = await freePort();
-  const lambdaPort = await freePort();
+  const [httpPort, lambdaPort] = await freePorts(2);
   let output = '';
   const child = spawn(
     process.execPath,
