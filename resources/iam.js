@@ -12,7 +12,9 @@ module.exports = async ({ resolveVariable }) => {
   const service = await resolveVariable('self:service');
   const stage = await resolveVariable('sls:stage');
   const functionNames = Object.keys(await resolveVariable('self:functions'));
-  const databaseFunctions = new Set(await resolveVariable('self:custom.databaseFunctions'));
+  // The local stage has no VPC and no database in AWS: its roles only write logs.
+  const inAws = (await resolveVariable('self:custom.kind')) === 'aws';
+  const databaseFunctions = new Set(inAws ? await resolveVariable('self:custom.databaseFunctions') : []);
 
   const Resources = {};
   for (const name of functionNames) {
@@ -24,7 +26,9 @@ module.exports = async ({ resolveVariable }) => {
         Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
         Resource: { 'Fn::Sub': `arn:\${AWS::Partition}:logs:\${AWS::Region}:\${AWS::AccountId}:log-group:${logGroup}:*` },
       },
-      {
+    ];
+    if (inAws) {
+      statements.push({
         // Lambda creates and removes the function's network interfaces in the VPC with these.
         // AWS accepts no resource narrower than "*" for the Describe call, and the interfaces do
         // not exist before Lambda creates them (as in AWSLambdaVPCAccessExecutionRole).
@@ -38,8 +42,8 @@ module.exports = async ({ resolveVariable }) => {
           'ec2:UnassignPrivateIpAddresses',
         ],
         Resource: '*',
-      },
-    ];
+      });
+    }
     if (databaseFunctions.has(name)) {
       statements.push({
         Sid: 'ReadDatabaseSecret',

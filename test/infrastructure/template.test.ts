@@ -214,13 +214,19 @@ describe('a stage given an existing VPC', () => {
 });
 
 describe('the local stage', () => {
-  it('packages no AWS infrastructure: no VPC, database, proxy or endpoint', async () => {
+  it('packages no AWS infrastructure beyond the functions: no VPC, database, proxy or endpoint', async () => {
     const { template, dir } = await packageStage('local');
     dirs.push(dir);
     const types = new Set(Object.values(template.Resources).map((r) => r.Type));
     for (const type of ['AWS::EC2::VPC', 'AWS::RDS::DBCluster', 'AWS::RDS::DBProxy', 'AWS::EC2::VPCEndpoint', 'AWS::EC2::SecurityGroup'])
       expect(types.has(type)).toBe(false);
     expect(template.Resources.UsersListLambdaFunction!.Properties.VpcConfig).toBeUndefined();
+    // Each function's role exists, so the template stays whole, and only writes its logs.
+    for (const name of functions) {
+      const role = template.Resources[`${capital(name)}Role`]!;
+      const statements = role.Properties.Policies.flatMap((policy: any) => policy.PolicyDocument.Statement);
+      expect(statements.map((statement: any) => statement.Sid)).toEqual(['WriteOwnLogs']);
+    }
   });
 });
 
