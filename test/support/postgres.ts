@@ -20,12 +20,25 @@ export interface TestDatabase {
 
 const password = 'test-Pa55:/@?#&word';
 
+/** Another process may take a free port before the server binds it: then try the next one. */
+async function startOnFreePort(dataDir: string, settings: Record<string, string | number>) {
+  for (let attempt = 1; ; attempt += 1) {
+    const port = await freePort();
+    try {
+      return { server: await PostgresServer.start({ dataDir, port, password, settings }), port };
+    } catch (error) {
+      if (attempt === 3 || !/could not bind|address already in use/i.test(String(error))) throw error;
+    }
+  }
+}
+
 /** A real PostgreSQL for one test file: its own folder, a free loopback port, migrations applied. */
 export async function startTestDatabase(settings: Record<string, string | number> = {}): Promise<TestDatabase> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'users-api-pg-'));
   fs.chmodSync(dir, 0o755);
-  const port = await freePort();
-  const options = { dataDir: path.join(dir, 'data'), port, password, settings };
+  const dataDir = path.join(dir, 'data');
+  const { server, port } = await startOnFreePort(dataDir, settings);
+  const options = { dataDir, port, password, settings };
   const connectAdmin = async () => {
     await database.admin?.end().catch(() => undefined);
     database.admin = new pg.Client({ host: '127.0.0.1', port, user: 'postgres', password, database: 'postgres' });
@@ -33,7 +46,7 @@ export async function startTestDatabase(settings: Record<string, string | number
     await database.admin.connect();
   };
   const database: TestDatabase = {
-    server: await PostgresServer.start(options),
+    server,
     secret: { engine: 'postgres', host: '127.0.0.1', port, username: 'postgres', password, dbname: 'postgres' },
     admin: undefined as unknown as pg.Client,
     start: async () => {
