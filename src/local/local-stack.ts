@@ -92,6 +92,11 @@ async function ensureDatabase(secret: DbSecret): Promise<void> {
 async function embeddedSecret(localDir: string, reservedPorts: number[]): Promise<DbSecret & { dbInstanceIdentifier: string }> {
   const file = path.join(localDir, 'embedded-postgres.json');
   if (fs.existsSync(file)) return JSON.parse(fs.readFileSync(file, 'utf8'));
+  if (fs.existsSync(path.join(localDir, 'pgdata', 'PG_VERSION'))) {
+    throw new Error(
+      `${path.join(localDir, 'pgdata')} holds a cluster whose credentials (${file}) are gone: restore that file, or delete the folder to start afresh`,
+    );
+  }
   const secret = {
     engine: 'postgres',
     host: '127.0.0.1',
