@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { startOffline, type OfflineServer } from '../support/offline';
+import { localDirNaming, startOffline, type OfflineServer } from '../support/offline';
 import {
   count,
   createServiceRole,
@@ -59,9 +59,7 @@ describe('sls offline against a PostgreSQL named by .local/secrets/db.json', () 
   beforeAll(async () => {
     database = await startTestDatabase();
     await database.admin.query('drop table users; delete from pgmigrations');
-    localDir = fs.mkdtempSync(path.join(os.tmpdir(), 'users-api-local-'));
-    fs.mkdirSync(path.join(localDir, 'secrets'));
-    fs.writeFileSync(path.join(localDir, 'secrets', 'db.json'), JSON.stringify(database.secret));
+    localDir = localDirNaming(database.secret);
     offline = await startOffline(localDir);
   });
 
@@ -185,9 +183,7 @@ describe('sls offline against a PostgreSQL with fewer connection slots than conc
     const secret = await createServiceRole(database, 'users_api', 'offline:P@ss');
     // npm start applies migrations with the secret's login: let it check the (already applied) schema.
     await database.admin.query('grant create on schema public to users_api; grant select, insert on pgmigrations to users_api');
-    localDir = fs.mkdtempSync(path.join(os.tmpdir(), 'users-api-local-'));
-    fs.mkdirSync(path.join(localDir, 'secrets'));
-    fs.writeFileSync(path.join(localDir, 'secrets', 'db.json'), JSON.stringify(secret));
+    localDir = localDirNaming(secret);
     offline = await startOffline(localDir);
   });
 

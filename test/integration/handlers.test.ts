@@ -1,16 +1,11 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { startSecretsEndpoint, type SecretsEndpoint } from '../../src/local/secrets-endpoint';
-import { invoke, type Reply, type RequestShape } from '../support/events';
+import { loadContainer, type Container, type HandlerName } from '../support/containers';
+import type { Reply, RequestShape } from '../support/events';
 import { count, startTestDatabase, type TestDatabase } from '../support/postgres';
-
-type Handler = Parameters<typeof invoke>[0];
+import { serveSecrets, type LocalSecrets } from '../support/service-env';
 
 let database: TestDatabase;
-let secrets: SecretsEndpoint;
-let secretsDir: string;
-const handlers: Record<string, Handler> = {};
+let secrets: LocalSecrets;
+let container: Container;
 const json = { 'content-type': 'application/json' };
 
 function expectProblem(reply: Reply, status: number) {
@@ -28,37 +23,16 @@ const connections = () =>
 
 beforeAll(async () => {
   database = await startTestDatabase();
-  secretsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'users-api-secrets-'));
-  fs.writeFileSync(path.join(secretsDir, 'db.json'), JSON.stringify(database.secret));
-  secrets = await startSecretsEndpoint(secretsDir);
-  Object.assign(process.env, {
-    STAGE: 'local',
-    DB_SECRET_ID: 'db',
-    SECRETS_ENDPOINT: secrets.url,
-    CORS_ORIGINS: 'https://app.example.com',
-  });
-  for (const name of [
-    'health-live',
-    'health-ready',
-    'health',
-    'users-create',
-    'users-list',
-    'users-get',
-    'users-update',
-    'users-delete',
-    'not-found',
-  ]) {
-    handlers[name] = ((await import(`../../src/handlers/${name}`)) as { handler: Handler }).handler;
-  }
+  secrets = await serveSecrets(database.secret, { CORS_ORIGINS: 'https://app.example.com' });
+  container = loadContainer();
 });
 
 afterAll(async () => {
   await secrets?.close();
   await database?.stop();
-  fs.rmSync(secretsDir, { recursive: true, force: true });
 });
 
-const call = (name: string, request: Partial<RequestShape>) => invoke(handlers[name]!, { method: 'GET', path: '/', ...request });
+const call = (name: HandlerName, request: Partial<RequestShape>) => container.invoke(name, request);
 const create = (body: unknown, headers: Record<string, string> = json) =>
   call('users-create', { method: 'POST', path: '/api/users', headers, body: typeof body === 'string' ? body : JSON.stringify(body) });
 
@@ -288,7 +262,7 @@ describe('hostile input (fuzz)', () => {
 describe('one container', () => {
   it('holds one database connection and fetched the secret once', async () => {
     expect(await connections()).toBe(1);
-    expect(secrets.fetches.get('db')).toBe(1);
+    expect(secrets.endpoint.fetches.get('db')).toBe(1);
   });
 
   it('answers 503 with Retry-After within 3 s while the database is down, and recovers without a restart', async () => {

@@ -3,7 +3,17 @@ import { invoke } from './events';
 
 type Handler = Parameters<typeof invoke>[0];
 
-const handlerNames = ['health-ready', 'users-create', 'users-list', 'users-get', 'users-update', 'users-delete'] as const;
+const handlerNames = [
+  'health-live',
+  'health-ready',
+  'health',
+  'users-create',
+  'users-list',
+  'users-get',
+  'users-update',
+  'users-delete',
+  'not-found',
+] as const;
 export type HandlerName = (typeof handlerNames)[number];
 
 /**

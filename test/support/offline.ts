@@ -1,5 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
+import type { DbSecret } from '../../src/lib/db/secret';
 import { freePorts } from '../../src/local/local-stack';
 
 const root = path.resolve(__dirname, '../..');
@@ -57,4 +60,12 @@ export async function startOffline(localDir: string, timeoutMs = 90_000): Promis
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   return server;
+}
+
+/** A `.local` folder whose `secrets/db.json` names `secret`, as a developer pointing at another database writes it. */
+export function localDirNaming(secret: DbSecret): string {
+  const localDir = fs.mkdtempSync(path.join(os.tmpdir(), 'users-api-local-'));
+  fs.mkdirSync(path.join(localDir, 'secrets'));
+  fs.writeFileSync(path.join(localDir, 'secrets', 'db.json'), JSON.stringify(secret));
+  return localDir;
 }

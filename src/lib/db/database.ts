@@ -86,12 +86,17 @@ function fingerprint(secret: DbSecret): string {
  * reused by every invocation. New credentials replace it; the old pool is closed in the background.
  */
 export class ContainerPools {
-  private current?: { key: string; pool: pg.Pool };
+  private current?: { secret: DbSecret; key: string; pool: pg.Pool };
   opened = 0;
 
   pool(secret: DbSecret, options: DatabaseOptions): pg.Pool {
+    // The same parsed secret comes back on every query until it is refetched: skip the hash then.
+    if (this.current?.secret === secret) return this.current.pool;
     const key = fingerprint(secret);
-    if (this.current?.key === key) return this.current.pool;
+    if (this.current?.key === key) {
+      this.current.secret = secret;
+      return this.current.pool;
+    }
     const previous = this.current?.pool;
     const pool = poolFor(secret, options);
     pool.on('connect', (client) => {
@@ -101,7 +106,7 @@ export class ContainerPools {
       );
       this.opened += 1;
     });
-    this.current = { key, pool };
+    this.current = { secret, key, pool };
     logger.info(previous ? 'database pool replaced for new credentials' : 'database pool created', {
       host: options.proxy?.host ?? secret.host,
       port: options.proxy?.port ?? secret.port,
