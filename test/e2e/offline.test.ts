@@ -247,7 +247,8 @@ describe('npm start with no .local/secrets/db.json, in a folder other users cann
     await offline.stop();
     offline = undefined;
     const deadline = Date.now() + 10_000;
-    while (fs.existsSync(pidFile) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+    // postgres removes its pid file just before it exits: wait for both.
+    while ((fs.existsSync(pidFile) || isRunning(pid)) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
     expect(fs.existsSync(pidFile)).toBe(false);
     expect(isRunning(pid)).toBe(false);
   });
