@@ -5,6 +5,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { migrate } from '../lib/db/migrate';
 import { parseDbSecret, type DbSecret } from '../lib/db/secret';
+import { prepareEmbeddedCluster, writePrivateJson, type EmbeddedCluster } from './embedded-cluster';
 import { PostgresServer } from './postgres-server';
 import { startSecretsEndpoint, type SecretsEndpoint } from './secrets-endpoint';
 
@@ -63,11 +64,6 @@ export async function freePort(preferred = 0, reserved: number[] = []): Promise<
   }
 }
 
-function writeJson(file: string, value: unknown) {
-  fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
-  fs.writeFileSync(file, `${JSON.stringify(value, null, 2)}\n`, { mode: 0o600 });
-}
-
 async function ensureDatabase(secret: DbSecret): Promise<void> {
   const client = new pg.Client({
     host: secret.host,
@@ -85,29 +81,21 @@ async function ensureDatabase(secret: DbSecret): Promise<void> {
   }
 }
 
-/**
- * The embedded server's credentials live beside its data, so deleting `secrets/db.json` only
- * republishes them; they are created once, with the cluster.
- */
-async function embeddedSecret(localDir: string, reservedPorts: number[]): Promise<DbSecret & { dbInstanceIdentifier: string }> {
-  const file = path.join(localDir, 'embedded-postgres.json');
-  if (fs.existsSync(file)) return JSON.parse(fs.readFileSync(file, 'utf8'));
-  if (fs.existsSync(path.join(localDir, 'pgdata', 'PG_VERSION'))) {
-    throw new Error(
-      `${path.join(localDir, 'pgdata')} holds a cluster whose credentials (${file}) are gone: restore that file, or delete the folder to start afresh`,
-    );
-  }
-  const secret = {
-    engine: 'postgres',
-    host: '127.0.0.1',
-    port: await freePort(preferredPort, reservedPorts),
-    username: 'postgres',
-    password: randomBytes(18).toString('base64url'),
-    dbname: 'users',
-    dbInstanceIdentifier: embeddedInstanceId,
+/** Starts the cluster on its saved port, or on a free one when another server holds that port (another clone's, say). */
+async function startEmbedded(cluster: EmbeddedCluster, reservedPorts: number[], log: (message: string) => void) {
+  const start = () => {
+    log(`starting embedded PostgreSQL on ${cluster.secret.host}:${cluster.secret.port} (data in ${cluster.dataDir})`);
+    return PostgresServer.start({ dataDir: cluster.dataDir, port: cluster.secret.port, password: cluster.secret.password });
   };
-  writeJson(file, secret);
-  return secret;
+  try {
+    return await start();
+  } catch (error) {
+    if (!/could not bind|address already in use/i.test(String(error))) throw error;
+    const taken = cluster.secret.port;
+    cluster.movePort(await freePort(0, [...reservedPorts, taken]));
+    log(`port ${taken} is taken by another server: this cluster moves to port ${cluster.secret.port}`);
+    return start();
+  }
 }
 
 /**
@@ -125,12 +113,24 @@ export async function startLocalStack({ localDir, log, reservedPorts = [] }: Loc
   let server: PostgresServer | undefined;
   let secret: DbSecret;
   if (!published || published.dbInstanceIdentifier === embeddedInstanceId) {
-    const embedded = await embeddedSecret(localDir, reservedPorts);
-    secret = parseDbSecret(embedded);
-    log(`starting embedded PostgreSQL on ${secret.host}:${secret.port} (data in ${path.join(localDir, 'pgdata')})`);
-    server = await PostgresServer.start({ dataDir: path.join(localDir, 'pgdata'), port: secret.port, password: secret.password });
+    const cluster = await prepareEmbeddedCluster({
+      localDir,
+      log,
+      newSecret: async () => ({
+        engine: 'postgres',
+        host: '127.0.0.1',
+        port: await freePort(preferredPort, reservedPorts),
+        username: 'postgres',
+        password: randomBytes(18).toString('base64url'),
+        dbname: 'users',
+        dbInstanceIdentifier: embeddedInstanceId,
+      }),
+    });
+    server = await startEmbedded(cluster, reservedPorts, log);
+    secret = parseDbSecret(cluster.secret);
     await ensureDatabase(secret);
-    if (!published) writeJson(dbSecretFile, embedded);
+    // Republished every start: the credentials file is the source, and a new cluster may have new ones.
+    writePrivateJson(dbSecretFile, cluster.secret);
   } else {
     secret = parseDbSecret(published);
     log(`using the database named by ${dbSecretFile}: ${secret.host}:${secret.port}/${secret.dbname}`);

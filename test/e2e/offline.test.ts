@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { relocatedHome } from '../../src/local/embedded-cluster';
 import { localDirNaming, startOffline, type OfflineServer } from '../support/offline';
 import {
   count,
@@ -221,12 +222,17 @@ describe('npm start with no .local/secrets/db.json, in a folder other users cann
 
   afterAll(async () => {
     await offline?.stop();
-    const data = path.join(localDir, 'pgdata');
-    // Where the data was moved for PostgreSQL's user, if it was (see src/local/postgres-server.ts).
-    if (fs.existsSync(data) && fs.lstatSync(data).isSymbolicLink())
-      fs.rmSync(path.dirname(fs.readlinkSync(data)), { recursive: true, force: true });
+    // Where the data was moved for PostgreSQL's user, if it was (see src/local/embedded-cluster.ts).
+    fs.rmSync(relocatedHome(localDir), { recursive: true, force: true });
     fs.rmSync(parent, { recursive: true, force: true });
   });
+
+  const restartServes = async () => {
+    await offline?.stop();
+    offline = await startOffline(localDir);
+    expect((await request(offline.url, 'GET', '/api/health/ready')).status).toBe(200);
+    return offline.output();
+  };
 
   it('starts an embedded PostgreSQL, writes its secret, and stops it on SIGTERM', async () => {
     offline = await startOffline(localDir);
@@ -258,5 +264,23 @@ describe('npm start with no .local/secrets/db.json, in a folder other users cann
     const list = await request(offline.url, 'GET', '/api/users');
     expect(list.status).toBe(200);
     expect(list.body.items.map((user: { email: string }) => user.email)).toEqual(['kept@example.com']);
+  });
+
+  it('serves a fresh clone at the same path, on a new cluster', async () => {
+    await offline?.stop();
+    offline = undefined;
+    fs.rmSync(parent, { recursive: true, force: true });
+    fs.mkdirSync(parent, { mode: 0o700 });
+    const output = await restartServes();
+    if (process.getuid?.() === 0) expect(output).toContain(`discarding ${relocatedHome(localDir)}`);
+    expect((await request(offline!.url, 'GET', '/api/users')).body.items).toEqual([]);
+  });
+
+  it('serves after rm -rf .local', async () => {
+    await request(offline!.url, 'POST', '/api/users', { headers: json, body: '{"email":"gone@example.com","name":"Gone"}' });
+    await offline?.stop();
+    fs.rmSync(localDir, { recursive: true, force: true });
+    await restartServes();
+    expect((await request(offline!.url, 'GET', '/api/users')).body.items).toEqual([]);
   });
 });
