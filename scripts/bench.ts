@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { freePort } from '../src/local/local-stack';
 import { PostgresServer } from '../src/local/postgres-server';
+import { loopbackAwsEnv } from '../src/local/aws-endpoints';
 import { startSecretsEndpoint } from '../src/local/secrets-endpoint';
 import { migrate } from '../src/lib/db/migrate';
 import { invoke } from '../test/support/events';
@@ -31,9 +32,8 @@ async function main() {
   const env = {
     STAGE: 'local',
     DB_SECRET_ID: 'db',
-    SECRETS_ENDPOINT: secrets.url,
+    ...loopbackAwsEnv({ SECRETS_MANAGER: secrets.url }),
     POWERTOOLS_LOG_LEVEL: 'SILENT',
-    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
   };
   try {
     await migrate(secret);

@@ -7,7 +7,7 @@ describe('loadConfig', () => {
       stage: 'local',
       corsOrigins: [],
       database: { secretId: 'db', poolMax: 1, connectTimeoutMs: 2000, queryTimeoutMs: 2500, budgetMs: 2800, ssl: 'off' },
-      secrets: { cacheTtlMs: 300_000, endpoint: undefined },
+      secrets: { cacheTtlMs: 300_000 },
     });
     expect(Object.isFrozen(config)).toBe(true);
     expect(Object.isFrozen(config.database)).toBe(true);
@@ -22,12 +22,11 @@ describe('loadConfig', () => {
       DB_CONNECT_TIMEOUT_MS: '1500',
       DB_SSL: 'verify',
       SECRETS_CACHE_TTL_MS: '-1',
-      SECRETS_ENDPOINT: 'http://127.0.0.1:4000',
     });
     expect(config.stage).toBe('prod');
     expect(config.corsOrigins).toEqual(['https://a.example.com', 'https://b.example.com']);
     expect(config.database).toMatchObject({ poolMax: 3, connectTimeoutMs: 1500, ssl: 'verify' });
-    expect(config.secrets).toEqual({ cacheTtlMs: -1, endpoint: 'http://127.0.0.1:4000' });
+    expect(config.secrets).toEqual({ cacheTtlMs: -1 });
   });
 
   it.each([
@@ -36,7 +35,7 @@ describe('loadConfig', () => {
     ['DB_POOL_MAX', 'many'],
     ['DB_CONNECT_TIMEOUT_MS', '-5'],
     ['DB_SSL', 'maybe'],
-    ['SECRETS_ENDPOINT', 'not a url'],
+    ['SECRETS_CACHE_TTL_MS', '-2'],
   ])('rejects %s=%s and names the variable', (name, value) => {
     expect(() => loadConfig({ [name]: value })).toThrow(new RegExp(name));
   });

@@ -42,7 +42,6 @@ const environmentSchema = z.object({
     .transform((host) => host || undefined),
   DB_PROXY_PORT: positiveInt.optional(),
   SECRETS_CACHE_TTL_MS: z.coerce.number().int().min(-1).default(300_000),
-  SECRETS_ENDPOINT: z.url().optional(),
 });
 
 export type Config = ReturnType<typeof loadConfig>;
@@ -69,10 +68,7 @@ export function loadConfig(env: NodeJS.ProcessEnv) {
       ssl: e.DB_SSL,
       proxy: e.DB_PROXY_HOST ? Object.freeze({ host: e.DB_PROXY_HOST, port: e.DB_PROXY_PORT }) : undefined,
     }),
-    secrets: Object.freeze({
-      cacheTtlMs: e.SECRETS_CACHE_TTL_MS,
-      endpoint: e.SECRETS_ENDPOINT,
-    }),
+    secrets: Object.freeze({ cacheTtlMs: e.SECRETS_CACHE_TTL_MS }),
   });
 }
 

@@ -22,18 +22,15 @@ class LocalStackPlugin {
     const serviceDir = this.serverless.serviceDir;
     const localDir = path.resolve(serviceDir, process.env.USERS_API_LOCAL_DIR || '.local');
     const { startLocalStack } = requireTs('./local-stack.ts', __filename);
+    const { loopbackAwsEnv } = requireTs('./aws-endpoints.ts', __filename);
     const offline = this.serverless.service.custom?.['serverless-offline'] ?? {};
     const reservedPorts = [this.options.httpPort, this.options.lambdaPort, offline.httpPort, offline.lambdaPort, 3000, 3002]
       .map(Number)
       .filter(Boolean);
     this.stack = await startLocalStack({ localDir, reservedPorts, log: (message) => this.log.notice(message) });
     const provider = this.serverless.service.provider;
-    provider.environment = {
-      ...provider.environment,
-      SECRETS_ENDPOINT: this.stack.secrets.url,
-      // Local functions run on the machine's Node.js 20; in AWS they run on nodejs24.x.
-      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-    };
+    // `.local/secrets` is served as Secrets Manager through the SDK's standard endpoint variable.
+    provider.environment = { ...provider.environment, ...loopbackAwsEnv({ SECRETS_MANAGER: this.stack.secrets.url }) };
     // serverless-offline ends the process itself on SIGINT/SIGTERM; only synchronous work runs then.
     process.once('exit', () => this.stack.stopNow());
   }

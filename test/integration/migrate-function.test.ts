@@ -33,7 +33,7 @@ beforeAll(async () => {
     DB_SSL: 'off',
     LAMBDA_TASK_ROOT: taskRoot,
   });
-  delete process.env.SECRETS_ENDPOINT;
+  delete process.env.AWS_ENDPOINT_URL_SECRETS_MANAGER;
   handler = (await import('../../src/handlers/migrate')).handler as unknown as typeof handler;
 });
 

@@ -37,7 +37,7 @@ beforeAll(async () => {
     AWS_REGION: 'eu-west-1',
     POWERTOOLS_LOG_LEVEL: 'DEBUG',
   });
-  delete process.env.SECRETS_ENDPOINT;
+  delete process.env.AWS_ENDPOINT_URL_SECRETS_MANAGER;
   stdout = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
     logs.push(String(chunk));
     return true;

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { DbSecret } from '../../src/lib/db/secret';
+import { loopbackAwsEnv } from '../../src/local/aws-endpoints';
 import { startSecretsEndpoint, type SecretsEndpoint } from '../../src/local/secrets-endpoint';
 
 export interface LocalSecrets {
@@ -27,7 +28,7 @@ export async function serveSecrets(secret: DbSecret, env: Record<string, string>
   Object.assign(process.env, {
     STAGE: 'local',
     DB_SECRET_ID: 'db',
-    SECRETS_ENDPOINT: endpoint.url,
+    ...loopbackAwsEnv({ SECRETS_MANAGER: endpoint.url }),
     SECRETS_CACHE_TTL_MS: '300000',
     ...env,
   });

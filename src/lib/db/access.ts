@@ -12,16 +12,6 @@ import { parseDbSecret, type DbSecret } from './secret';
 const cacheKey = 'db-secret';
 const staleRetryMs = 10_000;
 
-/** Where the local stage serves `.local/secrets/*.json`: the same SDK path, another endpoint. */
-function clientOptions() {
-  if (!config.secrets.endpoint) return {};
-  return {
-    endpoint: config.secrets.endpoint,
-    region: process.env.AWS_REGION ?? 'us-east-1',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  };
-}
-
 export interface DatabaseContext extends Context {
   /** The database secret as fetched by @middy/secrets-manager. */
   dbSecret?: unknown;
@@ -42,7 +32,6 @@ class MiddySecretSource implements SecretSource {
   // the expiry is checked here, on the request path.
   private readonly middleware = secretsManager({
     AwsClient: SecretsManagerClient,
-    awsClientOptions: clientOptions(),
     fetchData: { dbSecret: config.database.secretId },
     cacheKey,
     cacheExpiry: -1,

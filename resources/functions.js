@@ -1,0 +1,66 @@
+'use strict';
+
+/**
+ * The service's functions, listed once. serverless.yml takes its `functions` from here; the IAM,
+ * alerting and release resources and the tests derive everything else from the same list.
+ *
+ * - `http`: an API route. The function gets a `Live` alias that API Gateway invokes, a canary
+ *   deployment group, alarms, and a subscription of its log group to `alerts`.
+ * - `database`: reads the database secret and runs in the VPC (every API function runs there).
+ * - `subscribed`: a non-API function whose errors alert too (`migrate`).
+ * - `outsideVpc`: needs AWS APIs or the internet rather than the database.
+ */
+const catalog = Object.freeze({
+  healthLive: { handler: 'src/handlers/health-live.handler', http: { method: 'GET', path: '/api/health/live' } },
+  healthReady: { handler: 'src/handlers/health-ready.handler', http: { method: 'GET', path: '/api/health/ready' }, database: true },
+  health: { handler: 'src/handlers/health.handler', http: { method: 'GET', path: '/api/health' }, database: true },
+  usersCreate: { handler: 'src/handlers/users-create.handler', http: { method: 'POST', path: '/api/users' }, database: true },
+  usersList: { handler: 'src/handlers/users-list.handler', http: { method: 'GET', path: '/api/users' }, database: true },
+  usersGet: { handler: 'src/handlers/users-get.handler', http: { method: 'GET', path: '/api/users/{id}' }, database: true },
+  usersUpdate: { handler: 'src/handlers/users-update.handler', http: { method: 'PUT', path: '/api/users/{id}' }, database: true },
+  usersDelete: { handler: 'src/handlers/users-delete.handler', http: { method: 'DELETE', path: '/api/users/{id}' }, database: true },
+  notFound: { handler: 'src/handlers/not-found.handler', http: '*' },
+  // Applies migrations/ to the cluster; the release runs it before any new version takes traffic.
+  migrate: { handler: 'src/handlers/migrate.handler', database: true, subscribed: true, timeout: 300, patterns: ['migrations/**'] },
+  // Turns the API functions' error logs into grouped, rate-limited email and Slack messages.
+  alerts: { handler: 'src/handlers/alerts.handler', outsideVpc: true, timeout: 30 },
+  // A CloudFormation custom resource ordered before the aliases: runs `migrate` and fails the release if it fails.
+  releaseMigrations: { handler: 'src/handlers/release-migrations.handler', outsideVpc: true, timeout: 330 },
+  // CodeDeploy's pre-traffic hook: probes the new version before it takes traffic.
+  preTraffic: { handler: 'src/handlers/pre-traffic.handler', outsideVpc: true, timeout: 60 },
+});
+
+const names = Object.keys(catalog);
+const apiFunctions = names.filter((name) => catalog[name].http);
+const databaseFunctions = names.filter((name) => catalog[name].database);
+const subscribedFunctions = names.filter((name) => catalog[name].http || catalog[name].subscribed);
+const capitalise = (name) => name[0].toUpperCase() + name.slice(1);
+
+/** The `functions` block of serverless.yml. */
+async function functions({ resolveVariable }) {
+  const reservedConcurrency = await resolveVariable('self:custom.reservedConcurrency');
+  const deploymentType = await resolveVariable('param:deploymentType');
+  const result = {};
+  for (const name of names) {
+    const spec = catalog[name];
+    const fn = { handler: spec.handler, role: `${capitalise(name)}Role` };
+    if (spec.timeout) fn.timeout = spec.timeout;
+    if (spec.outsideVpc) fn.vpc = false;
+    if (spec.patterns) fn.package = { patterns: spec.patterns };
+    if (spec.http) {
+      fn.events = [{ httpApi: spec.http }];
+      if (spec.database) fn.reservedConcurrency = reservedConcurrency;
+      fn.deploymentSettings = {
+        type: deploymentType,
+        alias: 'Live',
+        preTrafficHook: 'preTraffic',
+        // Any of these in alarm during the shift rolls the function back.
+        alarms: [`${capitalise(name)}ErrorsAlarm`, `${capitalise(name)}DurationAlarm`],
+      };
+    }
+    result[name] = fn;
+  }
+  return result;
+}
+
+module.exports = { catalog, names, apiFunctions, databaseFunctions, subscribedFunctions, capitalise, functions };
