@@ -1,20 +1,17 @@
 import path from 'node:path';
-import middy from '@middy/core';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { config } from '../lib/config';
 import { databaseAccess, databaseFrom, type DatabaseContext } from '../lib/db/access';
 import { migrate } from '../lib/db/migrate';
+import { eventFunction } from '../lib/events/event-function';
 import { logger } from '../lib/logger';
 
 /**
  * Applies every pending migration with the same tool as local development, directly on the
  * cluster (never through a proxy: migrations hold an advisory lock). Idempotent; a failure
- * fails the invocation, and so the deploy.
+ * fails the invocation, and so the release.
  */
-export const handler = middy<unknown, { applied: string[] }, Error, DatabaseContext>()
-  .use(injectLambdaContext(logger))
-  .use(databaseAccess())
-  .handler(async (_event, context) => {
+export const handler = eventFunction<unknown, { applied: string[] }, DatabaseContext>(
+  async (_event, context) => {
     const dir = path.join(process.env.LAMBDA_TASK_ROOT ?? process.cwd(), 'migrations');
     const applied = await migrate(databaseFrom(context).credentials(), {
       dir,
@@ -23,4 +20,6 @@ export const handler = middy<unknown, { applied: string[] }, Error, DatabaseCont
     });
     logger.info('migrations applied', { applied, count: applied.length });
     return { applied };
-  });
+  },
+  { middlewares: [databaseAccess()] },
+);

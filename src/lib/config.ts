@@ -46,13 +46,18 @@ const environmentSchema = z.object({
 
 export type Config = ReturnType<typeof loadConfig>;
 
-export function loadConfig(env: NodeJS.ProcessEnv) {
-  const parsed = environmentSchema.safeParse(env);
+/** Parses a function's environment; an error names the offending variables, never their values. */
+export function parseEnvironment<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv, what: string): z.infer<S> {
+  const parsed = schema.safeParse(env);
   if (!parsed.success) {
     const fields = parsed.error.issues.map((issue) => issue.path.join('.')).join(', ');
-    throw new Error(`Invalid function configuration: ${fields}`);
+    throw new Error(`Invalid ${what}: ${fields}`);
   }
-  const e = parsed.data;
+  return parsed.data;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv) {
+  const e = parseEnvironment(environmentSchema, env, 'function configuration');
   return Object.freeze({
     stage: e.STAGE,
     serviceName: e.SERVICE_NAME,

@@ -1,6 +1,7 @@
 import type middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { Logger } from '@aws-lambda-powertools/logger';
+import { failureDetails } from '../failure';
 import { HttpError, problemResponse } from './problem';
 
 type HttpMiddleware = middy.MiddlewareObj<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>;
@@ -32,7 +33,7 @@ export function problemDetails({ logger }: { logger: Logger }): HttpMiddleware {
           reason: request.error?.message,
           cause: cause && { code: cause.code, message: cause.message },
         });
-      } else logger.error('request failed', request.error as Error);
+      } else logger.error('request failed', { route: request.event.routeKey, ...failureDetails(request.error, request.context) });
       request.response = response;
     },
   };

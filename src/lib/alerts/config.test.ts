@@ -1,0 +1,29 @@
+import { loadAlertsConfig } from './config';
+
+const required = { ALERTS_TOPIC_ARN: 'arn:aws:sns:eu-west-1:1:t', ALERTS_TABLE: 'alerts', SLACK_WEBHOOK_SECRET_ID: 'users-api/dev/slack' };
+
+describe('loadAlertsConfig', () => {
+  it('reads the topic, table, secret id, window and region', () => {
+    expect(loadAlertsConfig({ ...required, ALERT_WINDOW_SECONDS: '60', AWS_REGION: 'us-east-1' })).toEqual({
+      topicArn: 'arn:aws:sns:eu-west-1:1:t',
+      table: 'alerts',
+      slackSecretId: 'users-api/dev/slack',
+      windowSeconds: 60,
+      region: 'us-east-1',
+    });
+  });
+
+  it('defaults to a 5-minute window in eu-west-1', () => {
+    expect(loadAlertsConfig(required)).toMatchObject({ windowSeconds: 300, region: 'eu-west-1' });
+  });
+
+  it.each([
+    ['ALERTS_TOPIC_ARN', ''],
+    ['ALERTS_TABLE', ''],
+    ['SLACK_WEBHOOK_SECRET_ID', ''],
+    ['ALERT_WINDOW_SECONDS', '0'],
+    ['ALERT_WINDOW_SECONDS', '1.5'],
+  ])('rejects %s=%s and names the variable, not its value', (name, value) => {
+    expect(() => loadAlertsConfig({ ...required, [name]: value })).toThrow(new RegExp(`^Invalid alerts configuration: ${name}$`));
+  });
+});

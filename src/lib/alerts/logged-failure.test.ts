@@ -1,0 +1,56 @@
+import { describeFailure } from './logged-failure';
+
+describe('describeFailure', () => {
+  it("reads the service logger's line: errorName, the error's message, the request id", () => {
+    const line = JSON.stringify({
+      level: 'ERROR',
+      message: 'request failed',
+      function_request_id: 'req-1',
+      errorName: 'Error:ECONNRESET',
+      error: { name: 'Error', message: 'socket hang up' },
+    });
+    expect(describeFailure(line)).toEqual({ errorName: 'Error:ECONNRESET', message: 'socket hang up', requestId: 'req-1' });
+  });
+
+  it("reads the Node.js runtime's uncaught error", () => {
+    const line = JSON.stringify({
+      level: 'ERROR',
+      requestId: 'req-2',
+      errorType: 'Runtime.ImportModuleError',
+      errorMessage: 'Cannot find module',
+    });
+    expect(describeFailure(line)).toEqual({ errorName: 'Runtime.ImportModuleError', message: 'Cannot find module', requestId: 'req-2' });
+  });
+
+  it("reads the platform's reports: timeouts, crashes, out of memory", () => {
+    const timeout = JSON.stringify({ type: 'platform.report', record: { requestId: 'req-3', status: 'timeout' } });
+    expect(describeFailure(timeout)).toEqual({ errorName: 'Runtime.timeout', message: 'platform.report: timeout', requestId: 'req-3' });
+    const oom = JSON.stringify({
+      type: 'platform.report',
+      record: { requestId: 'req-4', status: 'error', errorType: 'Runtime.OutOfMemory' },
+    });
+    expect(describeFailure(oom)).toMatchObject({ errorName: 'Runtime.OutOfMemory', requestId: 'req-4' });
+    const init = JSON.stringify({ type: 'platform.initReport', record: { status: 'error', errorType: 'Runtime.ExitError' } });
+    expect(describeFailure(init)).toEqual({ errorName: 'Runtime.ExitError', message: 'platform.initReport: error', requestId: undefined });
+  });
+
+  it('keeps a line that is not JSON as text, and one without names as Error', () => {
+    expect(describeFailure('  Task timed out after 10.01 seconds\n')).toEqual({
+      errorName: 'UnstructuredLog',
+      message: 'Task timed out after 10.01 seconds',
+    });
+    expect(describeFailure('[1,2]')).toEqual({ errorName: 'UnstructuredLog', message: '[1,2]' });
+    expect(describeFailure('{"level":"ERROR","message":{"nested":true}}')).toEqual({
+      errorName: 'Error',
+      message: '{"nested":true}',
+      requestId: undefined,
+    });
+  });
+
+  it('clips long messages to 500 characters', () => {
+    const { message } = describeFailure(JSON.stringify({ level: 'ERROR', message: 'x'.repeat(2000) }));
+    expect(message).toHaveLength(500);
+    expect(message.endsWith('…')).toBe(true);
+    expect(describeFailure(JSON.stringify({ message: 'y'.repeat(500) })).message).toBe('y'.repeat(500));
+  });
+});

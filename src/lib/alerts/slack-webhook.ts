@@ -1,0 +1,46 @@
+import type middy from '@middy/core';
+import secretsManager from '@middy/secrets-manager';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { Context } from 'aws-lambda';
+import { logger } from '../logger';
+
+export interface SlackContext extends Context {
+  /** The webhook secret as fetched by @middy/secrets-manager: `{"webhookUrl": "https://hooks.slack.com/..."}`. */
+  slackWebhook?: unknown;
+}
+
+/**
+ * Injects the Slack webhook secret with @middy/secrets-manager, fetched on every invocation
+ * (alerts are rare, and a changed webhook applies at once). A failed fetch must not stop the
+ * email, so it leaves the context without a webhook and logs a warning.
+ */
+export function slackWebhook(secretId: string): middy.MiddlewareObj<unknown, unknown, Error, SlackContext> {
+  const fetchSecret = secretsManager({
+    AwsClient: SecretsManagerClient,
+    fetchData: { slackWebhook: secretId },
+    cacheKey: 'slack-webhook',
+    cacheExpiry: 0,
+    disablePrefetch: true,
+    setToContext: true,
+  });
+  return {
+    before: async (request) => {
+      try {
+        await fetchSecret.before!(request as never);
+      } catch (error) {
+        logger.warn('Slack webhook secret could not be fetched; alerts go by email only', {
+          alertDeliveryFailed: true,
+          channel: 'slack',
+          reason: (error as Error).message,
+        });
+        request.context.slackWebhook = undefined;
+      }
+    },
+  };
+}
+
+/** The webhook URL in the secret, or undefined when none is set (Slack is then off). */
+export function webhookUrlFrom(secret: unknown): string | undefined {
+  const url = typeof secret === 'string' ? secret : (secret as { webhookUrl?: unknown } | undefined)?.webhookUrl;
+  return typeof url === 'string' && /^https?:\/\//.test(url.trim()) ? url.trim() : undefined;
+}

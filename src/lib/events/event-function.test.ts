@@ -1,0 +1,58 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
+
+describe('eventFunction', () => {
+  const load = () => {
+    const calls: { level: string; message: string; details: any }[] = [];
+    let eventFunction!: typeof import('./event-function').eventFunction;
+    /* eslint-disable @typescript-eslint/no-require-imports -- isolateModules is synchronous */
+    jest.isolateModules(() => {
+      const { logger } = require('../logger') as { logger: Logger };
+      for (const level of ['error', 'warn', 'info'] as const) {
+        jest.spyOn(logger, level).mockImplementation((...[message, details]: any[]) => void calls.push({ level, message, details }));
+      }
+      eventFunction = require('./event-function').eventFunction;
+    });
+    /* eslint-enable @typescript-eslint/no-require-imports */
+    return { eventFunction, calls };
+  };
+  const context = { functionVersion: '12', awsRequestId: 'req', functionName: 'f' } as any;
+
+  it('logs a failure once at ERROR with a stable name and the version, then rethrows it', async () => {
+    const { eventFunction, calls } = load();
+    const failure = Object.assign(new Error('connection refused'), { code: 'ECONNREFUSED' });
+    const handler = eventFunction(async () => {
+      throw failure;
+    });
+    await expect(handler({}, context)).rejects.toBe(failure);
+    expect(calls).toEqual([
+      { level: 'error', message: 'invocation failed', details: { errorName: 'Error:ECONNREFUSED', functionVersion: '12', error: failure } },
+    ]);
+  });
+
+  it('logs at WARN when asked, and nothing when the handler succeeds', async () => {
+    const { eventFunction, calls } = load();
+    const failing = eventFunction(
+      async () => {
+        throw new RangeError('x');
+      },
+      { failureLevel: 'warn' },
+    );
+    await expect(failing({}, context)).rejects.toThrow(RangeError);
+    expect(calls.map((call) => [call.level, call.details.errorName])).toEqual([['warn', 'RangeError']]);
+    expect(await eventFunction(async (event: { n: number }) => event.n + 1)({ n: 1 }, context)).toBe(2);
+    expect(calls).toHaveLength(1);
+  });
+
+  it('runs its middlewares around the handler', async () => {
+    const { eventFunction } = load();
+    const handler = eventFunction(async (event: { seen: string[] }) => event.seen, {
+      middlewares: [{ before: ({ event }) => void event.seen.push('before') }],
+    });
+    expect(await handler({ seen: [] }, context)).toEqual(['before']);
+  });
+
+  it('validates its options', () => {
+    const { eventFunction } = load();
+    expect(() => eventFunction(async () => undefined, { failureLevel: 'info' as never })).toThrow(TypeError);
+  });
+});

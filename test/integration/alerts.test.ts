@@ -1,0 +1,234 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
+import { CreateQueueCommand, GetQueueAttributesCommand, PurgeQueueCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import type { Handler } from 'aws-lambda';
+import { loopbackAwsEnv } from '../../src/local/aws-endpoints';
+import { startSecretsEndpoint, type SecretsEndpoint } from '../../src/local/secrets-endpoint';
+import { createAlertsTable, startDynamoDb, type LocalDynamoDb } from '../support/dynamodb';
+import { lambdaContext } from '../support/events';
+import { logsEvent, timeoutReport } from '../support/logs-payload';
+import { motoMissing, startMoto, type Moto } from '../support/moto';
+import { startReceiver, type Receiver } from '../support/receiver';
+import { serviceErrorLine } from '../support/service-logs';
+
+jest.setTimeout(120_000);
+
+/**
+ * The alerts function against stand-ins that speak the real protocols: AWS's DynamoDB Local for
+ * the window, moto's SNS (delivering to an SQS queue the test reads) for email, a loopback Slack
+ * webhook, and the local Secrets Manager endpoint for the webhook secret.
+ */
+const describeWithMoto = motoMissing ? describe.skip : describe;
+if (motoMissing) console.warn(motoMissing);
+
+const logGroup = '/aws/lambda/users-api-dev-usersGet';
+const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
+const closedPort = 'http://127.0.0.1:9';
+
+describeWithMoto('the alerts function', () => {
+  let dynamodb: LocalDynamoDb;
+  let moto: Moto;
+  let slack: Receiver;
+  let secrets: SecretsEndpoint;
+  let secretsDir: string;
+  let sqs: SQSClient;
+  let queueUrl: string;
+  let topicArn: string;
+  let table = 0;
+  const logs: string[] = [];
+
+  /** The handler loaded afresh, as a new container would, with `env` over the stand-ins' environment. */
+  async function loadHandler(env: Record<string, string> = {}, { createTable = true } = {}) {
+    table += 1;
+    const tableName = `alerts-${table}`;
+    if (createTable) await createAlertsTable(dynamodb.client, tableName);
+    Object.assign(process.env, {
+      STAGE: 'dev',
+      SERVICE_NAME: 'users-api',
+      POWERTOOLS_LOG_LEVEL: 'INFO',
+      ALERTS_TOPIC_ARN: topicArn,
+      ALERTS_TABLE: tableName,
+      SLACK_WEBHOOK_SECRET_ID: 'slack-webhook',
+      ALERT_WINDOW_SECONDS: '300',
+      ...loopbackAwsEnv({ SECRETS_MANAGER: secrets.url, SNS: moto.url, DYNAMODB: dynamodb.url }),
+      ...env,
+    });
+    let handler!: Handler;
+    // isolateModules is synchronous: the module must be loaded with require().
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    jest.isolateModules(() => (handler = require('../../src/handlers/alerts').handler));
+    return (event: unknown) => handler(event, lambdaContext('users-api-dev-alerts'), () => undefined);
+  }
+
+  async function emails(): Promise<{ Subject: string; Message: string }[]> {
+    const received: { Subject: string; Message: string }[] = [];
+    for (;;) {
+      const { Messages = [] } = await sqs.send(
+        new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }),
+      );
+      if (!Messages.length) return received;
+      received.push(...Messages.map((message) => JSON.parse(message.Body!)));
+    }
+  }
+
+  const count = async (tableName: string, key: string) => {
+    const { Item } = await dynamodb.client.send(new GetItemCommand({ TableName: tableName, Key: { pk: { S: key } } }));
+    return Number(Item?.total?.N ?? 0);
+  };
+
+  beforeAll(async () => {
+    [dynamodb, moto, slack] = await Promise.all([startDynamoDb(), startMoto(), startReceiver()]);
+    secretsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'users-api-alert-secrets-'));
+    fs.writeFileSync(path.join(secretsDir, 'slack-webhook.json'), JSON.stringify({ webhookUrl: slack.url }));
+    secrets = await startSecretsEndpoint(secretsDir);
+    const sns = new SNSClient({ endpoint: moto.url, region: 'eu-west-1', credentials });
+    sqs = new SQSClient({ endpoint: moto.url, region: 'eu-west-1', credentials });
+    topicArn = (await sns.send(new CreateTopicCommand({ Name: 'users-api-dev-alerts' }))).TopicArn!;
+    queueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: 'mailbox' }))).QueueUrl!;
+    const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] }));
+    await sns.send(new SubscribeCommand({ TopicArn: topicArn, Protocol: 'sqs', Endpoint: Attributes!.QueueArn }));
+    sns.destroy();
+    for (const stream of [process.stdout, process.stderr]) {
+      jest.spyOn(stream, 'write').mockImplementation((chunk: string | Uint8Array) => logs.push(String(chunk)) > 0);
+    }
+  });
+
+  beforeEach(async () => {
+    slack.bodies.length = 0;
+    slack.status = 200;
+    logs.length = 0;
+    await sqs.send(new PurgeQueueCommand({ QueueUrl: queueUrl }));
+  });
+
+  afterEach(() => {
+    // Whatever happened, the alerts function itself never logged at ERROR.
+    expect(logs.filter((line) => line.includes('"level":"ERROR"'))).toEqual([]);
+  });
+
+  afterAll(async () => {
+    jest.restoreAllMocks();
+    sqs?.destroy();
+    await Promise.all([dynamodb?.stop(), moto?.stop(), slack?.close(), secrets?.close()]);
+    fs.rmSync(secretsDir, { recursive: true, force: true });
+  });
+
+  it('groups a payload of several errors into one message per error name, by email and on Slack', async () => {
+    const handler = await loadHandler();
+    const lines = [
+      serviceErrorLine(new TypeError('Cannot read properties of undefined'), 'req-1'),
+      serviceErrorLine(new TypeError('Cannot read properties of undefined'), 'req-2'),
+      timeoutReport('req-3'),
+    ];
+    expect(await handler(logsEvent(logGroup, lines))).toEqual({ sent: 2, suppressed: 0 });
+
+    expect(slack.bodies.map((body) => body.text.split('\n')[0])).toEqual([
+      '[users-api dev] usersGet: TypeError (2 errors)',
+      '[users-api dev] usersGet: Runtime.timeout (1 error)',
+    ]);
+    const [typeError] = slack.bodies;
+    expect(typeError.text).toContain('First: Cannot read properties of undefined');
+    expect(typeError.text).toContain('Request ids: req-1, req-2');
+    expect(typeError.text).toContain(
+      'Log stream: https://eu-west-1.console.aws.amazon.com/cloudwatch/home?region=eu-west-1#logsV2:log-groups/log-group/$252Faws$252Flambda$252Fusers-api-dev-usersGet/log-events/',
+    );
+    expect(typeError.text).toContain('Logs Insights on /aws/lambda/users-api-dev-usersGet: fields @timestamp');
+
+    const mail = await emails();
+    expect(mail.map((message) => message.Subject).sort()).toEqual([
+      '[users-api dev] usersGet: Runtime.timeout',
+      '[users-api dev] usersGet: TypeError',
+    ]);
+    expect(mail.find((message) => message.Subject.endsWith('TypeError'))!.Message).toBe(typeError.text);
+  });
+
+  it('ignores CloudWatch Logs control messages', async () => {
+    const handler = await loadHandler();
+    const control = logsEvent('', ['CWL CONTROL MESSAGE: Checking health of destination Lambda.'], 'CONTROL_MESSAGE');
+    expect(await handler(control)).toEqual({ sent: 0, suppressed: 0 });
+    expect(slack.bodies).toEqual([]);
+    expect(await emails()).toEqual([]);
+  });
+
+  it('rejects a malformed payload at WARN, sending nothing', async () => {
+    const handler = await loadHandler();
+    await expect(handler({ awslogs: { data: 'bm90IGd6aXA=' } })).rejects.toThrow();
+    await expect(handler({ nothing: true })).rejects.toThrow();
+    expect(slack.bodies).toEqual([]);
+    expect(await emails()).toEqual([]);
+    expect(logs.filter((line) => line.includes('invocation failed') && line.includes('"level":"WARN"'))).toHaveLength(2);
+  });
+
+  it('turns a burst of 1,000 identical errors in 50 concurrent payloads into one message per channel, counting all 1,000', async () => {
+    const handler = await loadHandler();
+    const line = serviceErrorLine(new RangeError('Invalid time value'), 'req-burst');
+    const payloads = Array.from({ length: 50 }, () =>
+      logsEvent(
+        logGroup,
+        Array.from({ length: 20 }, () => line),
+      ),
+    );
+    const outcomes = await Promise.all(payloads.map((payload) => handler(payload)));
+    expect(outcomes.reduce((sum, outcome) => sum + outcome.sent, 0 as number)).toBe(1);
+    expect(outcomes.reduce((sum, outcome) => sum + outcome.suppressed, 0 as number)).toBe(980);
+    expect(slack.bodies).toHaveLength(1);
+    expect(await emails()).toHaveLength(1);
+    expect(await count(`alerts-${table}`, 'usersGet#RangeError')).toBe(1000);
+  });
+
+  it('says how many were held back when the next window opens', async () => {
+    const handler = await loadHandler({ ALERT_WINDOW_SECONDS: '1' });
+    const line = serviceErrorLine(new RangeError('Invalid time value'), 'req-window');
+    await handler(logsEvent(logGroup, [line, line]));
+    await handler(logsEvent(logGroup, [line, line, line]));
+    expect(slack.bodies).toHaveLength(1);
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    await handler(logsEvent(logGroup, [line]));
+    expect(slack.bodies).toHaveLength(2);
+    expect(slack.bodies[1].text).toContain('Since the previous alert, 3 more of this error were counted and not sent.');
+  });
+
+  it('still mails when Slack is down, and does not fail', async () => {
+    const handler = await loadHandler();
+    slack.status = 500;
+    const result = await handler(logsEvent(logGroup, [serviceErrorLine(new Error('boom'), 'req-s')]));
+    expect(result).toEqual({ sent: 1, suppressed: 0 });
+    expect(await emails()).toHaveLength(1);
+    expect(logs.some((line) => line.includes('alert delivery failed') && line.includes('"channel":"slack"'))).toBe(true);
+  });
+
+  it('still mails when the webhook secret cannot be fetched', async () => {
+    const handler = await loadHandler({ SLACK_WEBHOOK_SECRET_ID: 'missing-secret' });
+    await handler(logsEvent(logGroup, [serviceErrorLine(new Error('boom'), 'req-m')]));
+    expect(await emails()).toHaveLength(1);
+    expect(slack.bodies).toEqual([]);
+  });
+
+  it('still posts to Slack when SNS is down, and does not fail', async () => {
+    const handler = await loadHandler({ AWS_ENDPOINT_URL_SNS: closedPort });
+    const result = await handler(logsEvent(logGroup, [serviceErrorLine(new Error('boom'), 'req-n')]));
+    expect(result).toEqual({ sent: 1, suppressed: 0 });
+    expect(slack.bodies).toHaveLength(1);
+    expect(logs.some((line) => line.includes('alert delivery failed') && line.includes('"channel":"email"'))).toBe(true);
+  });
+
+  it('still sends when DynamoDB is down: a repeated alert rather than a lost one', async () => {
+    const handler = await loadHandler({ AWS_ENDPOINT_URL_DYNAMODB: closedPort }, { createTable: false });
+    await handler(logsEvent(logGroup, [serviceErrorLine(new Error('boom'), 'req-d')]));
+    expect(slack.bodies).toHaveLength(1);
+    expect(await emails()).toHaveLength(1);
+  });
+
+  it('fails when no channel delivers, and reopens the window so that the retry sends', async () => {
+    const handler = await loadHandler({ AWS_ENDPOINT_URL_SNS: closedPort });
+    slack.status = 500;
+    const event = logsEvent(logGroup, [serviceErrorLine(new Error('boom'), 'req-r')]);
+    await expect(handler(event)).rejects.toThrow(/No channel delivered/);
+    slack.status = 200;
+    slack.bodies.length = 0;
+    expect(await handler(event)).toEqual({ sent: 1, suppressed: 0 });
+    expect(slack.bodies).toHaveLength(1);
+  });
+});

@@ -1,0 +1,38 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { lambdaContext } from './events';
+
+/**
+ * The lines the service's real logger writes, captured from stdout and stderr: `write` runs with a fresh
+ * logger at DEBUG (the tests otherwise run it SILENT) and the Lambda context of `requestId`.
+ */
+export function captureLogs(requestId: string, write: (logger: Logger, modules: { middlewares: any }) => void): string[] {
+  const lines: string[] = [];
+  const previous = process.env.POWERTOOLS_LOG_LEVEL;
+  process.env.POWERTOOLS_LOG_LEVEL = 'DEBUG';
+  // Lambda sends both streams to CloudWatch; the logger writes WARN and ERROR to stderr.
+  const streams = [process.stdout, process.stderr];
+  const writes = streams.map((stream) => stream.write);
+  for (const stream of streams) stream.write = ((chunk: string | Uint8Array) => lines.push(String(chunk)) > 0) as typeof stream.write;
+  try {
+    /* eslint-disable @typescript-eslint/no-require-imports -- isolateModules is synchronous */
+    jest.isolateModules(() => {
+      const { logger } = require('../../src/lib/logger') as { logger: Logger };
+      logger.addContext({ ...lambdaContext('users-api-dev-usersGet'), awsRequestId: requestId, functionVersion: '7' });
+      write(logger, { middlewares: require('../../src/lib/http/middlewares') });
+    });
+    /* eslint-enable @typescript-eslint/no-require-imports */
+  } finally {
+    streams.forEach((stream, index) => (stream.write = writes[index]!));
+    process.env.POWERTOOLS_LOG_LEVEL = previous;
+  }
+  return lines.flatMap((chunk) => chunk.split('\n')).filter(Boolean);
+}
+
+/** The one line an API route writes for an unexpected failure (what problemDetails logs). */
+export function serviceErrorLine(error: Error, requestId: string): string {
+  const [line] = captureLogs(requestId, (logger, { middlewares }) => {
+    const request = { error, event: { routeKey: 'GET /api/users/{id}' }, context: { functionVersion: '7' }, response: undefined };
+    middlewares.problemDetails({ logger }).onError(request);
+  });
+  return line!;
+}
