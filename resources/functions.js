@@ -9,6 +9,7 @@
  * - `database`: reads the database secret and runs in the VPC (every API function runs there).
  * - `subscribed`: a non-API function whose errors alert too (`migrate`).
  * - `outsideVpc`: needs AWS APIs or the internet rather than the database.
+ * - `environment`: a variable naming the function's own environment, beyond the provider's.
  */
 const catalog = Object.freeze({
   healthLive: { handler: 'src/handlers/health-live.handler', http: { method: 'GET', path: '/api/health/live' } },
@@ -23,7 +24,7 @@ const catalog = Object.freeze({
   // Applies migrations/ to the cluster; the release runs it before any new version takes traffic.
   migrate: { handler: 'src/handlers/migrate.handler', database: true, subscribed: true, timeout: 300, patterns: ['migrations/**'] },
   // Turns the API functions' error logs into grouped, rate-limited email and Slack messages.
-  alerts: { handler: 'src/handlers/alerts.handler', outsideVpc: true, timeout: 30 },
+  alerts: { handler: 'src/handlers/alerts.handler', outsideVpc: true, timeout: 30, environment: 'self:custom.alertsEnvironment' },
   // A CloudFormation custom resource ordered before the aliases: runs `migrate` and fails the release if it fails.
   releaseMigrations: { handler: 'src/handlers/release-migrations.handler', outsideVpc: true, timeout: 330 },
   // CodeDeploy's pre-traffic hook: probes the new version before it takes traffic.
@@ -35,6 +36,7 @@ const apiFunctions = names.filter((name) => catalog[name].http);
 const databaseFunctions = names.filter((name) => catalog[name].database);
 const subscribedFunctions = names.filter((name) => catalog[name].http || catalog[name].subscribed);
 const capitalise = (name) => name[0].toUpperCase() + name.slice(1);
+const handlerModule = (name) => catalog[name].handler.replace(/^src\/handlers\//, '').replace(/\.[^.]+$/, '');
 
 /** The `functions` block of serverless.yml. */
 async function functions({ resolveVariable }) {
@@ -47,6 +49,7 @@ async function functions({ resolveVariable }) {
     if (spec.timeout) fn.timeout = spec.timeout;
     if (spec.outsideVpc) fn.vpc = false;
     if (spec.patterns) fn.package = { patterns: spec.patterns };
+    if (spec.environment) fn.environment = await resolveVariable(spec.environment);
     if (spec.http) {
       fn.events = [{ httpApi: spec.http }];
       if (spec.database) fn.reservedConcurrency = reservedConcurrency;
@@ -63,4 +66,4 @@ async function functions({ resolveVariable }) {
   return result;
 }
 
-module.exports = { catalog, names, apiFunctions, databaseFunctions, subscribedFunctions, capitalise, functions };
+module.exports = { catalog, names, apiFunctions, databaseFunctions, subscribedFunctions, capitalise, handlerModule, functions };

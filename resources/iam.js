@@ -1,57 +1,84 @@
 'use strict';
 
+const { names, catalog, apiFunctions, capitalise } = require('./functions');
+
 /**
- * One IAM role per function, with only what that function needs: writing its own log group,
- * the network interfaces Lambda needs for VPC access, and (for the functions listed in
- * custom.databaseFunctions) reading the one database secret. Serverless evaluates this file for
- * `resources`; each function names its role (`<FunctionName>Role`) in serverless.yml.
+ * One IAM role per function (`<FunctionName>Role`, named by resources/functions.js), with only
+ * what that function needs: writing its own log group, the network interfaces Lambda needs in the
+ * VPC, reading the database secret for database functions, and each non-API function's own grants
+ * below. Serverless evaluates this file for `resources`.
  */
-const capitalise = (name) => name[0].toUpperCase() + name.slice(1);
+const arn = (service, resource) => ({ 'Fn::Sub': `arn:\${AWS::Partition}:${service}:\${AWS::Region}:\${AWS::AccountId}:${resource}` });
+const allow = (Sid, Action, Resource) => ({ Sid, Effect: 'Allow', Action, Resource });
+
+/** What the functions that are not routes may do, beyond their logs. AWS stages only. */
+function ownGrants(name, { service, stage }) {
+  switch (name) {
+    case 'alerts':
+      return [
+        allow('PublishAlerts', ['sns:Publish'], { Ref: 'AlertsTopic' }),
+        allow('CountAlerts', ['dynamodb:UpdateItem'], { 'Fn::GetAtt': ['AlertsTable', 'Arn'] }),
+        allow('ReadSlackWebhook', ['secretsmanager:GetSecretValue'], { Ref: 'SlackWebhookSecret' }),
+      ];
+    case 'releaseMigrations':
+      return [allow('RunMigrations', ['lambda:InvokeFunction'], { 'Fn::GetAtt': ['MigrateLambdaFunction', 'Arn'] })];
+    case 'preTraffic':
+      return [
+        allow('ReadAndReportDeployment', ['codedeploy:GetDeployment', 'codedeploy:PutLifecycleEventHookExecutionStatus'], {
+          'Fn::Sub': `arn:\${AWS::Partition}:codedeploy:\${AWS::Region}:\${AWS::AccountId}:deploymentgroup:\${${deploymentApplication(service, stage)}}/*`,
+        }),
+        // Any version of the API functions (the new one is probed before it takes traffic).
+        allow(
+          'ProbeNewVersions',
+          ['lambda:InvokeFunction'],
+          apiFunctions.map((api) => arn('lambda', `function:${service}-${stage}-${api}:*`)),
+        ),
+      ];
+    default:
+      return [];
+  }
+}
+
+/** The CodeDeploy application's logical id, as serverless-plugin-canary-deployments names it (the framework's alphanumeric naming). */
+function deploymentApplication(service, stage) {
+  return `${capitalise(`${service}-${stage}`.replace(/[^0-9A-Za-z]/g, ''))}DeploymentApplication`;
+}
 
 module.exports = async ({ resolveVariable }) => {
   const service = await resolveVariable('self:service');
   const stage = await resolveVariable('sls:stage');
-  const functionNames = Object.keys(await resolveVariable('self:functions'));
-  // The local stage has no VPC and no database in AWS: its roles only write logs.
+  // The local stage has no VPC, database or alerting in AWS: its roles only write logs.
   const inAws = (await resolveVariable('self:custom.kind')) === 'aws';
-  const databaseFunctions = new Set(inAws ? await resolveVariable('self:custom.databaseFunctions') : []);
 
   const Resources = {};
-  for (const name of functionNames) {
+  for (const name of names) {
+    const spec = catalog[name];
     const logGroup = `/aws/lambda/${service}-${stage}-${name}`;
-    const statements = [
-      {
-        Sid: 'WriteOwnLogs',
-        Effect: 'Allow',
-        Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-        Resource: { 'Fn::Sub': `arn:\${AWS::Partition}:logs:\${AWS::Region}:\${AWS::AccountId}:log-group:${logGroup}:*` },
-      },
-    ];
-    if (inAws) {
-      statements.push({
-        // Lambda creates and removes the function's network interfaces in the VPC with these.
-        // AWS accepts no resource narrower than "*" for the Describe call, and the interfaces do
-        // not exist before Lambda creates them (as in AWSLambdaVPCAccessExecutionRole).
-        Sid: 'VpcNetworkInterfaces',
-        Effect: 'Allow',
-        Action: [
-          'ec2:CreateNetworkInterface',
-          'ec2:DescribeNetworkInterfaces',
-          'ec2:DeleteNetworkInterface',
-          'ec2:AssignPrivateIpAddresses',
-          'ec2:UnassignPrivateIpAddresses',
-        ],
-        Resource: '*',
-      });
+    const statements = [allow('WriteOwnLogs', ['logs:CreateLogStream', 'logs:PutLogEvents'], arn('logs', `log-group:${logGroup}:*`))];
+    if (inAws && !spec.outsideVpc) {
+      // Lambda creates and removes the function's network interfaces in the VPC with these.
+      // AWS accepts no resource narrower than "*" for the Describe call, and the interfaces do
+      // not exist before Lambda creates them (as in AWSLambdaVPCAccessExecutionRole).
+      statements.push(
+        allow(
+          'VpcNetworkInterfaces',
+          [
+            'ec2:CreateNetworkInterface',
+            'ec2:DescribeNetworkInterfaces',
+            'ec2:DeleteNetworkInterface',
+            'ec2:AssignPrivateIpAddresses',
+            'ec2:UnassignPrivateIpAddresses',
+          ],
+          '*',
+        ),
+      );
     }
-    if (databaseFunctions.has(name)) {
-      statements.push({
-        Sid: 'ReadDatabaseSecret',
-        Effect: 'Allow',
-        Action: ['secretsmanager:GetSecretValue'],
-        Resource: { 'Fn::GetAtt': ['DatabaseCluster', 'MasterUserSecret.SecretArn'] },
-      });
+    if (inAws && spec.database) {
+      statements.push(
+        allow('ReadDatabaseSecret', ['secretsmanager:GetSecretValue'], { 'Fn::GetAtt': ['DatabaseCluster', 'MasterUserSecret.SecretArn'] }),
+      );
     }
+    if (inAws) statements.push(...ownGrants(name, { service, stage }));
     Resources[`${capitalise(name)}Role`] = {
       Type: 'AWS::IAM::Role',
       Properties: {
@@ -65,3 +92,5 @@ module.exports = async ({ resolveVariable }) => {
   }
   return { Resources };
 };
+
+module.exports.deploymentApplication = deploymentApplication;

@@ -1,20 +1,12 @@
+import { apiFunctions, handlerModule } from '../../resources/functions';
 import type { Reply, RequestShape } from './events';
 import { invoke } from './events';
 
 type Handler = Parameters<typeof invoke>[0];
 
-const handlerNames = [
-  'health-live',
-  'health-ready',
-  'health',
-  'users-create',
-  'users-list',
-  'users-get',
-  'users-update',
-  'users-delete',
-  'not-found',
-] as const;
-export type HandlerName = (typeof handlerNames)[number];
+/** The API routes' handler modules (`users-get`...), from the function list. */
+const handlerNames = apiFunctions.map(handlerModule);
+export type HandlerName = string;
 
 /**
  * One Lambda container: the handlers loaded in a module registry of their own, so each
@@ -37,7 +29,7 @@ export function loadContainer(): Container {
   });
   /* eslint-enable @typescript-eslint/no-require-imports */
   return {
-    invoke: (name, request) => invoke(handlers[name], { method: 'GET', path: '/', ...request }),
+    invoke: (name, request) => invoke(handlers[name]!, { method: 'GET', path: '/', ...request }),
     opened: () => pools!.opened,
   };
 }

@@ -28,5 +28,9 @@ function servicesFor(context: DatabaseContext): Services {
  * without a database bundle neither the driver nor the SDK.
  */
 export function databaseRoute<O extends InputSchemas>(options: O, handler: RouteHandler<O, Services>) {
-  return httpRoute(options, handler, { middlewares: [databaseAccess()], services: servicesFor });
+  return httpRoute(options, handler, {
+    middlewares: [databaseAccess()],
+    services: servicesFor,
+    ready: (context) => databaseFrom(context).ping(),
+  });
 }

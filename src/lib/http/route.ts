@@ -11,23 +11,26 @@ import { config } from '../config';
 import { logger } from '../logger';
 import { parseInput, type InputSchemas, type ParsedInput } from './input';
 import { problemDetails, requestBody } from './middlewares';
+import { readinessProbe } from './readiness';
 import type { HttpResult } from './responses';
 
 type Middleware<C extends Context> = middy.MiddlewareObj<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Error, C>;
 
 export type RouteHandler<O extends InputSchemas, S> = (input: ParsedInput<O>, services: S) => Promise<HttpResult>;
 
-/** What a family of routes adds to the stack: its middlewares and the services built from their context. */
+/** What a family of routes adds to the stack: its middlewares, the services built from their context, and its readiness check. */
 export interface RouteExtension<C extends Context, S> {
   middlewares: Middleware<C>[];
   services: (context: C) => S;
+  ready?: (context: C) => Promise<unknown>;
 }
 
 const noExtension: RouteExtension<Context, undefined> = { middlewares: [], services: () => undefined };
 
 /**
- * The one middleware stack of every API route: header and event normalisation, body limits and
- * JSON parsing, zod validation, security headers, CORS and RFC 9457 errors.
+ * The one middleware stack of every API route: header and event normalisation, security
+ * headers, CORS, RFC 9457 errors, the extension's middlewares, the pre-traffic readiness probe,
+ * body limits and JSON parsing, and zod validation.
  */
 export function httpRoute<O extends InputSchemas, C extends Context = Context, S = undefined>(
   options: O,
@@ -52,7 +55,8 @@ export function httpRoute<O extends InputSchemas, C extends Context = Context, S
       }),
     )
     .use(problemDetails({ logger }));
-  if (options.body) route.use(requestBody()).use(httpJsonBodyParser());
   for (const middleware of extension.middlewares) route.use(middleware);
+  route.use(readinessProbe(extension.ready));
+  if (options.body) route.use(requestBody()).use(httpJsonBodyParser());
   return route.handler(async (event, context) => handler(parseInput(options, event), extension.services(context)));
 }

@@ -1,0 +1,20 @@
+/** Types for resources/functions.js, the one list of the service's functions. */
+export interface FunctionSpec {
+  handler: string;
+  http?: { method: string; path: string } | '*';
+  database?: boolean;
+  subscribed?: boolean;
+  outsideVpc?: boolean;
+  timeout?: number;
+  patterns?: string[];
+  environment?: string;
+}
+
+export declare const catalog: Readonly<Record<string, FunctionSpec>>;
+export declare const names: string[];
+export declare const apiFunctions: string[];
+export declare const databaseFunctions: string[];
+export declare const subscribedFunctions: string[];
+export declare function capitalise(name: string): string;
+/** The module of a function's handler, relative to src/handlers (`users-get` for `src/handlers/users-get.handler`). */
+export declare function handlerModule(name: string): string;
