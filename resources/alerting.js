@@ -18,6 +18,9 @@ const errorPattern =
   '($.type = "platform.report" && $.record.status != "success") || ' +
   '($.type = "platform.initReport" && $.record.status != "success") }';
 
+/** The alerts function's own WARN lines for a channel that failed, counted by a metric with an alarm. */
+const deliveryFailurePattern = '{ $.alertDeliveryFailed IS TRUE }';
+
 const list = (value) =>
   String(value ?? '')
     .split(',')
@@ -160,7 +163,7 @@ module.exports = async ({ resolveVariable }) => {
     Type: 'AWS::Logs::MetricFilter',
     Properties: {
       LogGroupName: { Ref: 'AlertsLogGroup' },
-      FilterPattern: '{ $.alertDeliveryFailed IS TRUE }',
+      FilterPattern: deliveryFailurePattern,
       MetricTransformations: [{ MetricNamespace: `${service}/${stage}`, MetricName: 'AlertDeliveryFailures', MetricValue: '1' }],
     },
   };
@@ -177,3 +180,4 @@ module.exports = async ({ resolveVariable }) => {
 };
 
 module.exports.errorPattern = errorPattern;
+module.exports.deliveryFailurePattern = deliveryFailurePattern;

@@ -38,6 +38,34 @@ module.exports = async ({ resolveVariable }) => {
           Stage: await resolveVariable('sls:stage'),
         },
       },
+      // CodeDeploy's own role: shift the aliases, read the alarms, and invoke only this stage's hook
+      // (the plugin's default role would carry AWSLambda_FullAccess).
+      CodeDeployRole: {
+        Type: 'AWS::IAM::Role',
+        Properties: {
+          AssumeRolePolicyDocument: {
+            Version: '2012-10-17',
+            Statement: [{ Effect: 'Allow', Principal: { Service: 'codedeploy.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+          },
+          ManagedPolicyArns: [{ 'Fn::Sub': 'arn:${AWS::Partition}:iam::aws:policy/service-role/AWSCodeDeployRoleForLambdaLimited' }],
+          Policies: [
+            {
+              PolicyName: 'invoke-pre-traffic-hook',
+              PolicyDocument: {
+                Version: '2012-10-17',
+                Statement: [
+                  {
+                    Sid: 'InvokePreTrafficHook',
+                    Effect: 'Allow',
+                    Action: ['lambda:InvokeFunction'],
+                    Resource: [{ 'Fn::GetAtt': ['PreTrafficLambdaFunction', 'Arn'] }, { 'Fn::Sub': '${PreTrafficLambdaFunction.Arn}:*' }],
+                  },
+                ],
+              },
+            },
+          ],
+        },
+      },
     },
   };
 };

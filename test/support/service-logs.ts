@@ -5,7 +5,7 @@ import { lambdaContext } from './events';
  * The lines the service's real logger writes, captured from stdout and stderr: `write` runs with a fresh
  * logger at DEBUG (the tests otherwise run it SILENT) and the Lambda context of `requestId`.
  */
-export function captureLogs(requestId: string, write: (logger: Logger, modules: { middlewares: any }) => void): string[] {
+export function captureLogs(requestId: string, write: (logger: Logger, modules: { middlewares: any; errors: any }) => void): string[] {
   const lines: string[] = [];
   const previous = process.env.POWERTOOLS_LOG_LEVEL;
   process.env.POWERTOOLS_LOG_LEVEL = 'DEBUG';
@@ -18,7 +18,7 @@ export function captureLogs(requestId: string, write: (logger: Logger, modules: 
     jest.isolateModules(() => {
       const { logger } = require('../../src/lib/logger') as { logger: Logger };
       logger.addContext({ ...lambdaContext('users-api-dev-usersGet'), awsRequestId: requestId, functionVersion: '7' });
-      write(logger, { middlewares: require('../../src/lib/http/middlewares') });
+      write(logger, { middlewares: require('../../src/lib/http/middlewares'), errors: require('../../src/lib/errors') });
     });
     /* eslint-enable @typescript-eslint/no-require-imports */
   } finally {

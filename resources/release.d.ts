@@ -1,0 +1,2 @@
+/** The digest of the migrations folder that makes CloudFormation run the release's migrations again. */
+export declare function migrationsDigest(dir: string): string;
