@@ -34,6 +34,10 @@ async function main() {
     DB_SECRET_ID: 'db',
     ...loopbackAwsEnv({ SECRETS_MANAGER: secrets.url }),
     POWERTOOLS_LOG_LEVEL: 'SILENT',
+    // The alerts function's settings: its module reads them at start.
+    ALERTS_TOPIC_ARN: 'arn:aws:sns:eu-west-1:000000000000:bench',
+    ALERTS_TABLE: 'bench',
+    SLACK_WEBHOOK_SECRET_ID: 'slack-webhook',
   };
   try {
     await migrate(secret);

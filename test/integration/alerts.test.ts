@@ -1,3 +1,5 @@
+import { execFile, execFileSync } from 'node:child_process';
+import { promisify } from 'node:util';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -12,6 +14,7 @@ import { lambdaContext } from '../support/events';
 import { logsEvent, timeoutReport } from '../support/logs-payload';
 import { motoMissing, startMoto, type Moto } from '../support/moto';
 import { startReceiver, type Receiver } from '../support/receiver';
+import { packageStage } from '../support/template';
 import { serviceErrorLine } from '../support/service-logs';
 
 jest.setTimeout(120_000);
@@ -230,5 +233,43 @@ describeWithMoto('the alerts function', () => {
     slack.bodies.length = 0;
     expect(await handler(event)).toEqual({ sent: 1, suppressed: 0 });
     expect(slack.bodies).toHaveLength(1);
+  });
+
+  it('works as the bundle that deploys: the packaged alerts function delivers one grouped message to each channel', async () => {
+    const { dir } = await packageStage('dev');
+    try {
+      const bundle = path.join(dir, 'alerts');
+      execFileSync('unzip', ['-q', '-o', path.join(dir, 'alerts.zip'), '-d', bundle]);
+      const tableName = 'alerts-bundle';
+      await createAlertsTable(dynamodb.client, tableName);
+      const event = logsEvent(logGroup, [
+        serviceErrorLine(new TypeError('bundled'), 'req-b1'),
+        serviceErrorLine(new TypeError('bundled'), 'req-b2'),
+      ]);
+      const run = `require(${JSON.stringify(path.join(bundle, 'src/handlers/alerts.js'))}).handler(JSON.parse(process.env.EVENT), { functionVersion: '1', awsRequestId: 'a' }).then((r) => process.stdout.write(JSON.stringify(r)))`;
+      // Asynchronously: the stand-ins answering it live in this process.
+      const { stdout } = await promisify(execFile)(process.execPath, ['-e', run], {
+        env: {
+          PATH: process.env.PATH,
+          // The Lambda runtime provides the AWS SDK; here the project's copy stands in for it.
+          NODE_PATH: path.resolve(__dirname, '../../node_modules'),
+          STAGE: 'dev',
+          SERVICE_NAME: 'users-api',
+          POWERTOOLS_LOG_LEVEL: 'SILENT',
+          ALERTS_TOPIC_ARN: topicArn,
+          ALERTS_TABLE: tableName,
+          SLACK_WEBHOOK_SECRET_ID: 'slack-webhook',
+          ...loopbackAwsEnv({ SECRETS_MANAGER: secrets.url, SNS: moto.url, DYNAMODB: dynamodb.url }),
+          EVENT: JSON.stringify(event),
+        },
+        timeout: 30_000,
+      });
+      expect(JSON.parse(stdout)).toEqual({ sent: 1, suppressed: 0 });
+      expect(slack.bodies.map((body) => body.text.split('\n')[0])).toEqual(['[users-api dev] usersGet: TypeError (2 errors)']);
+      expect((await emails()).map((message) => message.Subject)).toEqual(['[users-api dev] usersGet: TypeError']);
+      expect(await count(tableName, 'usersGet#TypeError')).toBe(2);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

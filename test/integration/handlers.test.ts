@@ -284,3 +284,43 @@ describe('one container', () => {
     expect(await connections()).toBe(1);
   });
 });
+
+describe('the readiness probe that the pre-traffic hook sends each new version', () => {
+  it('is answered 200 by every API function, whatever its method and body rules', async () => {
+    for (const name of [
+      'health-live',
+      'health-ready',
+      'health',
+      'users-create',
+      'users-list',
+      'users-get',
+      'users-update',
+      'users-delete',
+      'not-found',
+    ]) {
+      expect([name, (await container.probe(name)).statusCode]).toEqual([name, 200]);
+    }
+  });
+
+  it('answers 503 from a database route whose database cannot be reached, and still 200 where none is used', async () => {
+    secrets.write({ ...database.secret, port: 9 });
+    try {
+      const fresh = loadContainer();
+      expect((await fresh.probe('users-get')).statusCode).toBe(503);
+      expect((await fresh.probe('health-live')).statusCode).toBe(200);
+    } finally {
+      secrets.write(database.secret);
+    }
+  });
+
+  it('cannot be sent through the API: a request that names it is served as usual', async () => {
+    const id = '01890000-0000-7000-8000-000000000000';
+    const reply = await call('users-get', {
+      path: `/api/users/${id}`,
+      pathParameters: { id },
+      headers: { readinessProbe: 'true' },
+      query: { readinessProbe: 'true' },
+    });
+    expectProblem(reply, 404);
+  });
+});

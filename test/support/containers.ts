@@ -1,6 +1,7 @@
 import { apiFunctions, handlerModule } from '../../resources/functions';
 import type { Reply, RequestShape } from './events';
-import { invoke } from './events';
+import { readinessProbeEvent } from '../../src/lib/http/readiness';
+import { invoke, lambdaContext } from './events';
 
 type Handler = Parameters<typeof invoke>[0];
 
@@ -14,6 +15,8 @@ export type HandlerName = string;
  */
 export interface Container {
   invoke(name: HandlerName, request: Partial<RequestShape>): Promise<Reply>;
+  /** A direct invoke with the pre-traffic hook's readiness probe. */
+  probe(name: HandlerName): Promise<{ statusCode: number; body?: string }>;
   /** Connections this container opened (the pool's count). */
   opened(): number;
 }
@@ -30,6 +33,7 @@ export function loadContainer(): Container {
   /* eslint-enable @typescript-eslint/no-require-imports */
   return {
     invoke: (name, request) => invoke(handlers[name]!, { method: 'GET', path: '/', ...request }),
+    probe: async (name) => (await handlers[name]!(readinessProbeEvent(), lambdaContext())) as { statusCode: number; body?: string },
     opened: () => pools!.opened,
   };
 }

@@ -1,0 +1,80 @@
+import { CodeDeployClient, GetDeploymentCommand, PutLifecycleEventHookExecutionStatusCommand } from '@aws-sdk/client-codedeploy';
+import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { mockClient } from 'aws-sdk-client-mock';
+import { checkBeforeTraffic, targetOf } from './pre-traffic';
+
+const codedeploy = mockClient(CodeDeployClient);
+const lambda = mockClient(LambdaClient);
+const clients = { codedeploy: new CodeDeployClient({ region: 'eu-west-1' }), lambda: new LambdaClient({ region: 'eu-west-1' }) };
+const warnings: unknown[] = [];
+const logger = { info: () => undefined, warn: (...args: unknown[]) => warnings.push(args) } as unknown as Logger;
+const event = { DeploymentId: 'd-ABC123', LifecycleEventHookExecutionId: 'hook-1' };
+
+/** The AppSpec CloudFormation gives a Lambda deployment. */
+const appSpec = JSON.stringify({
+  version: 0.0,
+  Resources: [
+    {
+      'users-api-prod-usersGet': {
+        Type: 'AWS::Lambda::Function',
+        Properties: { Name: 'users-api-prod-usersGet', Alias: 'Live', CurrentVersion: '7', TargetVersion: '8' },
+      },
+    },
+  ],
+});
+const answer = (payload: unknown, functionError?: string) =>
+  lambda
+    .on(InvokeCommand)
+    .resolves({ Payload: Buffer.from(JSON.stringify(payload)) as never, FunctionError: functionError, StatusCode: 200 });
+
+beforeEach(() => {
+  codedeploy.reset();
+  lambda.reset();
+  warnings.length = 0;
+  codedeploy
+    .on(GetDeploymentCommand)
+    .resolves({ deploymentInfo: { revision: { revisionType: 'AppSpecContent', appSpecContent: { content: appSpec } } } });
+  codedeploy.on(PutLifecycleEventHookExecutionStatusCommand).resolves({});
+});
+
+const reported = () => codedeploy.commandCalls(PutLifecycleEventHookExecutionStatusCommand).map((call) => call.args[0].input);
+
+describe('the pre-traffic hook', () => {
+  it('probes the target version and reports Succeeded when it answers 200', async () => {
+    answer({ statusCode: 200, body: '{"status":"ready"}' });
+    expect(await checkBeforeTraffic(event, clients, logger)).toBe('Succeeded');
+    const invoked = lambda.commandCalls(InvokeCommand)[0]!.args[0].input;
+    expect(invoked.FunctionName).toBe('users-api-prod-usersGet:8');
+    expect(JSON.parse(Buffer.from(invoked.Payload as Uint8Array).toString())).toMatchObject({ readinessProbe: true, version: '2.0' });
+    expect(reported()).toEqual([{ deploymentId: 'd-ABC123', lifecycleEventHookExecutionId: 'hook-1', status: 'Succeeded' }]);
+  });
+
+  it('reports Failed when the new version is not ready (503)', async () => {
+    answer({ statusCode: 503, body: '{}' });
+    expect(await checkBeforeTraffic(event, clients, logger)).toBe('Failed');
+    expect(reported()).toEqual([expect.objectContaining({ status: 'Failed' })]);
+    expect(JSON.stringify(warnings)).toContain('answered 503');
+  });
+
+  it('reports Failed when the new version crashes', async () => {
+    answer({ errorType: 'Runtime.ImportModuleError', errorMessage: 'Cannot find module' }, 'Unhandled');
+    expect(await checkBeforeTraffic(event, clients, logger)).toBe('Failed');
+    expect(JSON.stringify(warnings)).toContain('Runtime.ImportModuleError');
+  });
+
+  it('reports Failed when the invoke itself fails, or the deployment names no version', async () => {
+    lambda.on(InvokeCommand).rejects(new Error('AccessDenied'));
+    expect(await checkBeforeTraffic(event, clients, logger)).toBe('Failed');
+    codedeploy.on(GetDeploymentCommand).resolves({ deploymentInfo: {} });
+    expect(await checkBeforeTraffic(event, clients, logger)).toBe('Failed');
+    expect(reported().map((input) => input.status)).toEqual(['Failed', 'Failed']);
+  });
+
+  it('reads the target from a YAML AppSpec too', () => {
+    const yaml =
+      'version: 0.0\nResources:\n  - fn:\n      Type: AWS::Lambda::Function\n      Properties:\n        Name: "users-api-dev-health"\n        Alias: "Live"\n        CurrentVersion: "2"\n        TargetVersion: "3"\n';
+    expect(targetOf(yaml)).toEqual({ functionName: 'users-api-dev-health', version: '3' });
+    expect(() => targetOf('{}')).toThrow(/names no function/);
+  });
+});
