@@ -20,6 +20,12 @@ describe('describeFailure', () => {
       errorMessage: 'Cannot find module',
     });
     expect(describeFailure(line)).toEqual({ errorName: 'Runtime.ImportModuleError', message: 'Cannot find module', requestId: 'req-2' });
+    const nested = JSON.stringify({
+      level: 'ERROR',
+      requestId: 'req-5',
+      message: { errorType: 'TypeError', errorMessage: 'x is undefined' },
+    });
+    expect(describeFailure(nested)).toEqual({ errorName: 'TypeError', message: 'x is undefined', requestId: 'req-5' });
   });
 
   it("reads the platform's reports: timeouts, crashes, out of memory", () => {

@@ -50,8 +50,10 @@ export function describeFailure(line: string): LoggedFailure {
     };
   }
   const requestId = entry.function_request_id ?? entry.requestId;
-  if (entry.errorType !== undefined) {
-    return { errorName: text(entry.errorType), message: clip(text(entry.errorMessage ?? entry.message)), requestId };
+  // The runtime writes an uncaught error's fields at the top, or inside `message`.
+  const uncaught = entry.errorType !== undefined ? entry : (entry.message as LogEntry | undefined);
+  if (uncaught && typeof uncaught === 'object' && uncaught.errorType !== undefined) {
+    return { errorName: text(uncaught.errorType), message: clip(text(uncaught.errorMessage ?? uncaught.message)), requestId };
   }
   return {
     errorName: text(entry.errorName ?? entry.error?.name) || 'Error',
