@@ -324,3 +324,21 @@ describe('the readiness probe that the pre-traffic hook sends each new version',
     expectProblem(reply, 404);
   });
 });
+
+describe('bodies that are absent, null or not an object (the 500 that sls offline used to get)', () => {
+  it('answers 400 for a POST or PUT whose body is absent, JSON-null or null, and writes nothing', async () => {
+    const before = await count(database.admin, 'select count(*) as n from users');
+    const id = '01890000-0000-7000-8000-000000000000';
+    for (const body of [undefined, null, '', 'null', '[]', '"text"', '42']) {
+      for (const [name, request] of [
+        ['users-create', { method: 'POST', path: '/api/users' }],
+        ['users-update', { method: 'PUT', path: `/api/users/${id}`, pathParameters: { id } }],
+      ] as const) {
+        const reply = await call(name, { ...request, headers: json, body: body as never });
+        expect([name, body, reply.status]).toEqual([name, body, 400]);
+        expectProblem(reply, 400);
+      }
+    }
+    expect(await count(database.admin, 'select count(*) as n from users')).toBe(before);
+  });
+});

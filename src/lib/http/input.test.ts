@@ -52,4 +52,56 @@ describe('parseInput', () => {
     expect(parseInput({ query: listUsersQuery }, httpEvent({ method: 'GET', path: '/x' })).query).toEqual({ limit: 20 });
     expect(parseInput({ query: listUsersQuery }, httpEvent({ method: 'GET', path: '/x', query: { limit: '100' } })).query.limit).toBe(100);
   });
+
+  const body = (value: unknown) => ({ ...httpEvent({ method: 'POST', path: '/x' }), body: value as never });
+  const issues = (run: () => unknown) => {
+    try {
+      run();
+    } catch (error) {
+      return (error as ValidationError).issues;
+    }
+    return [];
+  };
+
+  it('refuses a body that is not a JSON object, naming the body', () => {
+    for (const value of [null, [], [{}], 'text', 42, true]) {
+      expect(issues(() => parseInput({ body: userInputSchema }, body(value)))).toEqual([
+        { field: 'body', message: 'must be a JSON object' },
+      ]);
+    }
+  });
+
+  it('takes limit in decimal digits only', () => {
+    const limit = (value: string) =>
+      issues(() => parseInput({ query: listUsersQuery }, httpEvent({ method: 'GET', path: '/x', query: { limit: value } })));
+    for (const value of ['1', '007', '100']) expect(limit(value)).toEqual([]);
+    for (const value of ['0', '101', '1000', '+5', '-1', '1e1', '0x10', '0o7', '0b1', '5.0', ' 5', '', 'NaN', 'Infinity', '1,2']) {
+      expect([value, limit(value).map((issue) => issue.field)]).toEqual([value, ['limit']]);
+    }
+  });
+
+  it('refuses a repeated parameter, saying so', () => {
+    const event = { ...httpEvent({ method: 'GET', path: '/x', query: { limit: '1,2' } }), rawQueryString: 'limit=1&limit=2&cursor=a' };
+    expect(issues(() => parseInput({ query: listUsersQuery }, event))).toEqual([{ field: 'limit', message: 'must be given once' }]);
+  });
+
+  it('stores a name in NFC and counts its length in code points, as PostgreSQL does', () => {
+    const parsed = (name: string) => parseInput({ body: userInputSchema }, body({ email: 'a@b.co', name })).body.name;
+    expect(parsed('Cafe\u0301')).toBe('Caf\u00e9');
+    expect(parsed('\u{1F600}'.repeat(200))).toHaveLength(400);
+    expect(issues(() => parsed('\u{1F600}'.repeat(201)))).toEqual([{ field: 'name', message: 'must be at most 200 characters' }]);
+  });
+
+  it('refuses names without a visible character, with lone surrogates or with bidirectional controls', () => {
+    const refused = (name: string) => issues(() => parseInput({ body: userInputSchema }, body({ email: 'a@b.co', name })))[0]?.message;
+    expect(refused('   ')).toBe('must not be empty');
+    expect(refused('\u200B\u200D')).toBe('must contain at least one visible character');
+    expect(refused('a\uD800b')).toBe('must be valid Unicode text');
+    expect(refused('\uDC00')).toBe('must be valid Unicode text');
+    expect(refused('abc\u202Edcb')).toBe('must not contain bidirectional control characters');
+    expect(refused('x\u2067y')).toBe('must not contain bidirectional control characters');
+    // Joiners inside emoji sequences and letters of every script are names.
+    for (const name of ['\u{1F469}\u200D\u{1F4BB}', '\u05E9\u05DC\u05D5\u05DD', '\u674E\u660E', 'Zo\u00EB'])
+      expect(refused(name)).toBeUndefined();
+  });
 });

@@ -21,6 +21,17 @@ function issuesOf(error: z.ZodError, fallback: string) {
 }
 
 /**
+ * API Gateway joins a repeated parameter's values with commas, which would read `?limit=1&limit=2`
+ * as one value: a parameter may be given once.
+ */
+function rejectRepeatedParameters(rawQueryString: string | undefined) {
+  const seen = new Set<string>();
+  const repeated = new Set<string>();
+  for (const key of new URLSearchParams(rawQueryString ?? '').keys()) (seen.has(key) ? repeated : seen).add(key);
+  if (repeated.size) throw new ValidationError([...repeated].map((field) => ({ field, message: 'must be given once' })));
+}
+
+/**
  * Validates the request against the route's schemas. A path that does not match (such as a
  * non-UUID id) names no resource, so it is a 404; a bad body or query is a 400 naming each field.
  */
@@ -34,9 +45,11 @@ export function parseInput<S extends InputSchemas>(schemas: S, event: APIGateway
     }
     return result.data;
   };
-  return {
-    path: parse(schemas.path, event.pathParameters ?? {}, 'path'),
-    query: parse(schemas.query, event.queryStringParameters ?? {}, 'query'),
-    body: parse(schemas.body, event.body, 'body'),
-  } as ParsedInput<S>;
+  const path = parse(schemas.path, event.pathParameters ?? {}, 'path');
+  if (schemas.query) rejectRepeatedParameters(event.rawQueryString);
+  const query = parse(schemas.query, event.queryStringParameters ?? {}, 'query');
+  if (schemas.body && (typeof event.body !== 'object' || event.body === null || Array.isArray(event.body))) {
+    throw new ValidationError([{ field: 'body', message: 'must be a JSON object' }]);
+  }
+  return { path, query, body: parse(schemas.body, event.body, 'body') } as ParsedInput<S>;
 }

@@ -3,8 +3,9 @@ import { requestBody } from './middlewares';
 import { HttpError } from './problem';
 
 type Before = (request: { event: Partial<APIGatewayProxyEventV2> }) => void;
+const json = { 'content-type': 'application/json' };
 const run = (event: Partial<APIGatewayProxyEventV2>, maxBytes = 64 * 1024) =>
-  (requestBody({ maxBytes }).before as unknown as Before)({ event });
+  (requestBody({ maxBytes }).before as unknown as Before)({ event: { headers: json, ...event } });
 
 const statusOf = (fn: () => void) => {
   try {
@@ -32,9 +33,42 @@ describe('requestBody', () => {
     expect(statusOf(() => run({ body, isBase64Encoded: true }, 299))).toBe(413);
   });
 
-  it('rejects a missing or empty body with 400', () => {
+  it('rejects a missing, empty or null body with 400 (sls offline sends null for an empty request)', () => {
     expect(statusOf(() => run({}))).toBe(400);
     expect(statusOf(() => run({ body: '' }))).toBe(400);
+    expect(statusOf(() => run({ body: null as never }))).toBe(400);
+  });
+
+  it('compares the media type in any case, accepts +json types and a UTF-8 charset, and canonicalises the header', () => {
+    for (const type of [
+      'application/json',
+      'APPLICATION/JSON',
+      'Application/Json; Charset="UTF-8"',
+      'application/problem+json',
+      'application/json;charset=utf-8',
+    ]) {
+      const event: Partial<APIGatewayProxyEventV2> = { body: '{}', headers: { 'content-type': type } };
+      expect([type, statusOf(() => (requestBody().before as unknown as Before)({ event }))]).toEqual([type, 'passed']);
+      expect(event.headers!['content-type']).toBe('application/json');
+    }
+  });
+
+  it('answers 415 for another media type, another charset, or a content encoding it does not decode', () => {
+    const status = (headers: Record<string, string>) =>
+      statusOf(() => (requestBody().before as unknown as Before)({ event: { body: '{}', headers } }));
+    for (const type of [
+      'text/plain',
+      'application/jsonx',
+      'application/x-www-form-urlencoded',
+      'json',
+      'application/json; charset=latin1',
+      'application/json; charset=utf-16',
+    ]) {
+      expect([type, status({ 'content-type': type })]).toEqual([type, 415]);
+    }
+    expect(status({})).toBe(415);
+    expect(status({ 'content-type': 'application/json', 'content-encoding': 'gzip' })).toBe(415);
+    expect(status({ 'content-type': 'application/json', 'content-encoding': 'Identity' })).toBe('passed');
   });
 
   it('validates its options', () => {

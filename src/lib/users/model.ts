@@ -1,6 +1,27 @@
 import { z } from 'zod';
 
-/** What a client may send to create or replace a user. Email is stored trimmed and lower-cased. */
+const loneSurrogate = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+// Embeddings, overrides and isolates reorder the text around them: a name could display as another.
+const bidiControl = /[\u202A-\u202E\u2066-\u2069]/;
+const visible = /[\p{L}\p{M}\p{N}\p{P}\p{S}]/u;
+export const maxNameLength = 200;
+
+/**
+ * Why a (normalised, trimmed) name is refused, or undefined. Lengths count Unicode code points,
+ * as PostgreSQL's length() does.
+ */
+function nameProblem(name: string): string | undefined {
+  if (name === '') return 'must not be empty';
+  // PostgreSQL text cannot hold NUL, and no name needs control characters.
+  if (/\p{Cc}/u.test(name)) return 'must not contain control characters';
+  if (loneSurrogate.test(name)) return 'must be valid Unicode text';
+  if (bidiControl.test(name)) return 'must not contain bidirectional control characters';
+  if (!visible.test(name)) return 'must contain at least one visible character';
+  if ([...name].length > maxNameLength) return `must be at most ${maxNameLength} characters`;
+  return undefined;
+}
+
+/** What a client may send to create or replace a user. Email is stored trimmed and lower-cased, a name trimmed and in NFC. */
 export const userInputSchema = z.object({
   email: z
     .string({ error: 'must be a string' })
@@ -10,11 +31,11 @@ export const userInputSchema = z.object({
     .pipe(z.email('must be a valid email address')),
   name: z
     .string({ error: 'must be a string' })
-    .trim()
-    .min(1, 'must not be empty')
-    .max(200, 'must be at most 200 characters')
-    // PostgreSQL text cannot hold NUL, and no name needs control characters.
-    .regex(/^[^\p{Cc}]*$/u, 'must not contain control characters'),
+    .transform((name) => name.normalize('NFC').trim())
+    .superRefine((name, context) => {
+      const problem = nameProblem(name);
+      if (problem) context.addIssue({ code: 'custom', message: problem });
+    }),
 });
 
 export type UserInput = z.infer<typeof userInputSchema>;
