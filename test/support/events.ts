@@ -9,6 +9,8 @@ export interface RequestShape {
   headers?: Record<string, string>;
   body?: string;
   isBase64Encoded?: boolean;
+  /** The raw query string, when it is not the one `query` makes (a repeated key, say). */
+  rawQuery?: string;
 }
 
 /** An API Gateway HTTP API (payload 2.0) event as AWS sends it: no header is filled in for the client. */
@@ -18,7 +20,7 @@ export function httpEvent(request: RequestShape): APIGatewayProxyEventV2 {
     version: '2.0',
     routeKey: `${request.method} ${route}`,
     rawPath: request.path,
-    rawQueryString: new URLSearchParams(request.query ?? {}).toString(),
+    rawQueryString: request.rawQuery ?? new URLSearchParams(request.query ?? {}).toString(),
     headers: { host: 'api.example.com', 'user-agent': 'jest', ...request.headers },
     queryStringParameters: request.query,
     pathParameters: request.pathParameters,

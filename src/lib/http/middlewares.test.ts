@@ -39,6 +39,14 @@ describe('requestBody', () => {
     expect(statusOf(() => run({ body: null as never }))).toBe(400);
   });
 
+  it('turns a body that sls offline already parsed (false, 0) back into JSON text', () => {
+    for (const value of [false, 0]) {
+      const event: Partial<APIGatewayProxyEventV2> = { body: value as never, headers: json };
+      expect(statusOf(() => (requestBody().before as unknown as Before)({ event }))).toBe('passed');
+      expect(event.body).toBe(String(value));
+    }
+  });
+
   it('compares the media type in any case, accepts +json types and a UTF-8 charset, and canonicalises the header', () => {
     for (const type of [
       'application/json',

@@ -43,6 +43,8 @@ export function requestBody(options: Partial<typeof requestBodyDefaults> = {}): 
     before: ({ event }) => {
       // sls offline sends `null` for an empty request; API Gateway leaves the field out.
       if (event.body === undefined || event.body === null || event.body === '') throw new HttpError(400, 'A JSON request body is required');
+      // sls offline passes a JSON body that parses to false or 0 as that value rather than as text; API Gateway always sends text.
+      if (typeof event.body !== 'string') event.body = JSON.stringify(event.body);
       const size = event.isBase64Encoded ? Math.floor((event.body.length * 3) / 4) : Buffer.byteLength(event.body);
       if (size > maxBytes) throw new HttpError(413, `The request body must be at most ${maxBytes} bytes`);
       const encoding = event.headers?.['content-encoding']?.trim().toLowerCase();
