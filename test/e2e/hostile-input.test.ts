@@ -6,6 +6,7 @@ import {
   contentType,
   documentedStatuses,
   fuzzParameters,
+  fuzzTimeoutMs,
   hostileBody,
   pathId,
   percentEncode,
@@ -15,7 +16,7 @@ import {
 import { localDirNaming, startOffline, type OfflineServer } from '../support/offline';
 import { startTestDatabase, type TestDatabase } from '../support/postgres';
 
-jest.setTimeout(300_000);
+jest.setTimeout(fuzzTimeoutMs);
 
 /** The generated hostile input of test/integration/hostile-input.test.ts, over HTTP through sls offline. */
 let database: TestDatabase;

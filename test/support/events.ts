@@ -16,9 +16,10 @@ export interface RequestShape {
 /** An API Gateway HTTP API (payload 2.0) event as AWS sends it: no header is filled in for the client. */
 export function httpEvent(request: RequestShape): APIGatewayProxyEventV2 {
   const route = request.route ?? request.path;
+  const routeKey = route === '$default' ? route : `${request.method} ${route}`;
   return {
     version: '2.0',
-    routeKey: `${request.method} ${route}`,
+    routeKey,
     rawPath: request.path,
     rawQueryString: request.rawQuery ?? new URLSearchParams(request.query ?? {}).toString(),
     headers: { host: 'api.example.com', 'user-agent': 'jest', ...request.headers },
@@ -33,7 +34,7 @@ export function httpEvent(request: RequestShape): APIGatewayProxyEventV2 {
       domainPrefix: 'api',
       http: { method: request.method, path: request.path, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'jest' },
       requestId: `req-${Math.random().toString(36).slice(2)}`,
-      routeKey: `${request.method} ${route}`,
+      routeKey,
       stage: '$default',
       time: new Date().toUTCString(),
       timeEpoch: Date.now(),

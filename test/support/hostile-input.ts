@@ -204,6 +204,11 @@ export const documentedStatuses: Record<string, number[]> = {
   'GET /api/users/{id}': [200, 404],
   'PUT /api/users/{id}': [200, 400, 404, 409, 413, 415],
   'DELETE /api/users/{id}': [204, 404],
+  'GET /api/health/live': [200],
+  'GET /api/health/ready': [200],
+  'GET /api/health': [200],
+  // The catch-all: 404, or 204 for a CORS preflight.
+  $default: [204, 404],
 };
 
 /** The seed and number of cases: fixed by default, so a failure repeats; FUZZ_SEED and FUZZ_RUNS change them. */
@@ -211,3 +216,6 @@ export function fuzzParameters(defaultRuns: number): fc.Parameters<unknown> {
   const seed = Number(process.env.FUZZ_SEED ?? 20261123);
   return { seed, numRuns: Number(process.env.FUZZ_RUNS ?? defaultRuns), endOnFailure: true };
 }
+
+/** Enough time for FUZZ_RUNS cases (at most 30 ms each), and never less than 5 minutes. */
+export const fuzzTimeoutMs = Math.max(300_000, Number(process.env.FUZZ_RUNS ?? 0) * 30);
