@@ -6,6 +6,7 @@ import pg from 'pg';
 import { migrate } from '../lib/db/migrate';
 import { parseDbSecret, type DbSecret } from '../lib/db/secret';
 import { prepareEmbeddedCluster, writePrivateJson, type EmbeddedCluster } from './embedded-cluster';
+import { lockLocalDir, type LocalDirLock } from './local-dir-lock';
 import { PostgresServer } from './postgres-server';
 import { startSecretsEndpoint, type SecretsEndpoint } from './secrets-endpoint';
 
@@ -106,6 +107,16 @@ async function startEmbedded(cluster: EmbeddedCluster, reservedPorts: number[], 
 export async function startLocalStack({ localDir, log, reservedPorts = [] }: LocalStackOptions): Promise<LocalStack> {
   // The data folder must stay reachable by the server's own user; only secrets/ is private.
   fs.mkdirSync(localDir, { recursive: true, mode: 0o755 });
+  const lock = lockLocalDir(localDir);
+  try {
+    return await startLocked({ localDir, log, reservedPorts }, lock);
+  } catch (error) {
+    lock.release();
+    throw error;
+  }
+}
+
+async function startLocked({ localDir, log, reservedPorts = [] }: LocalStackOptions, lock: LocalDirLock): Promise<LocalStack> {
   const secretsDir = path.join(localDir, 'secrets');
   const dbSecretFile = path.join(secretsDir, 'db.json');
   const published = fs.existsSync(dbSecretFile) ? JSON.parse(fs.readFileSync(dbSecretFile, 'utf8')) : undefined;
@@ -159,7 +170,11 @@ export async function startLocalStack({ localDir, log, reservedPorts = [] }: Loc
     stop: async () => {
       await secrets.close();
       await server?.stop();
+      lock.release();
     },
-    stopNow: () => server?.stopNow(),
+    stopNow: () => {
+      server?.stopNow();
+      lock.release();
+    },
   };
 }

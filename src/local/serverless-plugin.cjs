@@ -13,7 +13,13 @@ class LocalStackPlugin {
     this.serverless = serverless;
     this.options = options;
     this.log = log;
-    const start = () => this.start();
+    const start = () =>
+      this.start().catch((error) => {
+        // Other plugins (the build watcher, the function workers) would keep the process alive
+        // after a failed start: say why, and end it.
+        this.log.error(error.message);
+        process.exit(1);
+      });
     this.hooks = { 'before:offline:start': start, 'before:offline:start:init': start };
   }
 

@@ -266,6 +266,12 @@ describe('npm start with no .local/secrets/db.json, in a folder other users cann
     expect(list.body.items.map((user: { email: string }) => user.email)).toEqual(['kept@example.com']);
   });
 
+  it('refuses a second npm start on the same .local folder, and the first keeps serving', async () => {
+    await expect(startOffline(localDir)).rejects.toThrow(/Another local stack \(pid \d+\) is running on/);
+    expect((await request(offline!.url, 'GET', '/api/health/ready')).status).toBe(200);
+    expect((await request(offline!.url, 'GET', '/api/users')).body.items).toHaveLength(1);
+  });
+
   it('serves a fresh clone at the same path, on a new cluster', async () => {
     await offline?.stop();
     offline = undefined;

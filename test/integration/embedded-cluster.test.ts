@@ -1,7 +1,9 @@
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
+import { cleanLocalStage, localStageFootprint } from '../../src/local/clean';
 import { relocatedHome } from '../../src/local/embedded-cluster';
 import { startLocalStack, type LocalStack } from '../../src/local/local-stack';
 
@@ -159,5 +161,47 @@ describe('the embedded cluster of the local stage', () => {
     fs.rmSync(path.join(dir, '.local', 'embedded-postgres.json'));
     await expect(start(dir)).rejects.toThrow(/holds a cluster whose credentials .* are gone/);
     expect(fs.existsSync(path.join(dir, '.local', 'pgdata', 'PG_VERSION'))).toBe(true);
+  });
+
+  it('refuses a second stack on a .local folder in use, and the first keeps serving', async () => {
+    const clone = newClone();
+    const first = await start(clone);
+    await addUser(first.stack, 'first@example.com');
+    await expect(start(clone)).rejects.toThrow(`Another local stack (pid ${process.pid}) is running on ${path.join(clone, '.local')}`);
+    expect(await emails(first.stack)).toEqual(['first@example.com']);
+    await stop(first.stack);
+    const second = await start(clone);
+    expect(await emails(second.stack)).toEqual(['first@example.com']);
+  });
+
+  it('takes over the lock of a stack whose process has gone', async () => {
+    const clone = newClone();
+    await stop((await start(clone)).stack);
+    const gone = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))']).stdout.toString();
+    fs.writeFileSync(path.join(clone, '.local', 'running.pid'), `${gone}\n`);
+    const again = await start(clone);
+    expect(fs.readFileSync(path.join(clone, '.local', 'running.pid'), 'utf8').trim()).toBe(String(process.pid));
+    await stop(again.stack);
+    expect(fs.existsSync(path.join(clone, '.local', 'running.pid'))).toBe(false);
+  });
+
+  it('cleans what the local stage made inside and outside the clone, but not while it runs', async () => {
+    const clone = newClone();
+    const localDir = path.join(clone, '.local');
+    const { stack } = await start(clone);
+    const footprint = localStageFootprint(localDir);
+    expect(footprint).toEqual([
+      localDir,
+      relocatedHome(localDir),
+      expect.stringMatching(/^\/var\/tmp\/embedded-postgres-bin-[0-9a-f]{16}$/),
+    ]);
+    // Other test files share this installation's binaries: leave them.
+    const ownData = footprint.slice(0, 2);
+    expect(() => cleanLocalStage(localDir, ownData)).toThrow(/Another local stack/);
+    expect(fs.existsSync(localDir)).toBe(true);
+    await stop(stack);
+    expect(cleanLocalStage(localDir, ownData)).toEqual(asRoot ? ownData : [localDir]);
+    for (const target of ownData) expect(fs.existsSync(target)).toBe(false);
+    expect(cleanLocalStage(localDir, ownData)).toEqual([]);
   });
 });
