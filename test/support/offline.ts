@@ -16,7 +16,7 @@ export interface OfflineServer {
 }
 
 /** `sls offline --stage local` on free loopback ports, with its `.local` folder at `localDir`. */
-export async function startOffline(localDir: string, timeoutMs = 90_000): Promise<OfflineServer> {
+export async function startOffline(localDir: string, timeoutMs = 90_000, extraArgs: string[] = []): Promise<OfflineServer> {
   const [httpPort, lambdaPort] = await freePorts(2);
   let output = '';
   const child = spawn(
@@ -30,6 +30,7 @@ export async function startOffline(localDir: string, timeoutMs = 90_000): Promis
       String(httpPort),
       '--lambdaPort',
       String(lambdaPort),
+      ...extraArgs,
     ],
     {
       cwd: root,

@@ -1,29 +1,14 @@
-import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { freePort } from '../../src/local/local-stack';
+import { ensureDebianPackage } from './debian';
 
 const binary = '/usr/sbin/pgbouncer';
 
-/**
- * Debian's pgbouncer: found, or installed when the tests run as root; otherwise the reason it
- * cannot be had, so the caller can skip with a clear message.
- */
-export function ensurePgbouncer(): string | undefined {
-  if (fs.existsSync(binary)) return undefined;
-  if (process.getuid?.() !== 0) return 'pgbouncer is not installed and the tests are not root (apt-get install pgbouncer)';
-  const install = () =>
-    spawnSync('apt-get', ['install', '-y', '-q', 'pgbouncer'], {
-      timeout: 180_000,
-      env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
-    });
-  if (install().status !== 0) {
-    spawnSync('apt-get', ['update', '-q'], { timeout: 180_000 });
-    install();
-  }
-  return fs.existsSync(binary) ? undefined : 'pgbouncer could not be installed from Debian packages';
-}
+/** Debian's pgbouncer, installed when missing and the tests are root; otherwise why it cannot be had. */
+export const ensurePgbouncer = () => ensureDebianPackage('pgbouncer', binary);
 
 export interface Pgbouncer {
   port: number;

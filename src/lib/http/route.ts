@@ -47,6 +47,9 @@ export function httpRoute<O extends InputSchemas, C extends Context = Context, S
     .use(
       httpCors({
         origins: config.corsOrigins,
+        // An origin not in the list is answered with the first allowed one, which grants it nothing. Answering with no
+        // header at all would do the same in AWS, but sls offline then reflects the caller's origin.
+        getOrigin: (incoming: string) => (config.corsOrigins.includes(incoming) ? incoming : (config.corsOrigins[0] ?? '')),
         disableBeforePreflightResponse: false,
         methods: 'GET,POST,PUT,DELETE,OPTIONS',
         headers: 'Content-Type,Authorization',
