@@ -1,5 +1,6 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { requestBody } from './middlewares';
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { problemDetails, requestBody } from './middlewares';
 import { HttpError } from './problem';
 
 type Before = (request: { event: Partial<APIGatewayProxyEventV2> }) => void;
@@ -98,5 +99,35 @@ describe('requestBody', () => {
     for (let i = 0; i < 1000; i += 1) run({ body });
     // Generous bound: this guards against an accidental O(n^2), not against a busy machine.
     expect(performance.now() - started).toBeLessThan(2000);
+  });
+});
+
+describe('problemDetails', () => {
+  const marker = 'SECRET-CONTENT-7f3a';
+  const logged: unknown[][] = [];
+  const logger = { info: (...args: unknown[]) => logged.push(args), error: (...args: unknown[]) => logged.push(args) } as unknown as Logger;
+  const onError = problemDetails({ logger }).onError as unknown as (request: object) => void;
+
+  it("never logs the request's content, not even a parser's message quoting it: reasons and sizes only", () => {
+    const body = `{"email":"${marker}",`;
+    // What @middy/http-json-body-parser throws for malformed JSON: its cause quotes the body.
+    const parseError = Object.assign(new Error('Invalid or malformed JSON was provided'), {
+      statusCode: 415,
+      cause: { package: '@middy/http-json-body-parser', data: body, message: `Unexpected end of JSON input: ${marker}` },
+    });
+    const request = { error: parseError, event: { body, routeKey: 'POST /api/users' }, context: {}, response: undefined as any };
+    onError(request);
+    expect(request.response.statusCode).toBe(400);
+    expect(JSON.stringify(logged)).not.toContain(marker);
+    expect(logged.at(-1)).toEqual([
+      'request rejected',
+      {
+        statusCode: 400,
+        reason: 'Bad Request',
+        errorName: 'Error',
+        cause: { code: undefined, name: undefined },
+        bodyBytes: Buffer.byteLength(body),
+      },
+    ]);
   });
 });
