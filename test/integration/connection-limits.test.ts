@@ -86,3 +86,37 @@ if (skipReason) console.warn(`Skipping the pgbouncer tests: ${skipReason}`);
     await expectAcknowledgedWritesPresent(database, outcomes);
   });
 });
+
+(skipReason ? describe.skip : describe)('a pooler named by the secret itself, with no proxy setting', () => {
+  let database: TestDatabase;
+  let secrets: LocalSecrets;
+  let bouncer: Pgbouncer;
+
+  beforeAll(async () => {
+    database = await startTestDatabase();
+    await createServiceRole(database, role, password);
+    bouncer = await startPgbouncer(database.server, role, password, 2);
+    // As a developer writes .local/secrets/db.json for a PgBouncer: nothing says it is a pooler.
+    delete process.env.DB_PROXY_HOST;
+    delete process.env.DB_PROXY_PORT;
+    secrets = await serveSecrets({ ...database.secret, port: bouncer.port, username: role, password });
+  });
+
+  afterAll(async () => {
+    await secrets?.close();
+    await bouncer?.stop();
+    await database?.stop();
+  });
+
+  it('notices that the pooler refuses settings at login and serves every request without them', async () => {
+    const containers = Array.from({ length: 3 }, loadContainer);
+    const watch = peakBackends(database, role, 10);
+    const outcomes = await runLoad(containers, watch);
+    await watch;
+    expect(outcomes.length).toBeGreaterThan(20);
+    expect(outcomes.filter((o) => o.status >= 300)).toEqual([]);
+    // The refused login opened nothing: one connection per container.
+    expect(containers.map((c) => c.opened())).toEqual([1, 1, 1]);
+    await expectAcknowledgedWritesPresent(database, outcomes);
+  });
+});

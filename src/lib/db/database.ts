@@ -55,14 +55,14 @@ export interface QueryResult<Row extends pg.QueryResultRow> extends pg.QueryResu
   repeated: boolean;
 }
 
-function poolFor(secret: DbSecret, options: DatabaseOptions): pg.Pool {
+function poolFor(secret: DbSecret, options: DatabaseOptions, startupParameters: boolean): pg.Pool {
   const pool = new pg.Pool({
     ...connectionConfig(secret, { ...options, applicationName: config.serviceName }),
     max: options.poolMax,
     query_timeout: options.queryTimeoutMs,
     // The server gives up too, so a timed-out statement does not hold its backend. Not through a
-    // proxy: a transaction pooler would reject or pin a session setting.
-    statement_timeout: options.proxy ? undefined : options.queryTimeoutMs,
+    // proxy, nor through a pooler that refused it: a transaction pooler rejects or pins a session setting.
+    statement_timeout: options.proxy || !startupParameters ? undefined : options.queryTimeoutMs,
     // Lambda freezes idle containers: keep the connection for the container's life.
     idleTimeoutMillis: 0,
     keepAlive: true,
@@ -88,6 +88,15 @@ function fingerprint(secret: DbSecret): string {
 export class ContainerPools {
   private current?: { secret: DbSecret; key: string; pool: pg.Pool };
   opened = 0;
+  /** False once a pooler refused the login's settings: every later pool of the container logs in without them. */
+  startupParameters = true;
+
+  /** Drops the settings sent at login and the pool that sent them. */
+  withoutStartupParameters(): void {
+    this.startupParameters = false;
+    void this.current?.pool.end().catch(() => undefined);
+    this.current = undefined;
+  }
 
   pool(secret: DbSecret, options: DatabaseOptions): pg.Pool {
     // The same parsed secret comes back on every query until it is refetched: skip the hash then.
@@ -98,7 +107,7 @@ export class ContainerPools {
       return this.current.pool;
     }
     const previous = this.current?.pool;
-    const pool = poolFor(secret, options);
+    const pool = poolFor(secret, options, this.startupParameters);
     pool.on('connect', (client) => {
       // A checked-out client has no listener of the pool's: a server-side disconnect would crash the container.
       client.on('error', (error) =>
@@ -185,6 +194,12 @@ export class Database {
           refreshes += 1;
           logger.warn('database rejected the credentials; refreshing the secret', { code, attempt: refreshes });
           await this.secrets.refresh();
+          continue;
+        }
+        if (kind === 'startup-parameters' && this.pools.startupParameters) {
+          // A pooler that takes no session settings (PgBouncer in transaction mode): the client-side timeout remains.
+          logger.warn('the database refused settings at login (a pooler); connecting without them', { code });
+          this.pools.withoutStartupParameters();
           continue;
         }
         if (kind === 'connection-lost' && !reconnected && (await retryAfter(0))) {

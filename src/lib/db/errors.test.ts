@@ -69,6 +69,7 @@ describe('failureKind', () => {
     ['timeout exceeded when trying to connect', 'unavailable'],
     ['Connection terminated due to connection timeout', 'unavailable'],
     ['Query read timeout', 'unavailable'],
+    ['unsupported startup parameter: statement_timeout', 'startup-parameters'],
     ['boom', 'other'],
   ])('classifies "%s" as %s', (message, kind) => {
     expect(failureKind(new Error(message))).toBe(kind);

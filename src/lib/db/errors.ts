@@ -7,9 +7,10 @@ import { DatabaseUnavailableError } from '../errors';
  * - unavailable: the server cannot be reached, or a query timed out.
  * - connection-lost: the link broke; a statement in flight may or may not have run.
  * - statement: the server refused the statement itself (a duplicate key, say); the link is fine.
+ * - startup-parameters: a pooler (PgBouncer in transaction mode) refused a setting sent at login; nothing was sent.
  * - other: not a database failure.
  */
-export type FailureKind = 'credentials' | 'capacity' | 'unavailable' | 'connection-lost' | 'statement' | 'other';
+export type FailureKind = 'credentials' | 'capacity' | 'unavailable' | 'connection-lost' | 'statement' | 'startup-parameters' | 'other';
 
 const credentialStates = new Set(['28P01', '28000']);
 const capacityStates = new Set(['53300', '53400', '57P03']);
@@ -18,6 +19,7 @@ const unavailableStates = new Set(['57014', '3D000', '08001', '08004']);
 const lostSystemCodes = new Set(['ECONNRESET', 'EPIPE']);
 const unavailableSystemCodes = new Set(['ECONNREFUSED', 'ETIMEDOUT', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN']);
 
+const startupParameterMessage = /unsupported startup parameter/i;
 const capacityMessage = /too many (clients|connections)|remaining connection slots|no more connections allowed|connection limit exceeded/i;
 const lostMessage = /connection terminated|connection(?: is)? closed|client has encountered a connection error/i;
 const unavailableMessage =
@@ -32,6 +34,7 @@ export function failureKind(error: unknown): FailureKind {
   const code = sqlState(error) ?? '';
   const message = error instanceof Error ? error.message : '';
   if (credentialStates.has(code)) return 'credentials';
+  if (startupParameterMessage.test(message)) return 'startup-parameters';
   if (capacityStates.has(code) || capacityMessage.test(message)) return 'capacity';
   if (unavailableStates.has(code) || unavailableSystemCodes.has(code) || unavailableMessage.test(message)) return 'unavailable';
   if (lostStates.has(code) || lostSystemCodes.has(code) || code.startsWith('08') || lostMessage.test(message)) return 'connection-lost';
