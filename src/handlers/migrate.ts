@@ -16,7 +16,9 @@ export const handler = eventFunction<unknown, { applied: string[] }, DatabaseCon
     const applied = await migrate(databaseFrom(context).credentials(), {
       dir,
       ssl: config.database.ssl,
-      log: (message) => logger.debug(message),
+      // A paused dev cluster takes a while to resume; the function's timeout (300 s) leaves room.
+      waitMs: 120_000,
+      log: (message) => logger.info(message),
     });
     logger.info('migrations applied', { applied, count: applied.length });
     return { applied };

@@ -2,6 +2,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { runner } from 'node-pg-migrate';
 import { connectionConfig, type ConnectionOptions } from './connection';
+import { failureKind } from './errors';
 import type { DbSecret } from './secret';
 
 export const migrationsDir = path.resolve(__dirname, '../../../migrations');
@@ -10,6 +11,30 @@ export interface MigrateOptions {
   dir?: string;
   ssl?: ConnectionOptions['ssl'];
   log?: (message: string) => void;
+  /**
+   * How long to keep trying to connect while the server is unreachable or starting, such as an
+   * Aurora cluster resuming from a pause (about 15 s, longer after a scale-to-zero).
+   */
+  waitMs?: number;
+}
+
+/** Connects, retrying with capped exponential backoff while the server is away or starting, until `waitMs` has passed. */
+async function connectWhenReady(connect: () => Promise<pg.Client>, waitMs: number, log: (message: string) => void): Promise<pg.Client> {
+  const started = Date.now();
+  for (let attempt = 0; ; attempt += 1) {
+    try {
+      const client = await connect();
+      if (attempt > 0) log(`database reachable after waiting ${Date.now() - started} ms (${attempt} attempts)`);
+      return client;
+    } catch (error) {
+      const kind = failureKind(error);
+      const delayMs = Math.min(5000, 250 * 2 ** attempt);
+      const retryable = kind === 'unavailable' || kind === 'capacity' || kind === 'connection-lost';
+      if (!retryable || Date.now() - started + delayMs > waitMs) throw error;
+      log(`waiting for the database (${(error as { code?: string }).code ?? kind}): attempt ${attempt + 1}, next in ${delayMs} ms`);
+      await new Promise((resolve) => setTimeout(resolve, delayMs));
+    }
+  }
 }
 
 /**
@@ -18,11 +43,23 @@ export interface MigrateOptions {
  */
 export async function migrate(
   secret: DbSecret,
-  { dir = migrationsDir, ssl = 'off', log = () => undefined }: MigrateOptions = {},
+  { dir = migrationsDir, ssl = 'off', log = () => undefined, waitMs = 0 }: MigrateOptions = {},
 ): Promise<string[]> {
   // Straight to the cluster, never through a proxy: the migration lock is a session-level advisory lock.
-  const client = new pg.Client(connectionConfig(secret, { connectTimeoutMs: 10_000, ssl, applicationName: 'users-api-migrate' }));
-  await client.connect();
+  const client = await connectWhenReady(
+    async () => {
+      const candidate = new pg.Client(connectionConfig(secret, { connectTimeoutMs: 10_000, ssl, applicationName: 'users-api-migrate' }));
+      try {
+        await candidate.connect();
+        return candidate;
+      } catch (error) {
+        await candidate.end().catch(() => undefined);
+        throw error;
+      }
+    },
+    waitMs,
+    log,
+  );
   try {
     const applied = await runner({
       dbClient: client,
