@@ -38,9 +38,22 @@ const subscribedFunctions = names.filter((name) => catalog[name].http || catalog
 const capitalise = (name) => name[0].toUpperCase() + name.slice(1);
 const handlerModule = (name) => catalog[name].handler.replace(/^src\/handlers\//, '').replace(/\.[^.]+$/, '');
 
+/**
+ * The stage's connection budget shared out among the database routes: containers x pool never
+ * exceed it. None behind the RDS Proxy, which multiplexes the functions' connections onto its own
+ * bounded pool and makes a burst wait there instead of exhausting the cluster.
+ */
+async function reservedConcurrencyPerRoute(resolveVariable) {
+  if (String(await resolveVariable('param:dbProxy')) === 'true') return 0;
+  const budget = Number(await resolveVariable('param:dbConnectionBudget'));
+  const poolMax = Number(await resolveVariable('param:dbPoolMax'));
+  const routes = names.filter((name) => catalog[name].http && catalog[name].database).length;
+  return Math.floor(budget / (routes * poolMax));
+}
+
 /** The `functions` block of serverless.yml. */
 async function functions({ resolveVariable }) {
-  const reservedConcurrency = await resolveVariable('self:custom.reservedConcurrency');
+  const reservedConcurrency = await reservedConcurrencyPerRoute(resolveVariable);
   const deploymentType = await resolveVariable('param:deploymentType');
   const result = {};
   for (const name of names) {
@@ -52,7 +65,7 @@ async function functions({ resolveVariable }) {
     if (spec.environment) fn.environment = await resolveVariable(spec.environment);
     if (spec.http) {
       fn.events = [{ httpApi: spec.http }];
-      if (spec.database) fn.reservedConcurrency = reservedConcurrency;
+      if (spec.database && reservedConcurrency > 0) fn.reservedConcurrency = reservedConcurrency;
       fn.deploymentSettings = {
         type: deploymentType,
         alias: 'Live',

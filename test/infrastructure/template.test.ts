@@ -41,7 +41,8 @@ const expected = {
     protection: false,
     deletion: 'Delete',
     proxy: false,
-    reserved: 20,
+    // 100 connections over 7 database routes with a pool of 1.
+    reserved: 14,
     deployment: 'Linear10PercentEvery1Minute',
     logLevel: 'INFO',
   },
@@ -52,7 +53,8 @@ const expected = {
     protection: true,
     deletion: 'Snapshot',
     proxy: true,
-    reserved: 50,
+    // Behind the RDS Proxy: no reservation.
+    reserved: undefined,
     deployment: 'Canary10Percent5Minutes',
     logLevel: 'INFO',
   },
@@ -244,6 +246,13 @@ describe.each(Object.entries(expected))('stage %s', (stage, want) => {
       wanted.push(...(own[name] ?? []));
       expect(statements).toEqual(wanted);
     }
+  });
+
+  it('shares the connection budget out as reserved concurrency, so containers never exceed it', () => {
+    const reserved = functions.map((name) => Number(properties(`${capital(name)}LambdaFunction`).ReservedConcurrentExecutions ?? 0));
+    const total = reserved.reduce((sum, n) => sum + n, 0);
+    expect(total).toBe(want.reserved === undefined ? 0 : want.reserved * 7);
+    if (want.reserved !== undefined) expect(total).toBeLessThanOrEqual(100);
   });
 
   it('keeps logs for the stage retention and reserves concurrency for the database functions', () => {
