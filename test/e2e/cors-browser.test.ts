@@ -1,10 +1,9 @@
-import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { chromium, type Browser } from 'playwright-core';
 import { ensureDebianPackage } from '../support/debian';
-import { localDirNaming, startOffline, type OfflineServer } from '../support/offline';
-import { count, startTestDatabase, type TestDatabase } from '../support/postgres';
+import { startOfflineOnTestDatabase, type OfflineOnDatabase } from '../support/offline';
+import { count } from '../support/postgres';
 
 jest.setTimeout(300_000);
 
@@ -31,17 +30,14 @@ async function pageServer(): Promise<{ origin: string; close: () => Promise<void
 }
 
 describeWithBrowser('CORS in a browser against sls offline', () => {
-  let database: TestDatabase;
-  let offline: OfflineServer;
-  let localDir: string;
+  let local: OfflineOnDatabase;
   let browser: Browser;
   let allowed: Awaited<ReturnType<typeof pageServer>>;
   let other: Awaited<ReturnType<typeof pageServer>>;
 
   beforeAll(async () => {
-    [database, allowed, other] = await Promise.all([startTestDatabase(), pageServer(), pageServer()]);
-    localDir = localDirNaming(database.secret);
-    offline = await startOffline(localDir, 90_000, [`--param=corsOrigins=${allowed.origin}`]);
+    [allowed, other] = await Promise.all([pageServer(), pageServer()]);
+    local = await startOfflineOnTestDatabase({ extraArgs: [`--param=corsOrigins=${allowed.origin}`] });
     browser = await chromium.launch({
       executablePath: chromiumPath,
       args: [
@@ -58,9 +54,7 @@ describeWithBrowser('CORS in a browser against sls offline', () => {
 
   afterAll(async () => {
     await browser?.close();
-    await offline?.stop();
-    await Promise.all([database?.stop(), allowed?.close(), other?.close()]);
-    fs.rmSync(localDir, { recursive: true, force: true });
+    await Promise.all([local?.stop(), allowed?.close(), other?.close()]);
   });
 
   /** Runs fetch() in a page of `origin`: the status and body it could read, or the error the browser raised. */
@@ -77,14 +71,14 @@ describeWithBrowser('CORS in a browser against sls offline', () => {
             return { error: String(error) };
           }
         },
-        { url: offline.url + path, method: init.method ?? 'GET', body: init.body },
+        { url: local.offline.url + path, method: init.method ?? 'GET', body: init.body },
       );
     } finally {
       await page.close();
     }
   }
 
-  const users = () => count(database.admin, 'select count(*) as n from users');
+  const users = () => count(local.database.admin, 'select count(*) as n from users');
 
   it('lets a page on an allowed origin read and write', async () => {
     expect(await fetchFrom(allowed.origin, '/api/health/live')).toEqual({ status: 200, body: '{"status":"ok"}' });

@@ -1,4 +1,3 @@
-import fs from 'node:fs';
 import http from 'node:http';
 import fc from 'fast-check';
 import {
@@ -13,27 +12,22 @@ import {
   queryOf,
   queryPairs,
 } from '../support/hostile-input';
-import { localDirNaming, startOffline, type OfflineServer } from '../support/offline';
-import { startTestDatabase, type TestDatabase } from '../support/postgres';
+import { startOfflineOnTestDatabase, type OfflineOnDatabase, type OfflineServer } from '../support/offline';
+import type { TestDatabase } from '../support/postgres';
 
 jest.setTimeout(fuzzTimeoutMs);
 
 /** The generated hostile input of test/integration/hostile-input.test.ts, over HTTP through sls offline. */
 let database: TestDatabase;
 let offline: OfflineServer;
-let localDir: string;
+let local: OfflineOnDatabase;
 
 beforeAll(async () => {
-  database = await startTestDatabase();
-  localDir = localDirNaming(database.secret);
-  offline = await startOffline(localDir);
+  local = await startOfflineOnTestDatabase();
+  ({ database, offline } = local);
 });
 
-afterAll(async () => {
-  await offline?.stop();
-  await database?.stop();
-  fs.rmSync(localDir, { recursive: true, force: true });
-});
+afterAll(() => local?.stop());
 
 interface RawReply {
   status: number;

@@ -2,16 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { relocatedHome } from '../../src/local/embedded-cluster';
-import { localDirNaming, startOffline, type OfflineServer } from '../support/offline';
-import {
-  count,
-  createServiceRole,
-  dropBackends,
-  peakBackends,
-  setPassword,
-  startTestDatabase,
-  type TestDatabase,
-} from '../support/postgres';
+import { startOffline, startOfflineOnTestDatabase, type OfflineOnDatabase, type OfflineServer } from '../support/offline';
+import { count, createServiceRole, dropBackends, peakBackends, setPassword, type TestDatabase } from '../support/postgres';
 
 jest.setTimeout(120_000);
 
@@ -54,21 +46,21 @@ describe('sls offline against a PostgreSQL named by .local/secrets/db.json', () 
   let database: TestDatabase;
   let offline: OfflineServer;
   let localDir: string;
+  let local: OfflineOnDatabase;
   const call = (method: string, route: string, init?: { body?: string; headers?: Record<string, string> }) =>
     request(offline.url, method, route, init);
 
   beforeAll(async () => {
-    database = await startTestDatabase();
-    await database.admin.query('drop table users; delete from pgmigrations');
-    localDir = localDirNaming(database.secret);
-    offline = await startOffline(localDir);
+    local = await startOfflineOnTestDatabase({
+      secretFor: async (fresh) => {
+        await fresh.admin.query('drop table users; delete from pgmigrations');
+        return fresh.secret;
+      },
+    });
+    ({ database, offline, localDir } = local);
   });
 
-  afterAll(async () => {
-    await offline?.stop();
-    await database?.stop();
-    fs.rmSync(localDir, { recursive: true, force: true });
-  });
+  afterAll(() => local?.stop());
 
   it('applied the migrations to that server and started no embedded one', async () => {
     expect(await count(database.admin, 'select count(*) as n from pgmigrations')).toBe(1);
@@ -176,23 +168,23 @@ describe('sls offline against a PostgreSQL with fewer connection slots than conc
   const slots = 2;
   let database: TestDatabase;
   let offline: OfflineServer;
-  let localDir: string;
+  let local: OfflineOnDatabase;
 
   beforeAll(async () => {
-    // Non-superusers get max_connections - superuser_reserved_connections slots, less the test's own superuser connection.
-    database = await startTestDatabase({ max_connections: slots + 4, superuser_reserved_connections: 3 });
-    const secret = await createServiceRole(database, 'users_api', 'offline:P@ss');
-    // npm start applies migrations with the secret's login: let it check the (already applied) schema.
-    await database.admin.query('grant create on schema public to users_api; grant select, insert on pgmigrations to users_api');
-    localDir = localDirNaming(secret);
-    offline = await startOffline(localDir);
+    local = await startOfflineOnTestDatabase({
+      // Non-superusers get max_connections - superuser_reserved_connections slots, less the test's own superuser connection.
+      settings: { max_connections: slots + 4, superuser_reserved_connections: 3 },
+      secretFor: async (fresh) => {
+        const secret = await createServiceRole(fresh, 'users_api', 'offline:P@ss');
+        // npm start applies migrations with the secret's login: let it check the (already applied) schema.
+        await fresh.admin.query('grant create on schema public to users_api; grant select, insert on pgmigrations to users_api');
+        return secret;
+      },
+    });
+    ({ database, offline } = local);
   });
 
-  afterAll(async () => {
-    await offline?.stop();
-    await database?.stop();
-    fs.rmSync(localDir, { recursive: true, force: true });
-  });
+  afterAll(() => local?.stop());
 
   it('answers 200 or 503 with Retry-After, never a 500, and never exceeds the slots', async () => {
     const watch = peakBackends(database, 'users_api', 30);

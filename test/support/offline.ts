@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { DbSecret } from '../../src/lib/db/secret';
+import { startTestDatabase, type TestDatabase } from './postgres';
 import { freePorts } from '../../src/local/local-stack';
 
 const root = path.resolve(__dirname, '../..');
@@ -69,4 +70,41 @@ export function localDirNaming(secret: DbSecret): string {
   fs.mkdirSync(path.join(localDir, 'secrets'));
   fs.writeFileSync(path.join(localDir, 'secrets', 'db.json'), JSON.stringify(secret));
   return localDir;
+}
+
+export interface OfflineOnDatabase {
+  database: TestDatabase;
+  offline: OfflineServer;
+  localDir: string;
+  /** Stops the server and the database, and removes the folder; also after a failed test. */
+  stop(): Promise<void>;
+}
+
+/**
+ * sls offline against a real PostgreSQL of its own, named by `.local/secrets/db.json`. `secretFor`
+ * prepares the database and returns the login to name (the superuser by default).
+ */
+export async function startOfflineOnTestDatabase(
+  options: {
+    settings?: Record<string, string | number>;
+    secretFor?: (database: TestDatabase) => Promise<DbSecret>;
+    extraArgs?: string[];
+  } = {},
+): Promise<OfflineOnDatabase> {
+  const database = await startTestDatabase(options.settings);
+  let localDir: string | undefined;
+  let offline: OfflineServer | undefined;
+  const stop = async () => {
+    await offline?.stop();
+    await database.stop();
+    if (localDir) fs.rmSync(localDir, { recursive: true, force: true });
+  };
+  try {
+    localDir = localDirNaming(options.secretFor ? await options.secretFor(database) : database.secret);
+    offline = await startOffline(localDir, 90_000, options.extraArgs);
+    return { database, offline, localDir, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
 }
