@@ -22,8 +22,12 @@ describe('loadConfig', () => {
       DB_CONNECT_TIMEOUT_MS: '1500',
       DB_SSL: 'verify',
       SECRETS_CACHE_TTL_MS: '-1',
+      DB_IDLE_SESSION_TIMEOUT_MS: '60000',
     });
     expect(config.stage).toBe('prod');
+    // A tenth below the server's idle timeout: the client replaces a connection before the server ends it.
+    expect(config.database.maxIdleMs).toBe(54_000);
+    expect(loadConfig({ DB_IDLE_SESSION_TIMEOUT_MS: '0' }).database.maxIdleMs).toBeUndefined();
     expect(config.corsOrigins).toEqual(['https://a.example.com', 'https://b.example.com']);
     expect(config.database).toMatchObject({ poolMax: 3, connectTimeoutMs: 1500, ssl: 'verify' });
     expect(config.secrets).toEqual({ cacheTtlMs: -1 });

@@ -32,6 +32,7 @@ const expected = {
     proxy: false,
     reserved: undefined,
     deployment: 'AllAtOnce',
+    idleMs: 60_000,
     logLevel: 'DEBUG',
   },
   staging: {
@@ -44,6 +45,7 @@ const expected = {
     // 100 connections over 7 database routes with a pool of 1.
     reserved: 14,
     deployment: 'Linear10PercentEvery1Minute',
+    idleMs: 300_000,
     logLevel: 'INFO',
   },
   prod: {
@@ -56,6 +58,7 @@ const expected = {
     // Behind the RDS Proxy: no reservation.
     reserved: undefined,
     deployment: 'Canary10Percent5Minutes',
+    idleMs: 300_000,
     logLevel: 'INFO',
   },
 };
@@ -158,6 +161,15 @@ describe.each(Object.entries(expected))('stage %s', (stage, want) => {
     expect(properties('DatabaseInstance')).toMatchObject({ DBInstanceClass: 'db.serverless', PubliclyAccessible: false });
     expect(cluster.ServerlessV2ScalingConfiguration.MinCapacity).toBe(want.minCapacity);
     expect(cluster.ServerlessV2ScalingConfiguration.SecondsUntilAutoPause !== undefined).toBe(want.autoPause);
+  });
+
+  it('ends idle sessions on the server, and the functions replace their connections before then', () => {
+    expect(properties('DatabaseParameters')).toMatchObject({
+      Family: 'aurora-postgresql17',
+      Parameters: { idle_session_timeout: want.idleMs },
+    });
+    expect(properties('DatabaseCluster').DBClusterParameterGroupName).toEqual({ Ref: 'DatabaseParameters' });
+    expect(properties('UsersGetLambdaFunction').Environment.Variables.DB_IDLE_SESSION_TIMEOUT_MS).toBe(String(want.idleMs));
   });
 
   it('protects only prod from deletion, and snapshots it on delete', () => {

@@ -12,6 +12,8 @@ export interface DatabaseOptions extends ConnectionOptions {
   queryTimeoutMs: number;
   /** Time for one operation, retries included; no attempt starts, or runs, past it. */
   budgetMs: number;
+  /** A pooled connection idle longer than this is replaced before use (the server ends idle sessions). */
+  maxIdleMs?: number;
 }
 
 export interface RetryPolicy {
@@ -87,7 +89,20 @@ function fingerprint(secret: DbSecret): string {
  */
 export class ContainerPools {
   private current?: { secret: DbSecret; key: string; pool: pg.Pool };
+  /** When each pooled connection was last given back: a frozen container notices a closed socket only after it thaws. */
+  private readonly lastUsed = new WeakMap<pg.PoolClient, number>();
   opened = 0;
+
+  /** A connection idle past `maxIdleMs` is closed, never used: the server may already have ended it. */
+  isStale(client: pg.PoolClient, maxIdleMs: number | undefined): boolean {
+    const since = this.lastUsed.get(client);
+    return maxIdleMs !== undefined && since !== undefined && Date.now() - since > maxIdleMs;
+  }
+
+  release(client: pg.PoolClient, error?: Error): void {
+    if (!error) this.lastUsed.set(client, Date.now());
+    client.release(error);
+  }
   /** False once a pooler refused the login's settings: every later pool of the container logs in without them. */
   startupParameters = true;
 
@@ -175,6 +190,12 @@ export class Database {
       const connectStarted = performance.now();
       try {
         client = await this.pools.pool(this.secrets.current(), this.options).connect();
+        if (this.pools.isStale(client, this.options.maxIdleMs)) {
+          // Routine, not a failure: nothing was sent, so any statement may go on a fresh connection.
+          client.release(true);
+          logger.info('idle database connection replaced', { maxIdleMs: this.options.maxIdleMs });
+          continue;
+        }
         if (this.pools.opened > openedBefore) {
           logger.info(this.pools.opened > 1 ? 'database reconnected' : 'database connection opened', {
             durationMs: Math.round(performance.now() - connectStarted),
@@ -218,13 +239,13 @@ export class Database {
       try {
         const remaining = Math.max(1, Math.min(this.options.queryTimeoutMs, deadline - Date.now()));
         const result = await client.query<Row>({ text, values, query_timeout: remaining } as pg.QueryConfig);
-        client.release();
+        this.pools.release(client);
         return Object.assign(result, { repeated });
       } catch (error) {
         const kind = failureKind(error);
         logger.debug('database statement failed', { kind, code: (error as { code?: string }).code, idempotent, repeated });
         // Keep the connection when the server merely refused the statement; drop it otherwise.
-        client.release(kind === 'statement' ? undefined : (error as Error));
+        this.pools.release(client, kind === 'statement' ? undefined : (error as Error));
         if (kind === 'connection-lost' && idempotent && !repeated && (await retryAfter(0))) {
           repeated = true;
           logger.warn('database connection lost in flight; retrying on a fresh connection', { error: (error as Error).message });

@@ -53,6 +53,7 @@ describe('failureKind', () => {
     ['53300', 'capacity'],
     ['57P03', 'capacity'],
     ['57P01', 'connection-lost'],
+    ['57P05', 'connection-lost'],
     ['ECONNRESET', 'connection-lost'],
     ['ECONNREFUSED', 'unavailable'],
     ['57014', 'unavailable'],

@@ -14,7 +14,8 @@ export type FailureKind = 'credentials' | 'capacity' | 'unavailable' | 'connecti
 
 const credentialStates = new Set(['28P01', '28000']);
 const capacityStates = new Set(['53300', '53400', '57P03']);
-const lostStates = new Set(['57P01', '57P02', '08000', '08003', '08006', '08007']);
+// 57P05: the server ended an idle session (idle_session_timeout).
+const lostStates = new Set(['57P01', '57P02', '57P05', '08000', '08003', '08006', '08007']);
 const unavailableStates = new Set(['57014', '3D000', '08001', '08004']);
 const lostSystemCodes = new Set(['ECONNRESET', 'EPIPE']);
 const unavailableSystemCodes = new Set(['ECONNREFUSED', 'ETIMEDOUT', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN']);
