@@ -59,3 +59,25 @@ it('leaves no session of the service on a server with no traffic', async () => {
   // And the next request simply opens a new one.
   expect((await container.invoke('users-list', { path: '/api/users' })).status).toBe(200);
 });
+
+it("serves every request again once a storm is over: the winners' idle sessions end and give their slots back", async () => {
+  const slots = 12;
+  await database.admin.query(`alter role ${role} connection limit ${slots}`);
+  try {
+    const containers = Array.from({ length: 40 }, loadContainer);
+    const list = (index: number) => containers[index]!.invoke('users-list', { path: '/api/users' });
+    const storm = await Promise.all(containers.map((_, index) => list(index)));
+    expect(storm.filter((reply) => ![200, 503].includes(reply.status))).toEqual([]);
+    expect(storm.filter((reply) => reply.status === 503).length).toBeGreaterThan(0);
+    expect(await backendsOf(database, role)).toBeLessThanOrEqual(slots);
+    // The storm is over. Within the idle timeout, the server has ended the winners' idle sessions, so
+    // the containers that got 503 (traffic back to normal: as many as there are slots) are served.
+    const losers = storm.flatMap((reply, index) => (reply.status === 503 ? [index] : [])).slice(0, slots);
+    await new Promise((resolve) => setTimeout(resolve, idleTimeoutMs + 500));
+    const after: number[] = [];
+    for (const index of losers) after.push((await list(index)).status);
+    expect(after).toEqual(Array(losers.length).fill(200));
+  } finally {
+    await database.admin.query(`alter role ${role} connection limit -1`);
+  }
+});
