@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { relocatedHome } from '../../src/local/embedded-cluster';
 import { startOffline, startOfflineOnTestDatabase, type OfflineOnDatabase, type OfflineServer } from '../support/offline';
+import { ensurePgbouncer, startPgbouncer, type Pgbouncer } from '../support/pgbouncer';
 import { count, createServiceRole, dropBackends, peakBackends, setPassword, type TestDatabase } from '../support/postgres';
 
 jest.setTimeout(120_000);
@@ -280,5 +281,47 @@ describe('npm start with no .local/secrets/db.json, in a folder other users cann
     fs.rmSync(localDir, { recursive: true, force: true });
     await restartServes();
     expect((await request(offline!.url, 'GET', '/api/users')).body.items).toEqual([]);
+  });
+});
+
+const noPgbouncer = ensurePgbouncer();
+if (noPgbouncer) console.warn(`Skipping npm start through PgBouncer: ${noPgbouncer}`);
+(noPgbouncer ? describe.skip : describe)('npm start with .local/secrets/db.json naming a PgBouncer in transaction mode', () => {
+  let local: OfflineOnDatabase;
+  let bouncer: Pgbouncer | undefined;
+
+  beforeAll(async () => {
+    local = await startOfflineOnTestDatabase({
+      secretFor: async (fresh) => {
+        // A fresh schema: the migrations go through the pooler too.
+        await fresh.admin.query('drop table users; drop table pgmigrations');
+        bouncer = await startPgbouncer(fresh.server, fresh.secret.username, fresh.secret.password, 2);
+        return { ...fresh.secret, port: bouncer.port };
+      },
+    });
+  });
+
+  afterAll(async () => {
+    await local?.stop();
+    await bouncer?.stop();
+  });
+
+  it('migrates through it and serves every route, with no flag', async () => {
+    const url = local.offline.url;
+    expect(await count(local.database.admin, 'select count(*) as n from pgmigrations')).toBe(1);
+    expect((await request(url, 'GET', '/api/health/ready')).status).toBe(200);
+    const created = await request(url, 'POST', '/api/users', { headers: json, body: '{"email":"pooled@example.com","name":"Pooled"}' });
+    expect(created.status).toBe(201);
+    const id = created.body.id as string;
+    expect((await request(url, 'GET', `/api/users/${id}`)).body.email).toBe('pooled@example.com');
+    expect((await request(url, 'GET', '/api/users')).body.items).toHaveLength(1);
+    const replaced = await request(url, 'PUT', `/api/users/${id}`, {
+      headers: json,
+      body: '{"email":"pooled@example.com","name":"Renamed"}',
+    });
+    expect(replaced.status).toBe(200);
+    expect((await request(url, 'DELETE', `/api/users/${id}`)).status).toBe(204);
+    expect(await count(local.database.admin, 'select count(*) as n from users')).toBe(0);
+    expect(local.offline.output()).toContain('the database refused settings at login');
   });
 });
