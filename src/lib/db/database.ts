@@ -92,6 +92,8 @@ export class ContainerPools {
   /** When each pooled connection was last given back: a frozen container notices a closed socket only after it thaws. */
   private readonly lastUsed = new WeakMap<pg.PoolClient, number>();
   opened = 0;
+  /** False once a pooler refused the login's settings: every later pool of the container logs in without them. */
+  startupParameters = true;
 
   /** A connection idle past `maxIdleMs` is closed, never used: the server may already have ended it. */
   isStale(client: pg.PoolClient, maxIdleMs: number | undefined): boolean {
@@ -103,8 +105,6 @@ export class ContainerPools {
     if (!error) this.lastUsed.set(client, Date.now());
     client.release(error);
   }
-  /** False once a pooler refused the login's settings: every later pool of the container logs in without them. */
-  startupParameters = true;
 
   /** Drops the settings sent at login and the pool that sent them. */
   withoutStartupParameters(): void {

@@ -12,7 +12,7 @@ const requestBodyDefaults = Object.freeze({ maxBytes: 64 * 1024 });
 const jsonMediaType = /^application\/([!#$%&'*.^`|~\w-]+\+)?json$/;
 
 /** The media type and the charset parameter of a Content-Type header (RFC 9110: type and parameter names in any case). */
-export function parseContentType(header: string | undefined): { mediaType: string; charset?: string } | undefined {
+function parseContentType(header: string | undefined): { mediaType: string; charset?: string } | undefined {
   if (!header) return undefined;
   const [type = '', ...parameters] = header.split(';');
   const mediaType = type.trim().toLowerCase();
@@ -65,13 +65,13 @@ export function requestBody(options: Partial<typeof requestBodyDefaults> = {}): 
 export function problemDetails({ logger }: { logger: Logger }): HttpMiddleware {
   return {
     onError: (request) => {
-      const { response, expected } = problemResponse(request.error);
+      const { response, problem, expected } = problemResponse(request.error);
       if (expected) {
         // Reasons and sizes only: a parser's or driver's message can quote the request's content.
         const cause = request.error?.cause as { code?: string; name?: string } | undefined;
         logger.info('request rejected', {
           statusCode: response.statusCode,
-          reason: response.body && (JSON.parse(response.body) as { title?: string }).title,
+          reason: problem.title,
           errorName: request.error?.name,
           cause: cause && { code: cause.code, name: cause.name },
           bodyBytes: typeof request.event.body === 'string' ? Buffer.byteLength(request.event.body) : undefined,

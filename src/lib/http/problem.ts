@@ -76,10 +76,11 @@ export function toProblem(error: unknown): { problem: Problem; headers?: Record<
   return { problem: problem(500, 'An unexpected error occurred'), expected: false };
 }
 
-export function problemResponse(error: unknown): { response: APIGatewayProxyStructuredResultV2; expected: boolean } {
+export function problemResponse(error: unknown): { response: APIGatewayProxyStructuredResultV2; problem: Problem; expected: boolean } {
   const { problem: body, headers, expected } = toProblem(error);
   return {
     expected,
+    problem: body,
     response: {
       statusCode: body.status,
       headers: { 'Content-Type': 'application/problem+json', ...headers },
