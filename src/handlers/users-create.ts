@@ -1,10 +1,10 @@
-import { databaseRoute } from '../lib/http/database-route';
+import { securedRoute } from '../lib/http/secured-route';
 import { created } from '../lib/http/responses';
 import { userInputSchema } from '../lib/users/model';
 import { userLocation } from '../lib/users/routes';
 
 /** POST /api/users */
-export const handler = databaseRoute({ body: userInputSchema }, async ({ body }, { users }) => {
+export const handler = securedRoute({ scope: 'users.write', idempotent: true, body: userInputSchema }, async ({ body }, { users }) => {
   const user = await users.create(body);
   return created(user, userLocation(user.id));
 });

@@ -1,9 +1,9 @@
-import { databaseRoute } from '../lib/http/database-route';
+import { securedRoute } from '../lib/http/secured-route';
 import { noContent } from '../lib/http/responses';
 import { userIdPath } from '../lib/users/routes';
 
 /** DELETE /api/users/{id} */
-export const handler = databaseRoute({ path: userIdPath }, async ({ path }, { users }) => {
+export const handler = securedRoute({ scope: 'users.write', idempotent: true, path: userIdPath }, async ({ path }, { users }) => {
   await users.remove(path.id);
   return noContent();
 });

@@ -1,6 +1,6 @@
-import { databaseRoute } from '../lib/http/database-route';
+import { securedRoute } from '../lib/http/secured-route';
 import { ok } from '../lib/http/responses';
 import { userIdPath } from '../lib/users/routes';
 
 /** GET /api/users/{id} */
-export const handler = databaseRoute({ path: userIdPath }, async ({ path }, { users }) => ok(await users.get(path.id)));
+export const handler = securedRoute({ scope: 'users.read', path: userIdPath }, async ({ path }, { users }) => ok(await users.get(path.id)));

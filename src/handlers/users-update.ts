@@ -1,9 +1,10 @@
-import { databaseRoute } from '../lib/http/database-route';
+import { securedRoute } from '../lib/http/secured-route';
 import { ok } from '../lib/http/responses';
 import { userInputSchema } from '../lib/users/model';
 import { userIdPath } from '../lib/users/routes';
 
 /** PUT /api/users/{id}: replaces email and name. */
-export const handler = databaseRoute({ path: userIdPath, body: userInputSchema }, async ({ path, body }, { users }) =>
-  ok(await users.replace(path.id, body)),
+export const handler = securedRoute(
+  { scope: 'users.write', idempotent: true, path: userIdPath, body: userInputSchema },
+  async ({ path, body }, { users }) => ok(await users.replace(path.id, body)),
 );

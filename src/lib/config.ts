@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-const commaList = z
+export const commaList = z
   .string()
   .default('')
   .transform((value) =>

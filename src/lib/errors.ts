@@ -20,12 +20,57 @@ export class ConflictError extends Error {
   override readonly name = 'ConflictError';
 }
 
-/** The database cannot serve right now; the client should retry after `retryAfterSeconds`. */
-export class DatabaseUnavailableError extends Error {
-  override readonly name = 'DatabaseUnavailableError';
+/**
+ * A dependency cannot serve right now; the client should retry after `retryAfterSeconds`. The
+ * message is for the logs; `detail` is what the client reads.
+ */
+export class UnavailableError extends Error {
+  override readonly name: string = 'UnavailableError';
   constructor(
     message: string,
+    readonly detail: string,
     readonly retryAfterSeconds = 1,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
+}
+
+export class DatabaseUnavailableError extends UnavailableError {
+  override readonly name = 'DatabaseUnavailableError';
+  constructor(message: string, retryAfterSeconds = 1, options?: ErrorOptions) {
+    super(message, 'The service cannot reach its database right now. Retry shortly.', retryAfterSeconds, options);
+  }
+}
+
+/** RFC 6750 error codes, for the `WWW-Authenticate` challenge. */
+export type BearerError = 'invalid_token' | 'insufficient_scope';
+
+/** The request carries no usable access token (401), or one without the scope the route needs (403). */
+export class AccessDeniedError extends Error {
+  override readonly name = 'AccessDeniedError';
+  constructor(
+    message: string,
+    /** Absent when the request carried no bearer token at all. */
+    readonly bearerError?: BearerError,
+    /** The scope that would have been enough, for `insufficient_scope`. */
+    readonly scope?: string,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
+
+  get statusCode(): 401 | 403 {
+    return this.bearerError === 'insufficient_scope' ? 403 : 401;
+  }
+}
+
+/** A client's retry that cannot be answered from the first request's record: in progress (409) or a different request (422). */
+export class IdempotencyKeyError extends Error {
+  override readonly name = 'IdempotencyKeyError';
+  constructor(
+    readonly statusCode: 409 | 422,
+    message: string,
     options?: ErrorOptions,
   ) {
     super(message, options);

@@ -1,7 +1,7 @@
 import fs from 'node:fs/promises';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import { listenOnLoopback } from './loopback-server';
 
 /**
  * A loopback stand-in for AWS Secrets Manager's GetSecretValue, serving `<dir>/<name>.json`.
@@ -75,20 +75,6 @@ export async function startSecretsEndpoint(dir: string, port = 0, avoid: number[
       })();
     });
   });
-  const listen = () =>
-    new Promise<number>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(port, '127.0.0.1', () => resolve((server.address() as AddressInfo).port));
-    });
-  let bound = await listen();
-  for (let attempt = 0; avoid.includes(bound) && attempt < 10; attempt += 1) {
-    await new Promise((resolve) => server.close(resolve));
-    bound = await listen();
-  }
-  server.unref();
-  return {
-    url: `http://127.0.0.1:${bound}`,
-    fetches,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
+  const { url, close } = await listenOnLoopback(server, port, avoid);
+  return { url, fetches, close };
 }

@@ -1,4 +1,5 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { testToken } from './auth';
 
 export interface RequestShape {
   method: string;
@@ -11,6 +12,8 @@ export interface RequestShape {
   isBase64Encoded?: boolean;
   /** The raw query string, when it is not the one `query` makes (a repeated key, say). */
   rawQuery?: string;
+  /** Sends no Authorization header (by default a request carries a token with every scope). */
+  anonymous?: boolean;
 }
 
 /** An API Gateway HTTP API (payload 2.0) event as AWS sends it: no header is filled in for the client. */
@@ -22,7 +25,12 @@ export function httpEvent(request: RequestShape): APIGatewayProxyEventV2 {
     routeKey,
     rawPath: request.path,
     rawQueryString: request.rawQuery ?? new URLSearchParams(request.query ?? {}).toString(),
-    headers: { host: 'api.example.com', 'user-agent': 'jest', ...request.headers },
+    headers: {
+      host: 'api.example.com',
+      'user-agent': 'jest',
+      ...(request.anonymous ? {} : { authorization: `Bearer ${testToken()}` }),
+      ...request.headers,
+    },
     queryStringParameters: request.query,
     pathParameters: request.pathParameters,
     body: request.body,

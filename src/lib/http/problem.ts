@@ -1,5 +1,13 @@
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { ConflictError, DatabaseUnavailableError, NotFoundError, ValidationError, type FieldIssue } from '../errors';
+import {
+  AccessDeniedError,
+  ConflictError,
+  IdempotencyKeyError,
+  NotFoundError,
+  UnavailableError,
+  ValidationError,
+  type FieldIssue,
+} from '../errors';
 
 /** An RFC 9457 problem document. */
 export interface Problem {
@@ -32,17 +40,34 @@ export class HttpError extends Error {
 
 const titles: Record<number, string> = {
   400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
   404: 'Not Found',
   405: 'Method Not Allowed',
   409: 'Conflict',
   413: 'Content Too Large',
   415: 'Unsupported Media Type',
+  422: 'Unprocessable Content',
   500: 'Internal Server Error',
   503: 'Service Unavailable',
 };
 
 function problem(status: number, detail: string, extra: Partial<Problem> = {}): Problem {
   return { type: 'about:blank', status, title: titles[status] ?? 'Error', detail, ...extra };
+}
+
+/** The realm every challenge names. */
+const realm = 'users-api';
+
+/** RFC 6750 section 3: a quoted-string may not hold `"` or `\\`, and the error description is printable ASCII. */
+const quoted = (value: string) => `"${value.replace(/["\\]/g, '').replace(/[^\x20-\x7e]/g, '?')}"`;
+
+/** The `WWW-Authenticate` challenge of a refused request (RFC 6750 section 3). */
+export function bearerChallenge(error: AccessDeniedError): string {
+  const parameters = [`realm=${quoted(realm)}`];
+  if (error.bearerError) parameters.push(`error=${quoted(error.bearerError)}`, `error_description=${quoted(error.message)}`);
+  if (error.scope) parameters.push(`scope=${quoted(error.scope)}`);
+  return `Bearer ${parameters.join(', ')}`;
 }
 
 function describeIssues(issues: FieldIssue[]): string {
@@ -59,12 +84,16 @@ export function toProblem(error: unknown): { problem: Problem; headers?: Record<
   }
   if (error instanceof NotFoundError) return { problem: problem(404, error.message), expected: true };
   if (error instanceof ConflictError) return { problem: problem(409, error.message), expected: true };
-  if (error instanceof DatabaseUnavailableError) {
+  if (error instanceof AccessDeniedError) {
     return {
-      problem: problem(503, 'The service cannot reach its database right now. Retry shortly.'),
-      headers: { 'Retry-After': String(error.retryAfterSeconds) },
+      problem: problem(error.statusCode, error.message),
+      headers: { 'WWW-Authenticate': bearerChallenge(error) },
       expected: true,
     };
+  }
+  if (error instanceof IdempotencyKeyError) return { problem: problem(error.statusCode, error.message), expected: true };
+  if (error instanceof UnavailableError) {
+    return { problem: problem(503, error.detail), headers: { 'Retry-After': String(error.retryAfterSeconds) }, expected: true };
   }
   if (error instanceof HttpError) return { problem: problem(error.statusCode, error.message), expected: true };
   if (isHttpError(error) && error.cause?.package === '@middy/http-json-body-parser') {

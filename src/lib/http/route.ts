@@ -14,15 +14,28 @@ import { problemDetails, requestBody } from './middlewares';
 import { readinessProbe } from './readiness';
 import type { HttpResult } from './responses';
 
-type Middleware<C extends Context> = middy.MiddlewareObj<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Error, C>;
+export type Middleware<C extends Context> = middy.MiddlewareObj<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Error, C>;
 
-export type RouteHandler<O extends InputSchemas, S> = (input: ParsedInput<O>, services: S) => Promise<HttpResult>;
+/** The validated input, plus what the route family adds to it (the caller). */
+export type RouteInput<O extends InputSchemas, X = unknown> = ParsedInput<O> & X;
 
-/** What a family of routes adds to the stack: its middlewares, the services built from their context, and its readiness check. */
-export interface RouteExtension<C extends Context, S> {
+export type RouteHandler<O extends InputSchemas, S, X = unknown> = (input: RouteInput<O, X>, services: S) => Promise<HttpResult>;
+
+/** What a family of routes adds to the stack. */
+export interface RouteExtension<C extends Context, S, X = unknown> {
+  /** Before the readiness probe: what the probe checks (the database secret). */
   middlewares: Middleware<C>[];
+  /** After the probe, before the body is read: who may call (the access token). */
+  guards?: Middleware<C>[];
   services: (context: C) => S;
+  /** Added to the handler's input (the caller). */
+  input?: (context: C) => X;
   ready?: (context: C) => Promise<unknown>;
+  /** Runs the handler (`run`), or answers without it: a retry's stored response. */
+  execute?: (
+    run: () => Promise<HttpResult>,
+    request: { event: APIGatewayProxyEventV2; context: C; input: RouteInput<InputSchemas, X> },
+  ) => Promise<HttpResult>;
 }
 
 const noExtension: RouteExtension<Context, undefined> = { middlewares: [], services: () => undefined };
@@ -30,16 +43,17 @@ const noExtension: RouteExtension<Context, undefined> = { middlewares: [], servi
 /**
  * The one middleware stack of every API route: header and event normalisation, security
  * headers, CORS, RFC 9457 errors, the extension's middlewares, the pre-traffic readiness probe,
- * body limits and JSON parsing, and zod validation.
+ * the extension's guards, body limits and JSON parsing, and zod validation.
  */
-export function httpRoute<O extends InputSchemas, C extends Context = Context, S = undefined>(
+export function httpRoute<O extends InputSchemas, C extends Context = Context, S = undefined, X = unknown>(
   options: O,
-  handler: RouteHandler<O, S>,
-  extension: RouteExtension<C, S> = noExtension as unknown as RouteExtension<C, S>,
+  handler: RouteHandler<O, S, X>,
+  extension: RouteExtension<C, S, X> = noExtension as unknown as RouteExtension<C, S, X>,
 ) {
   const route = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Error, C>({ timeoutEarlyInMillis: 0 })
     .use(doNotWaitForEmptyEventLoop({ runOnBefore: true, runOnError: true }))
-    .use(injectLambdaContext(logger))
+    // resetKeys: the caller's keys belong to one request's log lines.
+    .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(httpHeaderNormalizer())
     .use(httpEventNormalizer())
     .use(httpSecurityHeaders())
@@ -52,14 +66,19 @@ export function httpRoute<O extends InputSchemas, C extends Context = Context, S
         getOrigin: (incoming: string) => (config.corsOrigins.includes(incoming) ? incoming : (config.corsOrigins[0] ?? '')),
         disableBeforePreflightResponse: false,
         methods: 'GET,POST,PUT,DELETE,OPTIONS',
-        headers: 'Content-Type,Authorization',
-        exposeHeaders: 'Location,Retry-After',
+        headers: 'Content-Type,Authorization,Idempotency-Key',
+        exposeHeaders: 'Location,Retry-After,WWW-Authenticate,Idempotent-Replayed',
         maxAge: 600,
       }),
     )
     .use(problemDetails({ logger }));
   for (const middleware of extension.middlewares) route.use(middleware);
   route.use(readinessProbe(extension.ready));
+  for (const guard of extension.guards ?? []) route.use(guard);
   if (options.body) route.use(requestBody()).use(httpJsonBodyParser());
-  return route.handler(async (event, context) => handler(parseInput(options, event), extension.services(context)));
+  return route.handler(async (event, context) => {
+    const input = { ...parseInput(options, event), ...(extension.input?.(context) as X) } as RouteInput<O, X>;
+    const run = () => handler(input, extension.services(context));
+    return extension.execute ? extension.execute(run, { event, context, input }) : run();
+  });
 }

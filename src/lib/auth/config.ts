@@ -1,0 +1,48 @@
+import { z } from 'zod';
+import { commaList, parseEnvironment } from '../config';
+
+const loopbackHost = /^(127\.0\.0\.1|localhost|\[::1\])$/;
+
+const isJson = (text: string) => {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/**
+ * Who issues the access tokens the API accepts. Only these differ by stage: Cognito's user pool
+ * in AWS, the local issuer under `sls offline`.
+ */
+const authEnvironmentSchema = z.object({
+  AUTH_ISSUER: z.string().min(1),
+  // The app clients whose tokens are accepted (Cognito access tokens name theirs in `client_id`).
+  AUTH_CLIENT_IDS: commaList.pipe(z.array(z.string()).min(1)),
+  // Scopes are `<resource server>/<name>`: `users-api/users.read`.
+  AUTH_RESOURCE_SERVER: z.string().min(1).default('users-api'),
+  // HTTPS, or plain HTTP to the local issuer on loopback.
+  AUTH_JWKS_URI: z.url({ protocol: /^https?$/ }).refine((uri) => uri.startsWith('https:') || loopbackHost.test(new URL(uri).hostname)),
+  // The issuer's JWKS itself, when the deploy hands it over: then no container fetches it.
+  AUTH_JWKS: z
+    .string()
+    .refine(isJson)
+    .transform((text) => JSON.parse(text) as unknown)
+    .optional(),
+  AUTH_JWKS_TIMEOUT_MS: z.coerce.number().int().positive().default(1500),
+});
+
+export type AuthConfig = ReturnType<typeof loadAuthConfig>;
+
+export function loadAuthConfig(env: NodeJS.ProcessEnv) {
+  const e = parseEnvironment(authEnvironmentSchema, env, 'authentication configuration');
+  return Object.freeze({
+    issuer: e.AUTH_ISSUER,
+    clientIds: Object.freeze(e.AUTH_CLIENT_IDS),
+    resourceServer: e.AUTH_RESOURCE_SERVER,
+    jwksUri: e.AUTH_JWKS_URI,
+    jwks: e.AUTH_JWKS,
+    jwksTimeoutMs: e.AUTH_JWKS_TIMEOUT_MS,
+  });
+}
