@@ -8,6 +8,8 @@ export interface FunctionSpec {
   timeout?: number;
   patterns?: string[];
   environment?: string;
+  scope?: 'users.read' | 'users.write';
+  idempotent?: boolean;
 }
 
 export declare const catalog: Readonly<Record<string, FunctionSpec>>;
@@ -15,6 +17,10 @@ export declare const names: string[];
 export declare const apiFunctions: string[];
 export declare const databaseFunctions: string[];
 export declare const subscribedFunctions: string[];
+export declare const securedFunctions: string[];
+export declare const idempotentFunctions: string[];
+export declare const resourceServer: string;
+export declare const scopes: Readonly<Record<string, string>>;
 export declare function capitalise(name: string): string;
 /** The module of a function's handler, relative to src/handlers (`users-get` for `src/handlers/users-get.handler`). */
 export declare function handlerModule(name: string): string;

@@ -9,17 +9,49 @@
  * - `database`: reads the database secret and runs in the VPC (every API function runs there).
  * - `subscribed`: a non-API function whose errors alert too (`migrate`).
  * - `outsideVpc`: needs AWS APIs or the internet rather than the database.
+ * - `scope`: the scope a caller's access token must hold; API Gateway's authorizer checks it, and
+ *   the function again (its handler declares the same scope). Such functions get the token
+ *   issuer's settings in their environment.
+ * - `idempotent`: accepts an Idempotency-Key; the function gets the idempotency table, and may use it.
  * - `environment`: a variable naming the function's own environment, beyond the provider's.
  */
 const catalog = Object.freeze({
   healthLive: { handler: 'src/handlers/health-live.handler', http: { method: 'GET', path: '/api/health/live' } },
   healthReady: { handler: 'src/handlers/health-ready.handler', http: { method: 'GET', path: '/api/health/ready' }, database: true },
   health: { handler: 'src/handlers/health.handler', http: { method: 'GET', path: '/api/health' }, database: true },
-  usersCreate: { handler: 'src/handlers/users-create.handler', http: { method: 'POST', path: '/api/users' }, database: true },
-  usersList: { handler: 'src/handlers/users-list.handler', http: { method: 'GET', path: '/api/users' }, database: true },
-  usersGet: { handler: 'src/handlers/users-get.handler', http: { method: 'GET', path: '/api/users/{id}' }, database: true },
-  usersUpdate: { handler: 'src/handlers/users-update.handler', http: { method: 'PUT', path: '/api/users/{id}' }, database: true },
-  usersDelete: { handler: 'src/handlers/users-delete.handler', http: { method: 'DELETE', path: '/api/users/{id}' }, database: true },
+  usersCreate: {
+    handler: 'src/handlers/users-create.handler',
+    http: { method: 'POST', path: '/api/users' },
+    database: true,
+    scope: 'users.write',
+    idempotent: true,
+  },
+  usersList: {
+    handler: 'src/handlers/users-list.handler',
+    http: { method: 'GET', path: '/api/users' },
+    database: true,
+    scope: 'users.read',
+  },
+  usersGet: {
+    handler: 'src/handlers/users-get.handler',
+    http: { method: 'GET', path: '/api/users/{id}' },
+    database: true,
+    scope: 'users.read',
+  },
+  usersUpdate: {
+    handler: 'src/handlers/users-update.handler',
+    http: { method: 'PUT', path: '/api/users/{id}' },
+    database: true,
+    scope: 'users.write',
+    idempotent: true,
+  },
+  usersDelete: {
+    handler: 'src/handlers/users-delete.handler',
+    http: { method: 'DELETE', path: '/api/users/{id}' },
+    database: true,
+    scope: 'users.write',
+    idempotent: true,
+  },
   notFound: { handler: 'src/handlers/not-found.handler', http: '*' },
   // Applies migrations/ to the cluster; the release runs it before any new version takes traffic.
   migrate: { handler: 'src/handlers/migrate.handler', database: true, subscribed: true, timeout: 300, patterns: ['migrations/**'] },
@@ -29,12 +61,20 @@ const catalog = Object.freeze({
   releaseMigrations: { handler: 'src/handlers/release-migrations.handler', outsideVpc: true, timeout: 330 },
   // CodeDeploy's pre-traffic hook: probes the new version before it takes traffic.
   preTraffic: { handler: 'src/handlers/pre-traffic.handler', outsideVpc: true, timeout: 60 },
+  // A CloudFormation custom resource: fetches the user pool's JWKS at deploy, for the functions that verify tokens.
+  userPoolKeys: { handler: 'src/handlers/user-pool-keys.handler', outsideVpc: true, timeout: 30 },
 });
+
+/** The resource server that names the scopes (`users-api/users.read`), in Cognito and in the local issuer. */
+const resourceServer = 'users-api';
+const scopes = Object.freeze({ 'users.read': 'Read users', 'users.write': 'Create, replace and delete users' });
 
 const names = Object.keys(catalog);
 const apiFunctions = names.filter((name) => catalog[name].http);
 const databaseFunctions = names.filter((name) => catalog[name].database);
 const subscribedFunctions = names.filter((name) => catalog[name].http || catalog[name].subscribed);
+const securedFunctions = names.filter((name) => catalog[name].scope);
+const idempotentFunctions = names.filter((name) => catalog[name].idempotent);
 const capitalise = (name) => name[0].toUpperCase() + name.slice(1);
 const handlerModule = (name) => catalog[name].handler.replace(/^src\/handlers\//, '').replace(/\.[^.]+$/, '');
 
@@ -55,6 +95,8 @@ async function reservedConcurrencyPerRoute(resolveVariable) {
 async function functions({ resolveVariable }) {
   const reservedConcurrency = await reservedConcurrencyPerRoute(resolveVariable);
   const deploymentType = await resolveVariable('param:deploymentType');
+  // The local stage has no authorizer: its functions verify the local issuer's tokens themselves.
+  const inAws = (await resolveVariable('self:custom.kind')) === 'aws';
   const result = {};
   for (const name of names) {
     const spec = catalog[name];
@@ -62,9 +104,15 @@ async function functions({ resolveVariable }) {
     if (spec.timeout) fn.timeout = spec.timeout;
     if (spec.outsideVpc) fn.vpc = false;
     if (spec.patterns) fn.package = { patterns: spec.patterns };
-    if (spec.environment) fn.environment = await resolveVariable(spec.environment);
+    const environment = {
+      ...(spec.environment && (await resolveVariable(spec.environment))),
+      ...(spec.scope && (await resolveVariable('self:custom.authEnvironment'))),
+      ...(spec.idempotent && (await resolveVariable('self:custom.idempotencyEnvironment'))),
+    };
+    if (Object.keys(environment).length) fn.environment = environment;
     if (spec.http) {
-      fn.events = [{ httpApi: spec.http }];
+      const authorizer = spec.scope && inAws ? { authorizer: { name: 'userPool', scopes: [`${resourceServer}/${spec.scope}`] } } : {};
+      fn.events = [{ httpApi: spec.http === '*' ? spec.http : { ...spec.http, ...authorizer } }];
       if (spec.database && reservedConcurrency > 0) fn.reservedConcurrency = reservedConcurrency;
       fn.deploymentSettings = {
         type: deploymentType,
@@ -79,4 +127,17 @@ async function functions({ resolveVariable }) {
   return result;
 }
 
-module.exports = { catalog, names, apiFunctions, databaseFunctions, subscribedFunctions, capitalise, handlerModule, functions };
+module.exports = {
+  catalog,
+  names,
+  apiFunctions,
+  databaseFunctions,
+  subscribedFunctions,
+  securedFunctions,
+  idempotentFunctions,
+  resourceServer,
+  scopes,
+  capitalise,
+  handlerModule,
+  functions,
+};

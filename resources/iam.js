@@ -5,8 +5,8 @@ const { names, catalog, apiFunctions, capitalise } = require('./functions');
 /**
  * One IAM role per function (`<FunctionName>Role`, named by resources/functions.js), with only
  * what that function needs: writing its own log group, the network interfaces Lambda needs in the
- * VPC, reading the database secret for database functions, and each non-API function's own grants
- * below. Serverless evaluates this file for `resources`.
+ * VPC, reading the database secret for database functions, the idempotency table's records for
+ * idempotent routes, and each non-API function's own grants below. Serverless evaluates this file for `resources`.
  */
 const arn = (service, resource) => ({ 'Fn::Sub': `arn:\${AWS::Partition}:${service}:\${AWS::Region}:\${AWS::AccountId}:${resource}` });
 const allow = (Sid, Action, Resource) => ({ Sid, Effect: 'Allow', Action, Resource });
@@ -76,6 +76,14 @@ module.exports = async ({ resolveVariable }) => {
     if (inAws && spec.database) {
       statements.push(
         allow('ReadDatabaseSecret', ['secretsmanager:GetSecretValue'], { 'Fn::GetAtt': ['DatabaseCluster', 'MasterUserSecret.SecretArn'] }),
+      );
+    }
+    if (inAws && spec.idempotent) {
+      // Powertools idempotency: read, claim (conditional put), complete and release a key's record.
+      statements.push(
+        allow('UseIdempotencyRecords', ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'], {
+          'Fn::GetAtt': ['IdempotencyTable', 'Arn'],
+        }),
       );
     }
     if (inAws) statements.push(...ownGrants(name, { service, stage }));

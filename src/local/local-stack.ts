@@ -4,15 +4,22 @@ import net from 'node:net';
 import path from 'node:path';
 import pg from 'pg';
 import { migrate } from '../lib/db/migrate';
+import { idempotencyTable } from '../lib/http/idempotency';
 import { parseDbSecret, type DbSecret } from '../lib/db/secret';
 import { prepareEmbeddedCluster, writePrivateJson, type EmbeddedCluster } from './embedded-cluster';
 import { lockLocalDir, type LocalDirLock } from './local-dir-lock';
+import { loopbackAwsEnv } from './aws-endpoints';
 import { PostgresServer } from './postgres-server';
+import { ensureTable, startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local';
 import { startSecretsEndpoint, type SecretsEndpoint } from './secrets-endpoint';
+import { loadSigningKey, localAuthEnv, startJwksEndpoint, type JwksEndpoint } from './token-issuer';
 
 /** Marks a `.local/secrets/db.json` written for the embedded server, as opposed to one naming another server. */
 export const embeddedInstanceId = 'embedded-local';
 const preferredPort = 54329;
+const preferredDynamoDbPort = 58000;
+/** The local stage's idempotency table (serverless.yml names it for the functions). */
+export const localIdempotencyTable = 'users-api-local-idempotency';
 
 export interface LocalStackOptions {
   /** The git-ignored folder holding `secrets/` and the embedded server's data. */
@@ -25,6 +32,10 @@ export interface LocalStackOptions {
 export interface LocalStack {
   secrets: SecretsEndpoint;
   secret: DbSecret;
+  jwks: JwksEndpoint;
+  dynamodb: DynamoDbLocal;
+  /** What the functions need to reach the stack: Secrets Manager, DynamoDB and the token issuer. */
+  functionEnv: Record<string, string>;
   /** The embedded server, when this stack started one. */
   server?: PostgresServer;
   stop(): Promise<void>;
@@ -160,21 +171,48 @@ async function startLocked({ localDir, log, reservedPorts = [] }: LocalStackOpti
       },
     );
   }
-  const secrets = await startSecretsEndpoint(secretsDir, 0, reservedPorts);
-  log(`local Secrets Manager endpoint on ${secrets.url} serving ${secretsDir}`);
-
-  return {
-    secrets,
-    secret,
-    server,
-    stop: async () => {
-      await secrets.close();
-      await server?.stop();
-      lock.release();
-    },
-    stopNow: () => {
-      server?.stopNow();
-      lock.release();
-    },
-  };
+  const started: { close(): Promise<void> }[] = [];
+  let dynamodb: DynamoDbLocal | undefined;
+  try {
+    const secrets = await startSecretsEndpoint(secretsDir, 0, reservedPorts);
+    started.push(secrets);
+    log(`local Secrets Manager endpoint on ${secrets.url} serving ${secretsDir}`);
+    const jwks = await startJwksEndpoint(loadSigningKey(localDir), reservedPorts);
+    started.push(jwks);
+    log(`local token issuer: JWKS on ${jwks.jwksUri}; npm run token prints a token`);
+    const dynamoDbDir = path.join(localDir, 'dynamodb');
+    fs.mkdirSync(dynamoDbDir, { recursive: true });
+    dynamodb = await startDynamoDbLocal({ port: await freePort(preferredDynamoDbPort, reservedPorts), dataDir: dynamoDbDir });
+    await ensureTable(dynamodb.client, { name: localIdempotencyTable, ...idempotencyTable });
+    log(`DynamoDB Local on ${dynamodb.url} (data in ${dynamoDbDir}), table ${localIdempotencyTable}`);
+    const ready = dynamodb;
+    return {
+      secrets,
+      secret,
+      server,
+      jwks,
+      dynamodb: ready,
+      functionEnv: {
+        ...loopbackAwsEnv({ SECRETS_MANAGER: secrets.url, DYNAMODB: ready.url }),
+        ...localAuthEnv(jwks.jwksUri),
+        IDEMPOTENCY_TABLE: localIdempotencyTable,
+      },
+      stop: async () => {
+        await Promise.all(started.map((service) => service.close()));
+        await ready.stop();
+        await server?.stop();
+        lock.release();
+      },
+      stopNow: () => {
+        ready.stopNow();
+        server?.stopNow();
+        lock.release();
+      },
+    };
+  } catch (error) {
+    await Promise.all(started.map((service) => service.close()));
+    await dynamodb?.stop();
+    await server?.stop();
+    throw error;
+  }
 }

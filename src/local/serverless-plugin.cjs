@@ -6,7 +6,8 @@ const { require: requireTs } = require('tsx/cjs/api');
 /**
  * Brings up what the `local` stage needs before serverless-offline starts its functions: the
  * database (embedded PostgreSQL unless `.local/secrets/db.json` names another server), its
- * migrations, and a loopback Secrets Manager endpoint. Stopping offline stops the database.
+ * migrations, a loopback Secrets Manager endpoint, the local token issuer's JWKS, and DynamoDB
+ * Local with the idempotency table. Stopping offline stops them.
  */
 class LocalStackPlugin {
   constructor(serverless, options, { log }) {
@@ -28,15 +29,14 @@ class LocalStackPlugin {
     const serviceDir = this.serverless.serviceDir;
     const localDir = path.resolve(serviceDir, process.env.USERS_API_LOCAL_DIR || '.local');
     const { startLocalStack } = requireTs('./local-stack.ts', __filename);
-    const { loopbackAwsEnv } = requireTs('./aws-endpoints.ts', __filename);
     const offline = this.serverless.service.custom?.['serverless-offline'] ?? {};
     const reservedPorts = [this.options.httpPort, this.options.lambdaPort, offline.httpPort, offline.lambdaPort, 3000, 3002]
       .map(Number)
       .filter(Boolean);
     this.stack = await startLocalStack({ localDir, reservedPorts, log: (message) => this.log.notice(message) });
     const provider = this.serverless.service.provider;
-    // `.local/secrets` is served as Secrets Manager through the SDK's standard endpoint variable.
-    provider.environment = { ...provider.environment, ...loopbackAwsEnv({ SECRETS_MANAGER: this.stack.secrets.url }) };
+    // Secrets Manager and DynamoDB through the SDK's standard endpoint variables, and the local token issuer.
+    provider.environment = { ...provider.environment, ...this.stack.functionEnv };
     // serverless-offline ends the process itself on SIGINT/SIGTERM; only synchronous work runs then.
     process.once('exit', () => this.stack.stopNow());
   }

@@ -41,6 +41,8 @@ export interface TokenRequest {
 /** The issuer's key, created on first use (RSA 2048, as Cognito's). Only the owner can read it. */
 export function loadSigningKey(localDir: string): SigningKey {
   const file = path.join(localDir, 'auth', 'signing-key.json');
+  // The folder stays readable by the database server's own user; only auth/ is private.
+  fs.mkdirSync(localDir, { recursive: true, mode: 0o755 });
   if (!fs.existsSync(file)) {
     const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
     writePrivateJson(file, {

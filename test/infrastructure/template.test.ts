@@ -7,7 +7,9 @@ import {
   capitalise as capital,
   catalog,
   databaseFunctions as databaseList,
+  idempotentFunctions,
   names as functions,
+  securedFunctions,
 } from '../../resources/functions';
 import { migrationsDigest } from '../../resources/release';
 import { condition, created, packageStage, resolve, type Template } from '../support/template';
@@ -101,7 +103,7 @@ describe.each(Object.entries(expected))('stage %s', (stage, want) => {
   });
 
   it('runs the API functions and migrate in the private subnets; alerts and the release hooks outside the VPC', () => {
-    expect(outsideVpc).toEqual(['alerts', 'releaseMigrations', 'preTraffic']);
+    expect(outsideVpc).toEqual(['alerts', 'releaseMigrations', 'preTraffic', 'userPoolKeys']);
     for (const name of outsideVpc) expect(properties(`${capital(name)}LambdaFunction`).VpcConfig).toBeUndefined();
     for (const name of inVpc) {
       const fn = properties(`${capital(name)}LambdaFunction`);
@@ -255,9 +257,111 @@ describe.each(Object.entries(expected))('stage %s', (stage, want) => {
         });
       if (databaseFunctions.has(name))
         wanted.push({ Sid: 'ReadDatabaseSecret', Effect: 'Allow', Action: ['secretsmanager:GetSecretValue'], Resource: secretArn });
+      if (idempotentFunctions.includes(name))
+        wanted.push({
+          Sid: 'UseIdempotencyRecords',
+          Effect: 'Allow',
+          Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+          Resource: { 'Fn::GetAtt': ['IdempotencyTable', 'Arn'] },
+        });
       wanted.push(...(own[name] ?? []));
       expect(statements).toEqual(wanted);
     }
+  });
+
+  it('gives the stage its own user pool, with the users scopes, a machine client, a browser client and a token domain', () => {
+    const pool = resources().UserPool!;
+    expect(pool.Type).toBe('AWS::Cognito::UserPool');
+    expect(pool.Properties.UserPoolName).toBe(`users-api-${stage}`);
+    expect(pool.Properties.AdminCreateUserConfig).toEqual({ AllowAdminCreateUserOnly: true });
+    expect(pool.DeletionPolicy).toBe(stage === 'prod' ? 'Retain' : 'Delete');
+    expect(pool.Properties.DeletionProtection).toBe(stage === 'prod' ? 'ACTIVE' : 'INACTIVE');
+    const server = properties('UserPoolResourceServer');
+    expect(server).toMatchObject({ UserPoolId: { Ref: 'UserPool' }, Identifier: 'users-api' });
+    expect(server.Scopes.map((scope: any) => scope.ScopeName)).toEqual(['users.read', 'users.write']);
+    const scopes = ['users-api/users.read', 'users-api/users.write'];
+    expect(properties('MachineClient')).toMatchObject({
+      UserPoolId: { Ref: 'UserPool' },
+      GenerateSecret: true,
+      AllowedOAuthFlowsUserPoolClient: true,
+      AllowedOAuthFlows: ['client_credentials'],
+      AllowedOAuthScopes: scopes,
+    });
+    const browser = properties('BrowserClient');
+    expect(browser).toMatchObject({ GenerateSecret: false, AllowedOAuthFlows: ['code'], SupportedIdentityProviders: ['COGNITO'] });
+    expect(browser.AllowedOAuthScopes).toEqual(expect.arrayContaining(scopes));
+    const callbacks = {
+      dev: 'https://dev.example.com/callback',
+      staging: 'https://staging.example.com/callback',
+      prod: 'https://app.example.com/callback',
+    };
+    expect(browser.CallbackURLs['Fn::Split'][1]).toContain(callbacks[stage as keyof typeof callbacks]);
+    for (const client of ['MachineClient', 'BrowserClient']) expect(resources()[client]!.DependsOn).toEqual(['UserPoolResourceServer']);
+    expect(properties('UserPoolDomain').UserPoolId).toEqual({ Ref: 'UserPool' });
+    expect(properties('UserPoolKeys').ServiceToken).toEqual({ 'Fn::GetAtt': ['UserPoolKeysLambdaFunction', 'Arn'] });
+  });
+
+  it('puts the JWT authorizer, with the scope each function verifies, on every users route and on no health route', () => {
+    const issuer = { 'Fn::Join': ['', ['https://', { 'Fn::GetAtt': ['UserPool', 'ProviderURL'] }]] };
+    expect(properties('HttpApiAuthorizerUserPool')).toMatchObject({
+      AuthorizerType: 'JWT',
+      IdentitySource: ['$request.header.Authorization'],
+      JwtConfiguration: { Issuer: issuer, Audience: [{ Ref: 'MachineClient' }, { Ref: 'BrowserClient' }] },
+    });
+    expect(securedFunctions).toEqual(['usersCreate', 'usersList', 'usersGet', 'usersUpdate', 'usersDelete']);
+    const routes = Object.values(resources()).filter((resource) => resource.Type === 'AWS::ApiGatewayV2::Route');
+    expect(routes).toHaveLength(apiFunctions.length);
+    for (const name of apiFunctions) {
+      const http = catalog[name]!.http;
+      const routeKey = http === '*' ? '$default' : `${http!.method} ${http!.path}`;
+      const route = routes.find((candidate) => candidate.Properties.RouteKey === routeKey)!.Properties;
+      const scope = catalog[name]!.scope;
+      if (scope) {
+        expect(route.AuthorizationType).toBe('JWT');
+        expect(route.AuthorizerId).toEqual({ Ref: 'HttpApiAuthorizerUserPool' });
+        expect(route.AuthorizationScopes).toEqual([`users-api/${scope}`]);
+      } else {
+        expect(route.AuthorizationType).toBeUndefined();
+        expect(route.AuthorizationScopes).toBeUndefined();
+      }
+    }
+  });
+
+  it('gives only the functions that verify tokens the issuer, its client ids and its keys (fetched at deploy), and only idempotent ones the table', () => {
+    for (const name of functions) {
+      const variables = properties(`${capital(name)}LambdaFunction`).Environment.Variables;
+      if (securedFunctions.includes(name)) {
+        expect(variables).toMatchObject({
+          AUTH_ISSUER: { 'Fn::Join': ['', ['https://', { 'Fn::GetAtt': ['UserPool', 'ProviderURL'] }]] },
+          AUTH_CLIENT_IDS: { 'Fn::Join': [',', [{ Ref: 'MachineClient' }, { Ref: 'BrowserClient' }]] },
+          AUTH_JWKS: { 'Fn::GetAtt': ['UserPoolKeys', 'Jwks'] },
+        });
+      } else {
+        expect(Object.keys(variables).filter((key) => key.startsWith('AUTH_'))).toEqual([]);
+      }
+      if (idempotentFunctions.includes(name)) {
+        expect(variables).toMatchObject({ IDEMPOTENCY_TABLE: { Ref: 'IdempotencyTable' }, IDEMPOTENCY_TTL_SECONDS: '86400' });
+      } else {
+        expect(Object.keys(variables).filter((key) => key.startsWith('IDEMPOTENCY_'))).toEqual([]);
+      }
+    }
+  });
+
+  it('keeps Idempotency-Key records in a pay-per-request table of the stage with TTL on, reached from the VPC by a gateway endpoint', () => {
+    expect(resources().IdempotencyTable!.Type).toBe('AWS::DynamoDB::Table');
+    expect(properties('IdempotencyTable')).toMatchObject({
+      BillingMode: 'PAY_PER_REQUEST',
+      KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+      TimeToLiveSpecification: { AttributeName: 'expiration', Enabled: true },
+      SSESpecification: { SSEEnabled: true },
+    });
+    expect(properties('DynamoDbEndpoint')).toMatchObject({ VpcEndpointType: 'Gateway', RouteTableIds: [{ Ref: 'PrivateRouteTable' }] });
+    const users = Object.entries(resources()).filter(([, resource]) =>
+      JSON.stringify(resource.Properties ?? {}).includes('"IdempotencyTable"'),
+    );
+    expect(users.map(([id]) => id).sort()).toEqual(
+      [...idempotentFunctions.flatMap((name) => [`${capital(name)}Role`, `${capital(name)}LambdaFunction`])].sort(),
+    );
   });
 
   it('shares the connection budget out as reserved concurrency, so containers never exceed it', () => {
@@ -466,6 +570,9 @@ describe('the local stage', () => {
       'AWS::CodeDeploy::Application',
       'AWS::Lambda::Alias',
       'Custom::Migrations',
+      'AWS::Cognito::UserPool',
+      'AWS::ApiGatewayV2::Authorizer',
+      'AWS::DynamoDB::Table',
     ])
       expect(types.has(type)).toBe(false);
     expect(template.Resources.UsersListLambdaFunction!.Properties.VpcConfig).toBeUndefined();

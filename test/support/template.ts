@@ -8,7 +8,10 @@ const root = path.resolve(__dirname, '../..');
 
 export interface Template {
   Conditions?: Record<string, unknown>;
-  Resources: Record<string, { Type: string; Condition?: string; Properties: any; DeletionPolicy?: string; UpdateReplacePolicy?: string }>;
+  Resources: Record<
+    string,
+    { Type: string; Condition?: string; Properties: any; DeletionPolicy?: string; UpdateReplacePolicy?: string; DependsOn?: string[] }
+  >;
   Outputs?: Record<string, unknown>;
 }
 

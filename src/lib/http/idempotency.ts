@@ -15,6 +15,9 @@ const idempotencyEnvironmentSchema = z.object({
   IDEMPOTENCY_TIMEOUT_MS: z.coerce.number().int().positive().default(1000),
 });
 
+/** The table's key and TTL attributes (resources/idempotency.js declares the same). */
+export const idempotencyTable = Object.freeze({ key: 'id', ttlAttribute: 'expiration' });
+
 /** The request header of the IETF httpapi draft (draft-ietf-httpapi-idempotency-key-header). */
 export const idempotencyKeyHeader = 'idempotency-key';
 const maxKeyLength = 255;
@@ -92,7 +95,12 @@ export function idempotentRunner() {
     },
   });
   const run = makeIdempotent((_call: IdempotentCall, execute: () => Promise<HttpResult>) => execute(), {
-    persistenceStore: new DynamoDBPersistenceLayer({ tableName: env.IDEMPOTENCY_TABLE, awsSdkV3Client: client }),
+    persistenceStore: new DynamoDBPersistenceLayer({
+      tableName: env.IDEMPOTENCY_TABLE,
+      keyAttr: idempotencyTable.key,
+      expiryAttr: idempotencyTable.ttlAttribute,
+      awsSdkV3Client: client,
+    }),
     config,
     dataIndexArgument: 0,
   });

@@ -1,4 +1,7 @@
-import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
+import type { CloudFormationCustomResourceEvent, Context } from 'aws-lambda';
+import { eventFunction } from '../events/event-function';
+import { failureDetails } from '../failure';
+import { logger } from '../logger';
 
 export interface CustomResourceResult {
   status: 'SUCCESS' | 'FAILED';
@@ -38,4 +41,31 @@ export async function respondToCloudFormation(
   });
   await response.text();
   if (!response.ok) throw new Error(`CloudFormation's response URL answered ${response.status}`);
+}
+
+/**
+ * A custom resource's function: on create and update it runs `apply` and answers CloudFormation
+ * with its data, or FAILED (logged as `failureMessage`) when it throws; deleting answers SUCCESS
+ * and changes nothing. The failure is answered, not thrown: a thrown error would make Lambda
+ * retry the whole deploy step.
+ */
+export function customResourceFunction(
+  failureMessage: string,
+  apply: (event: CloudFormationCustomResourceEvent) => Promise<CustomResourceResult['data']>,
+) {
+  return eventFunction<CloudFormationCustomResourceEvent, CustomResourceResult>(async (event, context: Context) => {
+    const physicalResourceId =
+      'PhysicalResourceId' in event ? event.PhysicalResourceId : `${event.LogicalResourceId}-${event.StackId.split('/')[1]}`;
+    let result: CustomResourceResult = { status: 'SUCCESS' };
+    if (event.RequestType !== 'Delete') {
+      try {
+        result = { status: 'SUCCESS', data: await apply(event) };
+      } catch (error) {
+        logger.error(failureMessage, failureDetails(error, context));
+        result = { status: 'FAILED', reason: (error as Error).message };
+      }
+    }
+    await respondToCloudFormation(event, physicalResourceId, result);
+    return result;
+  });
 }

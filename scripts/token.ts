@@ -1,0 +1,28 @@
+/**
+ * Prints an access token of the local stage's issuer (`.local/auth/`), for curl:
+ *   npm run token -- --scope users.read,users.write [--client local-machine] [--subject id] [--expires-in 3600]
+ */
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { localClientIds, loadSigningKey, signToken } from '../src/local/token-issuer';
+
+const { values } = parseArgs({
+  options: {
+    scope: { type: 'string', default: 'users.read,users.write' },
+    client: { type: 'string', default: localClientIds[0] },
+    subject: { type: 'string' },
+    'expires-in': { type: 'string', default: '3600' },
+  },
+});
+
+const expiresInSeconds = Number(values['expires-in']);
+if (!Number.isInteger(expiresInSeconds) || expiresInSeconds <= 0) {
+  console.error('--expires-in must be a positive number of seconds');
+  process.exit(2);
+}
+const localDir = path.resolve(process.env.USERS_API_LOCAL_DIR || '.local');
+const scopes = values.scope
+  .split(',')
+  .map((scope) => scope.trim())
+  .filter(Boolean);
+console.log(signToken(loadSigningKey(localDir), { scopes, clientId: values.client, subject: values.subject, expiresInSeconds }));
