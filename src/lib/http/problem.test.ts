@@ -1,5 +1,13 @@
 import { createError } from '@middy/util';
-import { ConflictError, DatabaseUnavailableError, NotFoundError, ValidationError } from '../errors';
+import {
+  AccessDeniedError,
+  ConflictError,
+  DatabaseUnavailableError,
+  IdempotencyKeyError,
+  NotFoundError,
+  UnavailableError,
+  ValidationError,
+} from '../errors';
 import { HttpError, problemResponse } from './problem';
 
 const bodyOf = (error: unknown) => JSON.parse(problemResponse(error).response.body as string);
@@ -11,6 +19,12 @@ describe('problemResponse', () => {
     [new ConflictError('A user with this email already exists'), 409],
     [new HttpError(413, 'too big'), 413],
     [new DatabaseUnavailableError('down'), 503],
+    [new AccessDeniedError('An access token is required'), 401],
+    [new AccessDeniedError('The access token has expired', 'invalid_token'), 401],
+    [new AccessDeniedError('The access token lacks the scope users-api/users.write', 'insufficient_scope', 'users-api/users.write'), 403],
+    [new IdempotencyKeyError(409, 'in progress'), 409],
+    [new IdempotencyKeyError(422, 'different request'), 422],
+    [new UnavailableError('jwks down', 'Retry shortly.', 2), 503],
     [createError(415, 'Unsupported Media Type', { cause: { package: '@middy/http-json-body-parser' } }), 415],
     [createError(415, 'Invalid or malformed JSON was provided', { cause: { package: '@middy/http-json-body-parser' } }), 400],
     [new Error('boom'), 500],
@@ -33,6 +47,33 @@ describe('problemResponse', () => {
       { field: 'name', message: 'must not be empty' },
     ]);
     expect(body.detail).toBe('email is required; name must not be empty');
+  });
+
+  it('challenges a refused request as RFC 6750 says: realm only without a token, the error and its scope otherwise', () => {
+    const challenge = (error: AccessDeniedError) => problemResponse(error).response.headers!['WWW-Authenticate'];
+    expect(challenge(new AccessDeniedError('An access token is required'))).toBe('Bearer realm="users-api"');
+    expect(challenge(new AccessDeniedError('The access token has expired', 'invalid_token'))).toBe(
+      'Bearer realm="users-api", error="invalid_token", error_description="The access token has expired"',
+    );
+    expect(challenge(new AccessDeniedError('lacks "it" \\ é', 'insufficient_scope', 'users-api/users.write'))).toBe(
+      'Bearer realm="users-api", error="insufficient_scope", error_description="lacks it  ?", scope="users-api/users.write"',
+    );
+    expect(bodyOf(new AccessDeniedError('The access token has expired', 'invalid_token'))).toEqual({
+      type: 'about:blank',
+      status: 401,
+      title: 'Unauthorized',
+      detail: 'The access token has expired',
+    });
+    expect(bodyOf(new AccessDeniedError('no', 'insufficient_scope', 'x')).title).toBe('Forbidden');
+    expect(bodyOf(new IdempotencyKeyError(422, 'different request')).title).toBe('Unprocessable Content');
+  });
+
+  it('shows a dependency outage by its own detail, never the logged message, with its Retry-After', () => {
+    const { response } = problemResponse(
+      new UnavailableError('jwks.example.com timed out', 'The service cannot check access tokens right now.', 2),
+    );
+    expect(response.headers).toMatchObject({ 'Retry-After': '2' });
+    expect(JSON.parse(response.body as string).detail).toBe('The service cannot check access tokens right now.');
   });
 
   it('adds Retry-After to 503', () => {

@@ -1,0 +1,187 @@
+import { createHmac, createPublicKey, generateKeyPairSync, randomUUID } from 'node:crypto';
+import http from 'node:http';
+import fc from 'fast-check';
+import { jwksOf, localAuthEnv, localIssuer, signToken, type SigningKey } from '../../local/token-issuer';
+import { listenOnLoopback } from '../../local/loopback-server';
+import { AccessDeniedError, UnavailableError } from '../errors';
+import { bearerToken } from './authenticate';
+import { loadAuthConfig } from './config';
+import { createTokenVerifier, type TokenVerifier } from './verifier';
+
+const newKey = (kid = randomUUID()): SigningKey => ({ kid, privateKey: generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey });
+const key = newKey();
+const base64url = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+const payloadOf = (token: string) => JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()) as Record<string, unknown>;
+
+/** A JWKS served on loopback, counting fetches. */
+async function serveJwks(document: unknown) {
+  let fetches = 0;
+  const server = http.createServer((_request, response) => {
+    fetches += 1;
+    response.writeHead(200, { 'Content-Type': 'application/json' });
+    response.end(JSON.stringify(document));
+  });
+  const { url, close } = await listenOnLoopback(server);
+  return { uri: `${url}/.well-known/jwks.json`, fetches: () => fetches, close };
+}
+
+const inlineConfig = (env: Record<string, string> = {}) =>
+  loadAuthConfig({ ...localAuthEnv('https://issuer.users-api.invalid/jwks.json'), AUTH_JWKS: JSON.stringify(jwksOf(key)), ...env });
+
+/** What a verification ends in: the caller's subject, or the status and RFC 6750 error code. */
+async function outcome(verifier: TokenVerifier, token: string, scope = 'users.read') {
+  try {
+    return { subject: (await verifier.verify(token, scope)).subject };
+  } catch (error) {
+    if (error instanceof AccessDeniedError) return { status: error.statusCode, error: error.bearerError, message: error.message };
+    if (error instanceof UnavailableError) return { status: 503 };
+    throw error;
+  }
+}
+
+describe('createTokenVerifier', () => {
+  const verifier = createTokenVerifier(inlineConfig());
+  const token = (request: Partial<Parameters<typeof signToken>[1]> = {}, header = {}, signer = key) =>
+    signToken(signer, { scopes: ['users.read', 'users.write'], ...request }, header);
+
+  it('accepts a valid token and names its caller, client and scopes', async () => {
+    await expect(verifier.verify(token({ subject: 'user-1', clientId: 'local-browser' }), 'users.write')).resolves.toEqual({
+      subject: 'user-1',
+      clientId: 'local-browser',
+      scopes: ['users-api/users.read', 'users-api/users.write'],
+    });
+  });
+
+  it('answers 403 insufficient_scope, naming the scope, for a valid token without it', async () => {
+    await expect(outcome(verifier, token({ scopes: ['users.read'] }), 'users.write')).resolves.toEqual({
+      status: 403,
+      error: 'insufficient_scope',
+      message: 'The access token lacks the scope users-api/users.write',
+    });
+    // A scope of another resource server with the same name is not the scope.
+    await expect(outcome(verifier, token({ scopes: ['other-api/users.read'] }))).resolves.toMatchObject({ status: 403 });
+    await expect(outcome(verifier, token({ scopes: [] }))).resolves.toMatchObject({ status: 403 });
+  });
+
+  it.each([
+    ['expired', () => token({ now: Date.now() - 2 * 3600_000 }), 'The access token has expired'],
+    ['not valid yet', () => token({ claims: { nbf: Math.floor(Date.now() / 1000) + 600 } }), 'The access token is not valid yet'],
+    [
+      'from another issuer',
+      () => token({ claims: { iss: 'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_other' } }),
+      'The access token was issued by another issuer',
+    ],
+    ['for another client', () => token({ clientId: 'someone-else' }), 'The access token was issued to another client'],
+    [
+      'for another audience',
+      () => token({ claims: { client_id: undefined, aud: 'someone-else' } }),
+      'The access token was issued to another client',
+    ],
+    ['an ID token', () => token({ claims: { token_use: 'id' } }), 'The token is not an access token'],
+    ['without a subject', () => token({ claims: { sub: '' } }), 'The access token names no subject'],
+    ['signed by another key with the same kid', () => token({}, {}, newKey(key.kid)), 'The access token is not valid'],
+    ['signed by an unknown key', () => token({}, {}, newKey()), 'The access token is not valid'],
+  ])('answers 401 invalid_token for a token %s', async (_case, make, message) => {
+    await expect(outcome(verifier, make())).resolves.toEqual({ status: 401, error: 'invalid_token', message });
+  });
+
+  it('refuses alg none, and HS256 signed with the public key as its secret', async () => {
+    const claims = payloadOf(token());
+    const none = `${base64url({ alg: 'none', typ: 'JWT', kid: key.kid })}.${base64url(claims)}.`;
+    await expect(outcome(verifier, none)).resolves.toMatchObject({ status: 401, error: 'invalid_token' });
+    const input = `${base64url({ alg: 'HS256', typ: 'JWT', kid: key.kid })}.${base64url(claims)}`;
+    const publicPem = createPublicKey(key.privateKey).export({ type: 'spki', format: 'pem' });
+    const confused = `${input}.${createHmac('sha256', publicPem).update(input).digest('base64url')}`;
+    await expect(outcome(verifier, confused)).resolves.toMatchObject({ status: 401, error: 'invalid_token' });
+  });
+
+  it('refuses a changed claim under the original signature', async () => {
+    const [header, , signature] = token({ scopes: ['users.read'] }).split('.');
+    const widened = { ...payloadOf(token({ scopes: ['users.read'] })), scope: 'users-api/users.read users-api/users.write' };
+    await expect(outcome(verifier, `${header}.${base64url(widened)}.${signature}`, 'users.write')).resolves.toMatchObject({ status: 401 });
+  });
+
+  it('answers 401, never anything else, for any malformed token', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.oneof(fc.string(), fc.base64String(), fc.constant('a.b.c'), fc.constant('x'.repeat(9000))), async (garbage) => {
+        const result = await outcome(verifier, garbage);
+        expect(result).toMatchObject({ status: 401, error: 'invalid_token' });
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('fetches the JWKS once per container, however many requests it verifies', async () => {
+    const jwks = await serveJwks(jwksOf(key));
+    try {
+      const fetching = createTokenVerifier(loadAuthConfig(localAuthEnv(jwks.uri)));
+      for (let i = 0; i < 20; i += 1)
+        await expect(fetching.verify(token(), 'users.read')).resolves.toMatchObject({ subject: 'local-machine' });
+      expect(jwks.fetches()).toBe(1);
+    } finally {
+      await jwks.close();
+    }
+  });
+
+  it('answers 503, to retry, when the JWKS cannot be fetched, and 401 for an unknown key in a JWKS handed over at deploy', async () => {
+    const jwks = await serveJwks({});
+    const uri = jwks.uri;
+    await jwks.close();
+    const unreachable = createTokenVerifier(loadAuthConfig({ ...localAuthEnv(uri), AUTH_JWKS_TIMEOUT_MS: '500' }));
+    await expect(outcome(unreachable, token())).resolves.toEqual({ status: 503 });
+    await expect(outcome(verifier, token({}, {}, newKey()))).resolves.toMatchObject({ status: 401 });
+  });
+
+  it('issues local tokens as Cognito shapes them', () => {
+    expect(payloadOf(token())).toMatchObject({
+      iss: localIssuer,
+      sub: 'local-machine',
+      client_id: 'local-machine',
+      token_use: 'access',
+      scope: 'users-api/users.read users-api/users.write',
+    });
+  });
+});
+
+describe('loadAuthConfig', () => {
+  it('requires an issuer, at least one client and a JWKS URI, naming the variables only', () => {
+    expect(() => loadAuthConfig({})).toThrow('Invalid authentication configuration: AUTH_ISSUER, AUTH_CLIENT_IDS, AUTH_JWKS_URI');
+  });
+
+  it('takes plain HTTP only from loopback, and an inline JWKS only when it is JSON', () => {
+    expect(() => loadAuthConfig(localAuthEnv('http://issuer.example.com/jwks.json'))).toThrow('AUTH_JWKS_URI');
+    expect(loadAuthConfig(localAuthEnv('http://127.0.0.1:9/jwks.json')).jwksUri).toBe('http://127.0.0.1:9/jwks.json');
+    expect(() => inlineConfig({ AUTH_JWKS: '{not json' })).toThrow('AUTH_JWKS');
+    expect(inlineConfig()).toMatchObject({
+      clientIds: ['local-machine', 'local-browser'],
+      resourceServer: 'users-api',
+      jwksTimeoutMs: 1500,
+    });
+  });
+});
+
+describe('bearerToken', () => {
+  const statusOf = (authorization?: string) => {
+    try {
+      return bearerToken(authorization === undefined ? {} : { authorization });
+    } catch (error) {
+      return `${(error as AccessDeniedError).statusCode} ${(error as AccessDeniedError).bearerError ?? 'no error code'}`;
+    }
+  };
+
+  it('reads the token of a Bearer header, the scheme in any case', () => {
+    expect(statusOf('Bearer abc.def.ghi')).toBe('abc.def.ghi');
+    expect(statusOf('bearer   abc.def.ghi ')).toBe('abc.def.ghi');
+  });
+
+  it('asks for a token, with no error code, when the request has none (RFC 6750 section 3.1)', () => {
+    expect(statusOf()).toBe('401 no error code');
+    expect(statusOf('')).toBe('401 no error code');
+    expect(statusOf('Basic dXNlcjpwYXNz')).toBe('401 no error code');
+  });
+
+  it('answers invalid_token for a Bearer header without one token', () => {
+    expect(statusOf('Bearer')).toBe('401 invalid_token');
+    expect(statusOf('Bearer a b')).toBe('401 invalid_token');
+  });
+});
