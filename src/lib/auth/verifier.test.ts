@@ -8,7 +8,10 @@ import { bearerToken } from './authenticate';
 import { loadAuthConfig } from './config';
 import { createTokenVerifier, type TokenVerifier } from './verifier';
 
-const newKey = (kid = randomUUID()): SigningKey => ({ kid, privateKey: generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey });
+const newKey = (kid: string = randomUUID()): SigningKey => ({
+  kid,
+  privateKey: generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey,
+});
 const key = newKey();
 const base64url = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
 const payloadOf = (token: string) => JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()) as Record<string, unknown>;
