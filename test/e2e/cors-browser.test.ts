@@ -63,15 +63,16 @@ describeWithBrowser('CORS in a browser against sls offline', () => {
     try {
       await page.goto(origin);
       return await page.evaluate(
-        async ({ url, method, body }) => {
+        async ({ url, method, body, authorization }) => {
           try {
-            const response = await fetch(url, { method, body, headers: body ? { 'content-type': 'application/json' } : {} });
+            const headers: Record<string, string> = body ? { 'content-type': 'application/json', authorization } : { authorization };
+            const response = await fetch(url, { method, body, headers });
             return { status: response.status, body: await response.text() };
           } catch (error) {
             return { error: String(error) };
           }
         },
-        { url: local.offline.url + path, method: init.method ?? 'GET', body: init.body },
+        { url: local.offline.url + path, method: init.method ?? 'GET', body: init.body, authorization: local.offline.authorization() },
       );
     } finally {
       await page.close();

@@ -35,9 +35,10 @@ interface RawReply {
   text: string;
 }
 
-/** A request with exactly these bytes: no client library adds or fixes a header. */
+/** A request with exactly these bytes (and a valid token): no client library adds or fixes a header. */
 function send(method: string, target: string, headers: Record<string, string>, body: string | null | undefined): Promise<RawReply> {
   const url = new URL(offline.url);
+  headers = { authorization: offline.authorization(), ...headers };
   return new Promise((resolve, reject) => {
     const request = http.request(
       { host: url.hostname, port: url.port, method, path: target, headers, timeout: 10_000, agent: false },

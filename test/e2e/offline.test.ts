@@ -1,7 +1,10 @@
+import { execFile } from 'node:child_process';
+import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { relocatedHome } from '../../src/local/embedded-cluster';
+import { signToken } from '../../src/local/token-issuer';
 import { startOffline, startOfflineOnTestDatabase, type OfflineOnDatabase, type OfflineServer } from '../support/offline';
 import { ensurePgbouncer, startPgbouncer, type Pgbouncer } from '../support/pgbouncer';
 import { count, createServiceRole, dropBackends, peakBackends, setPassword, type TestDatabase } from '../support/postgres';
@@ -14,13 +17,15 @@ interface Reply {
   body: any;
 }
 
+/** A request to `server`, with a token of its local issuer unless it brings its own Authorization or is `anonymous`. */
 async function request(
-  base: string,
+  server: OfflineServer,
   method: string,
   route: string,
-  init: { body?: string; headers?: Record<string, string> } = {},
+  init: { body?: string; headers?: Record<string, string>; anonymous?: boolean } = {},
 ): Promise<Reply> {
-  const response = await fetch(base + route, { method, body: init.body, headers: init.headers, signal: AbortSignal.timeout(10_000) });
+  const headers = { ...(init.anonymous ? {} : { authorization: server.authorization() }), ...init.headers };
+  const response = await fetch(server.url + route, { method, body: init.body, headers, signal: AbortSignal.timeout(10_000) });
   const text = await response.text();
   const type = response.headers.get('content-type') ?? '';
   return { status: response.status, headers: response.headers, body: text && type.includes('json') ? JSON.parse(text) : text };
@@ -33,6 +38,7 @@ function expectProblem(reply: Reply, status: number) {
 }
 
 const json = { 'content-type': 'application/json' };
+const strangerKey = { kid: randomUUID(), privateKey: generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey };
 
 /** Alive and not a zombie waiting for a parent that has gone. */
 function isRunning(pid: number): boolean {
@@ -48,8 +54,9 @@ describe('sls offline against a PostgreSQL named by .local/secrets/db.json', () 
   let offline: OfflineServer;
   let localDir: string;
   let local: OfflineOnDatabase;
-  const call = (method: string, route: string, init?: { body?: string; headers?: Record<string, string> }) =>
-    request(offline.url, method, route, init);
+  const call = (method: string, route: string, init?: { body?: string; headers?: Record<string, string>; anonymous?: boolean }) =>
+    request(offline, method, route, init);
+  const users = () => count(database.admin, 'select count(*) as n from users');
 
   beforeAll(async () => {
     local = await startOfflineOnTestDatabase({
@@ -79,6 +86,68 @@ describe('sls offline against a PostgreSQL named by .local/secrets/db.json', () 
       coldStart: expect.any(Boolean),
       database: { status: 'ok' },
     });
+  });
+
+  it('serves the health routes to anyone, and a users route only with a token of the local issuer', async () => {
+    expect((await call('GET', '/api/health/ready', { anonymous: true })).status).toBe(200);
+    const refused = await call('GET', '/api/users', { anonymous: true });
+    expectProblem(refused, 401);
+    expect(refused.headers.get('www-authenticate')).toBe('Bearer realm="users-api"');
+    expect((await call('GET', '/api/users')).status).toBe(200);
+  });
+
+  it('accepts the token that npm run token prints, as the README uses it', async () => {
+    const printed = await new Promise<string>((resolve, reject) =>
+      execFile(
+        process.execPath,
+        [require.resolve('tsx/cli'), 'scripts/token.ts', '--scope', 'users.read'],
+        { cwd: path.resolve(__dirname, '../..'), env: { ...process.env, USERS_API_LOCAL_DIR: localDir } },
+        (error, stdout) => (error ? reject(error) : resolve(stdout.trim())),
+      ),
+    );
+    expect(printed).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/);
+    expect((await call('GET', '/api/users', { headers: { authorization: `Bearer ${printed}` } })).status).toBe(200);
+    const write = await call('POST', '/api/users', {
+      headers: { ...json, authorization: `Bearer ${printed}` },
+      body: '{"email":"read-only@example.com","name":"Read Only"}',
+    });
+    expectProblem(write, 403);
+  });
+
+  it.each([
+    ['forged (signed by another key)', () => `Bearer ${signToken(strangerKey, { scopes: ['users.read', 'users.write'] })}`, 401],
+    ['expired', () => offline.authorization({ now: Date.now() - 7200_000 }), 401],
+    [
+      'alg: none',
+      () => `Bearer ${Buffer.from('{"alg":"none","typ":"JWT"}').toString('base64url')}.${offline.authorization().split('.')[1]}.`,
+      401,
+    ],
+    ['from another issuer', () => offline.authorization({ claims: { iss: 'https://issuer.example.com' } }), 401],
+    ['for another client', () => offline.authorization({ clientId: 'another-app' }), 401],
+    ['without users.write', () => offline.authorization({ scopes: ['users.read'] }), 403],
+  ])('refuses a %s token with %i, a challenge and no write', async (_case, authorization, status) => {
+    const before = await users();
+    const reply = await call('POST', '/api/users', {
+      headers: { ...json, authorization: authorization() },
+      body: JSON.stringify({ email: `refused-${status}-${Date.now()}@example.com`, name: 'Refused' }),
+    });
+    expectProblem(reply, status);
+    expect(reply.headers.get('www-authenticate')).toContain(status === 401 ? 'error="invalid_token"' : 'error="insufficient_scope"');
+    expect(await users()).toBe(before);
+  });
+
+  it('replays a POST repeated with its Idempotency-Key from DynamoDB Local: one user, the first response', async () => {
+    const body = JSON.stringify({ email: 'retried@example.com', name: 'Retried' });
+    const headers = { ...json, 'idempotency-key': '"retry-1"' };
+    const first = await call('POST', '/api/users', { headers, body });
+    expect(first.status).toBe(201);
+    const repeat = await call('POST', '/api/users', { headers, body });
+    expect(repeat.status).toBe(201);
+    expect(repeat.body).toEqual(first.body);
+    expect(repeat.headers.get('idempotent-replayed')).toBe('true');
+    expectProblem(await call('POST', '/api/users', { headers, body: JSON.stringify({ email: 'other@example.com', name: 'Other' }) }), 422);
+    expect(await count(database.admin, "select count(*) as n from users where email = 'retried@example.com'")).toBe(1);
+    expect(fs.readdirSync(path.join(localDir, 'dynamodb')).length).toBeGreaterThan(0);
   });
 
   it('serves the users routes over HTTP', async () => {
@@ -191,7 +260,7 @@ describe('sls offline against a PostgreSQL with fewer connection slots than conc
     const watch = peakBackends(database, 'users_api', 30);
     const replies: Reply[] = [];
     for (let round = 0; round < 3; round += 1) {
-      replies.push(...(await Promise.all(Array.from({ length: 8 }, () => request(offline.url, 'GET', '/api/users')))));
+      replies.push(...(await Promise.all(Array.from({ length: 8 }, () => request(offline, 'GET', '/api/users')))));
     }
     const peak = await watch;
     expect(replies.filter((reply) => ![200, 503].includes(reply.status))).toEqual([]);
@@ -223,7 +292,7 @@ describe('npm start with no .local/secrets/db.json, in a folder other users cann
   const restartServes = async () => {
     await offline?.stop();
     offline = await startOffline(localDir);
-    expect((await request(offline.url, 'GET', '/api/health/ready')).status).toBe(200);
+    expect((await request(offline, 'GET', '/api/health/ready')).status).toBe(200);
     return offline.output();
   };
 
@@ -238,8 +307,12 @@ describe('npm start with no .local/secrets/db.json, in a folder other users cann
       dbname: 'users',
     });
     expect(fs.statSync(path.join(localDir, 'secrets', 'db.json')).mode & 0o077).toBe(0);
-    const created = await request(offline.url, 'POST', '/api/users', { headers: json, body: '{"email":"kept@example.com","name":"Kept"}' });
+    const created = await request(offline, 'POST', '/api/users', {
+      headers: { ...json, 'idempotency-key': 'kept-1' },
+      body: '{"email":"kept@example.com","name":"Kept"}',
+    });
     expect(created.status).toBe(201);
+    const dynamodbUrl = /DynamoDB Local on (http:\/\/127\.0\.0\.1:\d+)/.exec(offline.output())![1]!;
 
     const pidFile = path.join(localDir, 'pgdata', 'postmaster.pid');
     const pid = Number(fs.readFileSync(pidFile, 'utf8').split('\n')[0]);
@@ -250,19 +323,26 @@ describe('npm start with no .local/secrets/db.json, in a folder other users cann
     while ((fs.existsSync(pidFile) || isRunning(pid)) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
     expect(fs.existsSync(pidFile)).toBe(false);
     expect(isRunning(pid)).toBe(false);
+    await expect(fetch(dynamodbUrl, { signal: AbortSignal.timeout(2000) })).rejects.toThrow();
   });
 
-  it('reuses the same data on a second start', async () => {
+  it('reuses the same data on a second start: the users, and the Idempotency-Key records in DynamoDB Local', async () => {
     offline = await startOffline(localDir);
-    const list = await request(offline.url, 'GET', '/api/users');
+    const list = await request(offline, 'GET', '/api/users');
     expect(list.status).toBe(200);
     expect(list.body.items.map((user: { email: string }) => user.email)).toEqual(['kept@example.com']);
+    const repeat = await request(offline, 'POST', '/api/users', {
+      headers: { ...json, 'idempotency-key': 'kept-1' },
+      body: '{"email":"kept@example.com","name":"Kept"}',
+    });
+    expect(repeat.status).toBe(201);
+    expect(repeat.headers.get('idempotent-replayed')).toBe('true');
   });
 
   it('refuses a second npm start on the same .local folder, and the first keeps serving', async () => {
     await expect(startOffline(localDir)).rejects.toThrow(/Another local stack \(pid \d+\) is running on/);
-    expect((await request(offline!.url, 'GET', '/api/health/ready')).status).toBe(200);
-    expect((await request(offline!.url, 'GET', '/api/users')).body.items).toHaveLength(1);
+    expect((await request(offline!, 'GET', '/api/health/ready')).status).toBe(200);
+    expect((await request(offline!, 'GET', '/api/users')).body.items).toHaveLength(1);
   });
 
   it('serves a fresh clone at the same path, on a new cluster', async () => {
@@ -272,15 +352,15 @@ describe('npm start with no .local/secrets/db.json, in a folder other users cann
     fs.mkdirSync(parent, { mode: 0o700 });
     const output = await restartServes();
     if (process.getuid?.() === 0) expect(output).toContain(`discarding ${relocatedHome(localDir)}`);
-    expect((await request(offline!.url, 'GET', '/api/users')).body.items).toEqual([]);
+    expect((await request(offline!, 'GET', '/api/users')).body.items).toEqual([]);
   });
 
   it('serves after rm -rf .local', async () => {
-    await request(offline!.url, 'POST', '/api/users', { headers: json, body: '{"email":"gone@example.com","name":"Gone"}' });
+    await request(offline!, 'POST', '/api/users', { headers: json, body: '{"email":"gone@example.com","name":"Gone"}' });
     await offline?.stop();
     fs.rmSync(localDir, { recursive: true, force: true });
     await restartServes();
-    expect((await request(offline!.url, 'GET', '/api/users')).body.items).toEqual([]);
+    expect((await request(offline!, 'GET', '/api/users')).body.items).toEqual([]);
   });
 });
 
@@ -307,7 +387,7 @@ if (noPgbouncer) console.warn(`Skipping npm start through PgBouncer: ${noPgbounc
   });
 
   it('migrates through it and serves every route, with no flag', async () => {
-    const url = local.offline.url;
+    const url = local.offline;
     expect(await count(local.database.admin, 'select count(*) as n from pgmigrations')).toBe(1);
     expect((await request(url, 'GET', '/api/health/ready')).status).toBe(200);
     const created = await request(url, 'POST', '/api/users', { headers: json, body: '{"email":"pooled@example.com","name":"Pooled"}' });

@@ -5,6 +5,8 @@ import path from 'node:path';
 import type { DbSecret } from '../../src/lib/db/secret';
 import { startTestDatabase, type TestDatabase } from './postgres';
 import { freePorts } from '../../src/local/local-stack';
+import { loadSigningKey, signToken, type TokenRequest } from '../../src/local/token-issuer';
+import { allScopes } from './auth';
 
 const root = path.resolve(__dirname, '../..');
 
@@ -12,6 +14,8 @@ export interface OfflineServer {
   url: string;
   child: ChildProcess;
   output: () => string;
+  /** `Bearer <token>` of this server's local issuer: every scope unless told otherwise. */
+  authorization(request?: Partial<TokenRequest>): string;
   /** SIGTERM, as a supervisor would send; resolves when the process has exited. */
   stop(): Promise<void>;
 }
@@ -46,6 +50,7 @@ export async function startOffline(localDir: string, timeoutMs = 90_000, extraAr
     url: `http://127.0.0.1:${httpPort}`,
     child,
     output: () => output,
+    authorization: (request = {}) => `Bearer ${signToken(loadSigningKey(localDir), { scopes: allScopes, ...request })}`,
     stop: async () => {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
       const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
