@@ -88,6 +88,60 @@ describe('sls offline against a PostgreSQL named by .local/secrets/db.json', () 
     });
   });
 
+  it('serves the users routes over HTTP', async () => {
+    const created = await call('POST', '/api/users', {
+      headers: json,
+      body: JSON.stringify({ email: 'E2E@Example.com', name: 'End To End' }),
+    });
+    expect(created.status).toBe(201);
+    expect(created.body.email).toBe('e2e@example.com');
+    const id = created.body.id as string;
+    expect(created.headers.get('location')).toBe(`/api/users/${id}`);
+
+    expect((await call('GET', `/api/users/${id}`)).body).toEqual(created.body);
+    const list = await call('GET', '/api/users?limit=1');
+    expect(list.body).toEqual({ items: [created.body], next: null });
+
+    const replaced = await call('PUT', `/api/users/${id}`, {
+      headers: json,
+      body: JSON.stringify({ email: 'e2e2@example.com', name: 'Renamed' }),
+    });
+    expect(replaced.status).toBe(200);
+    expect(replaced.body).toMatchObject({ id, email: 'e2e2@example.com', name: 'Renamed' });
+
+    expect((await call('DELETE', `/api/users/${id}`)).status).toBe(204);
+    expect(await count(database.admin, 'select count(*) as n from users')).toBe(0);
+  });
+
+  it('answers every error case with a problem document', async () => {
+    await call('POST', '/api/users', { headers: json, body: '{"email":"taken@example.com","name":"Taken"}' });
+    expectProblem(await call('POST', '/api/users', { headers: json, body: '{"email":"TAKEN@example.com","name":"Again"}' }), 409);
+    expectProblem(await call('POST', '/api/users', { headers: json, body: '{"email":' }), 400);
+    const invalid = await call('POST', '/api/users', { headers: json, body: '{"email":"nope"}' });
+    expectProblem(invalid, 400);
+    expect(invalid.body.errors.map((e: { field: string }) => e.field)).toEqual(['email', 'name']);
+    expectProblem(
+      await call('POST', '/api/users', { headers: json, body: JSON.stringify({ email: 'a@b.co', name: 'x'.repeat(70_000) }) }),
+      413,
+    );
+    expectProblem(await call('POST', '/api/users', { headers: { 'content-type': 'text/plain' }, body: 'hello' }), 415);
+    expectProblem(await call('GET', '/api/users/not-a-uuid'), 404);
+    expectProblem(await call('GET', '/api/users/01890000-0000-7000-8000-000000000000'), 404);
+    expectProblem(await call('GET', '/api/users?limit=500'), 400);
+    expectProblem(await call('GET', '/api/nowhere'), 404);
+    expectProblem(await call('PATCH', '/api/users'), 404);
+  });
+
+  it('answers a browser preflight', async () => {
+    const preflight = await call('OPTIONS', '/api/users', {
+      headers: { origin: 'http://localhost:5173', 'access-control-request-method': 'POST' },
+    });
+    // The handler answers 204; serverless-offline rewrites every preflight status to 200.
+    expect([200, 204]).toContain(preflight.status);
+    expect(preflight.headers.get('access-control-allow-origin')).toBe('http://localhost:5173');
+    expect(preflight.headers.get('access-control-allow-methods')).toContain('POST');
+  });
+
   it('serves the health routes to anyone, and a users route only with a token of the local issuer', async () => {
     expect((await call('GET', '/api/health/ready', { anonymous: true })).status).toBe(200);
     const refused = await call('GET', '/api/users', { anonymous: true });
@@ -148,60 +202,6 @@ describe('sls offline against a PostgreSQL named by .local/secrets/db.json', () 
     expectProblem(await call('POST', '/api/users', { headers, body: JSON.stringify({ email: 'other@example.com', name: 'Other' }) }), 422);
     expect(await count(database.admin, "select count(*) as n from users where email = 'retried@example.com'")).toBe(1);
     expect(fs.readdirSync(path.join(localDir, 'dynamodb')).length).toBeGreaterThan(0);
-  });
-
-  it('serves the users routes over HTTP', async () => {
-    const created = await call('POST', '/api/users', {
-      headers: json,
-      body: JSON.stringify({ email: 'E2E@Example.com', name: 'End To End' }),
-    });
-    expect(created.status).toBe(201);
-    expect(created.body.email).toBe('e2e@example.com');
-    const id = created.body.id as string;
-    expect(created.headers.get('location')).toBe(`/api/users/${id}`);
-
-    expect((await call('GET', `/api/users/${id}`)).body).toEqual(created.body);
-    const list = await call('GET', '/api/users?limit=1');
-    expect(list.body).toEqual({ items: [created.body], next: null });
-
-    const replaced = await call('PUT', `/api/users/${id}`, {
-      headers: json,
-      body: JSON.stringify({ email: 'e2e2@example.com', name: 'Renamed' }),
-    });
-    expect(replaced.status).toBe(200);
-    expect(replaced.body).toMatchObject({ id, email: 'e2e2@example.com', name: 'Renamed' });
-
-    expect((await call('DELETE', `/api/users/${id}`)).status).toBe(204);
-    expect(await count(database.admin, 'select count(*) as n from users')).toBe(0);
-  });
-
-  it('answers every error case with a problem document', async () => {
-    await call('POST', '/api/users', { headers: json, body: '{"email":"taken@example.com","name":"Taken"}' });
-    expectProblem(await call('POST', '/api/users', { headers: json, body: '{"email":"TAKEN@example.com","name":"Again"}' }), 409);
-    expectProblem(await call('POST', '/api/users', { headers: json, body: '{"email":' }), 400);
-    const invalid = await call('POST', '/api/users', { headers: json, body: '{"email":"nope"}' });
-    expectProblem(invalid, 400);
-    expect(invalid.body.errors.map((e: { field: string }) => e.field)).toEqual(['email', 'name']);
-    expectProblem(
-      await call('POST', '/api/users', { headers: json, body: JSON.stringify({ email: 'a@b.co', name: 'x'.repeat(70_000) }) }),
-      413,
-    );
-    expectProblem(await call('POST', '/api/users', { headers: { 'content-type': 'text/plain' }, body: 'hello' }), 415);
-    expectProblem(await call('GET', '/api/users/not-a-uuid'), 404);
-    expectProblem(await call('GET', '/api/users/01890000-0000-7000-8000-000000000000'), 404);
-    expectProblem(await call('GET', '/api/users?limit=500'), 400);
-    expectProblem(await call('GET', '/api/nowhere'), 404);
-    expectProblem(await call('PATCH', '/api/users'), 404);
-  });
-
-  it('answers a browser preflight', async () => {
-    const preflight = await call('OPTIONS', '/api/users', {
-      headers: { origin: 'http://localhost:5173', 'access-control-request-method': 'POST' },
-    });
-    // The handler answers 204; serverless-offline rewrites every preflight status to 200.
-    expect([200, 204]).toContain(preflight.status);
-    expect(preflight.headers.get('access-control-allow-origin')).toBe('http://localhost:5173');
-    expect(preflight.headers.get('access-control-allow-methods')).toContain('POST');
   });
 
   it('keeps answering through a password rotation that drops every connection', async () => {
