@@ -37,7 +37,11 @@ jest.setTimeout(60_000);
       poolId = (await cognito.send(new CreateUserPoolCommand({ PoolName: 'users-api-test' }))).UserPool!.Id!;
       clientId = (
         await cognito.send(
-          new CreateUserPoolClientCommand({ UserPoolId: poolId, ClientName: 'machine', ExplicitAuthFlows: ['ADMIN_USER_PASSWORD_AUTH'] }),
+          new CreateUserPoolClientCommand({
+            UserPoolId: poolId,
+            ClientName: 'machine',
+            ExplicitAuthFlows: ['ALLOW_ADMIN_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
+          }),
         )
       ).UserPoolClient!.ClientId!;
       await cognito.send(new AdminCreateUserCommand({ UserPoolId: poolId, Username: 'ada' }));
