@@ -1,46 +1,92 @@
 import { loadConfig } from './config';
+import { loadPostgresConfig } from './db/config';
+import { loadStorageConfig } from './storage/config';
 
-describe('loadConfig', () => {
+describe('the configuration, by concern', () => {
   it('applies the documented defaults', () => {
-    const config = loadConfig({});
-    expect(config).toMatchObject({
-      stage: 'local',
-      corsOrigins: [],
-      database: { secretId: 'db', poolMax: 1, connectTimeoutMs: 2000, queryTimeoutMs: 2500, budgetMs: 2800, ssl: 'off' },
-      secrets: { cacheTtlMs: 300_000 },
+    expect(loadConfig({})).toEqual({ stage: 'local', serviceName: 'users-api', serviceVersion: '0.0.0', corsOrigins: [] });
+    expect(loadStorageConfig({})).toEqual({
+      engine: 'postgres',
+      secretId: 'db',
+      endpoint: { host: undefined, port: undefined, dbname: undefined },
+      secretsCacheTtlMs: 300_000,
     });
-    expect(Object.isFrozen(config)).toBe(true);
-    expect(Object.isFrozen(config.database)).toBe(true);
+    expect(loadPostgresConfig({})).toEqual({
+      poolMax: 1,
+      connectTimeoutMs: 2000,
+      queryTimeoutMs: 2500,
+      budgetMs: 2800,
+      maxIdleMs: undefined,
+      ssl: 'off',
+      proxy: undefined,
+    });
+    for (const frozen of [loadConfig({}), loadStorageConfig({}), loadStorageConfig({}).endpoint, loadPostgresConfig({})]) {
+      expect(Object.isFrozen(frozen)).toBe(true);
+    }
   });
 
   it('reads every value from the environment', () => {
-    const config = loadConfig({
+    const env = {
       STAGE: 'prod',
+      SERVICE_NAME: 'users',
+      SERVICE_VERSION: '1.2.3',
       CORS_ORIGINS: ' https://a.example.com , https://b.example.com,',
+      DB_ENGINE: 'documentdb',
       DB_SECRET_ID: 'arn:aws:secretsmanager:eu-west-1:1:secret:db',
+      DB_HOST: 'cluster.example.com',
+      DB_PORT: '6432',
+      DB_NAME: 'app',
+      SECRETS_CACHE_TTL_MS: '-1',
       DB_POOL_MAX: '3',
       DB_CONNECT_TIMEOUT_MS: '1500',
-      DB_SSL: 'verify',
-      SECRETS_CACHE_TTL_MS: '-1',
+      DB_QUERY_TIMEOUT_MS: '2000',
+      DB_BUDGET_MS: '2700',
       DB_IDLE_SESSION_TIMEOUT_MS: '60000',
+      DB_SSL: 'verify',
+      DB_PROXY_HOST: 'proxy.example.com',
+      DB_PROXY_PORT: '5433',
+    };
+    expect(loadConfig(env)).toEqual({
+      stage: 'prod',
+      serviceName: 'users',
+      serviceVersion: '1.2.3',
+      corsOrigins: ['https://a.example.com', 'https://b.example.com'],
     });
-    expect(config.stage).toBe('prod');
-    // A tenth below the server's idle timeout: the client replaces a connection before the server ends it.
-    expect(config.database.maxIdleMs).toBe(54_000);
-    expect(loadConfig({ DB_IDLE_SESSION_TIMEOUT_MS: '0' }).database.maxIdleMs).toBeUndefined();
-    expect(config.corsOrigins).toEqual(['https://a.example.com', 'https://b.example.com']);
-    expect(config.database).toMatchObject({ poolMax: 3, connectTimeoutMs: 1500, ssl: 'verify' });
-    expect(config.secrets).toEqual({ cacheTtlMs: -1 });
+    expect(loadStorageConfig(env)).toEqual({
+      engine: 'documentdb',
+      secretId: 'arn:aws:secretsmanager:eu-west-1:1:secret:db',
+      endpoint: { host: 'cluster.example.com', port: 6432, dbname: 'app' },
+      secretsCacheTtlMs: -1,
+    });
+    expect(loadPostgresConfig(env)).toEqual({
+      poolMax: 3,
+      connectTimeoutMs: 1500,
+      queryTimeoutMs: 2000,
+      budgetMs: 2700,
+      // A tenth below the server's idle timeout: the client replaces a connection before the server ends it.
+      maxIdleMs: 54_000,
+      ssl: 'verify',
+      proxy: { host: 'proxy.example.com', port: 5433 },
+    });
+    expect(loadPostgresConfig({ DB_IDLE_SESSION_TIMEOUT_MS: '0' }).maxIdleMs).toBeUndefined();
+    // serverless.yml writes '' for "none".
+    expect(loadStorageConfig({ DB_HOST: '', DB_NAME: '' }).endpoint).toEqual({ host: undefined, port: undefined, dbname: undefined });
+    expect(loadPostgresConfig({ DB_PROXY_HOST: '' }).proxy).toBeUndefined();
   });
 
   it.each([
-    ['STAGE', 'qa'],
-    ['DB_POOL_MAX', '0'],
-    ['DB_POOL_MAX', 'many'],
-    ['DB_CONNECT_TIMEOUT_MS', '-5'],
-    ['DB_SSL', 'maybe'],
-    ['SECRETS_CACHE_TTL_MS', '-2'],
-  ])('rejects %s=%s and names the variable', (name, value) => {
-    expect(() => loadConfig({ [name]: value })).toThrow(new RegExp(name));
+    [loadConfig, 'STAGE', 'qa'],
+    [loadStorageConfig, 'DB_ENGINE', 'mysql'],
+    [loadStorageConfig, 'DB_SECRET_ID', ''],
+    [loadStorageConfig, 'DB_PORT', '0'],
+    [loadStorageConfig, 'SECRETS_CACHE_TTL_MS', '-2'],
+    [loadPostgresConfig, 'DB_POOL_MAX', '0'],
+    [loadPostgresConfig, 'DB_POOL_MAX', '101'],
+    [loadPostgresConfig, 'DB_POOL_MAX', 'many'],
+    [loadPostgresConfig, 'DB_CONNECT_TIMEOUT_MS', '-5'],
+    [loadPostgresConfig, 'DB_IDLE_SESSION_TIMEOUT_MS', '-1'],
+    [loadPostgresConfig, 'DB_SSL', 'maybe'],
+  ])('%p rejects %s=%s and names the variable, never the value', (load, name, value) => {
+    expect(() => load({ [name]: value })).toThrow(new RegExp(`: ${name}$`));
   });
 });

@@ -58,6 +58,8 @@ export async function startDynamoDbLocal({ port, dataDir }: { port: number; data
   for (;;) {
     try {
       await client.send(new ListTablesCommand({}));
+      // An answer from a server that is not ours (ours failed to bind the port) is no start.
+      if (!running()) throw new Error('DynamoDB Local exited');
       return { url, client, stop, stopNow };
     } catch (error) {
       if (!running() || Date.now() > deadline) {

@@ -5,7 +5,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { migrate } from '../lib/db/migrate';
 import { idempotencyTable } from '../lib/http/idempotency';
-import { parseDbSecret, type DbSecret } from '../lib/db/secret';
+import { parseDbSecret, type DbSecret } from '../lib/storage/secret';
 import { prepareEmbeddedCluster, writePrivateJson, type EmbeddedCluster } from './embedded-cluster';
 import { lockLocalDir, type LocalDirLock } from './local-dir-lock';
 import { loopbackAwsEnv } from './aws-endpoints';
@@ -17,7 +17,6 @@ import { loadSigningKey, localAuthEnv, startJwksEndpoint, type JwksEndpoint } fr
 /** Marks a `.local/secrets/db.json` written for the embedded server, as opposed to one naming another server. */
 export const embeddedInstanceId = 'embedded-local';
 const preferredPort = 54329;
-const preferredDynamoDbPort = 58000;
 /** The local stage's idempotency table (serverless.yml names it for the functions). */
 export const localIdempotencyTable = 'users-api-local-idempotency';
 
@@ -110,6 +109,17 @@ async function startEmbedded(cluster: EmbeddedCluster, reservedPorts: number[], 
   }
 }
 
+/** DynamoDB Local on a free port; another process may take the port between the check and Java's bind, so it tries again. */
+async function startDynamoDbLocalOnFreePort(dataDir: string, reservedPorts: number[]): Promise<DynamoDbLocal> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await startDynamoDbLocal({ port: await freePort(0, reservedPorts), dataDir });
+    } catch (error) {
+      if (attempt >= 3) throw error;
+    }
+  }
+}
+
 /**
  * What `sls offline --stage local` needs: the database named by `secrets/db.json` (an embedded
  * PostgreSQL when that file is absent or was written for it), its migrations, and a local
@@ -182,7 +192,7 @@ async function startLocked({ localDir, log, reservedPorts = [] }: LocalStackOpti
     log(`local token issuer: JWKS on ${jwks.jwksUri}; npm run token prints a token`);
     const dynamoDbDir = path.join(localDir, 'dynamodb');
     fs.mkdirSync(dynamoDbDir, { recursive: true });
-    dynamodb = await startDynamoDbLocal({ port: await freePort(preferredDynamoDbPort, reservedPorts), dataDir: dynamoDbDir });
+    dynamodb = await startDynamoDbLocalOnFreePort(dynamoDbDir, reservedPorts);
     await ensureTable(dynamodb.client, { name: localIdempotencyTable, ...idempotencyTable });
     log(`DynamoDB Local on ${dynamodb.url} (data in ${dynamoDbDir}), table ${localIdempotencyTable}`);
     const ready = dynamodb;

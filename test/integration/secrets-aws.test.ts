@@ -3,7 +3,7 @@ import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 import { mockClient } from 'aws-sdk-client-mock';
 import { invoke, type RequestShape } from '../support/events';
 import { createServiceRole, dropBackends, setPassword, startTestDatabase, type TestDatabase } from '../support/postgres';
-import type { DbSecret } from '../../src/lib/db/secret';
+import type { DbSecret } from '../../src/lib/storage/secret';
 
 jest.setTimeout(30_000);
 

@@ -1,4 +1,5 @@
-import { ContainerPools, Database, defaultRetryPolicy, fixedSecret } from '../../src/lib/db/database';
+import { ContainerPools, Database, defaultRetryPolicy } from '../../src/lib/db/database';
+import { fixedSecret } from '../../src/lib/storage/secret';
 import { ConflictError, NotFoundError } from '../../src/lib/errors';
 import type { UsersRepository } from '../../src/lib/users/model';
 import { listUsers } from '../../src/lib/users/pagination';

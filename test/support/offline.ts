@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { DbSecret } from '../../src/lib/db/secret';
+import type { DbSecret } from '../../src/lib/storage/secret';
 import { startTestDatabase, type TestDatabase } from './postgres';
 import { freePorts } from '../../src/local/local-stack';
 import { loadSigningKey, signToken, type TokenRequest } from '../../src/local/token-issuer';

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { migrate } from '../../src/lib/db/migrate';
-import type { DbSecret } from '../../src/lib/db/secret';
+import type { DbSecret } from '../../src/lib/storage/secret';
 import { freePort } from '../../src/local/local-stack';
 import { PostgresServer } from '../../src/local/postgres-server';
 

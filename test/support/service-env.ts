@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { DbSecret } from '../../src/lib/db/secret';
+import type { DbSecret } from '../../src/lib/storage/secret';
 import { loopbackAwsEnv } from '../../src/local/aws-endpoints';
 import { startSecretsEndpoint, type SecretsEndpoint } from '../../src/local/secrets-endpoint';
 

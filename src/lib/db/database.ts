@@ -2,10 +2,11 @@ import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { config } from '../config';
+import { postgresConfig } from './config';
 import { logger } from '../logger';
 import { connectionConfig, type ConnectionOptions } from './connection';
 import { failureKind, translateDatabaseError } from './errors';
-import type { DbSecret } from './secret';
+import type { DbSecret, SecretSource } from '../storage/secret';
 
 export interface DatabaseOptions extends ConnectionOptions {
   poolMax: number;
@@ -32,17 +33,6 @@ export const defaultRetryPolicy: Readonly<RetryPolicy> = Object.freeze({
   capMs: 400,
   credentialRefreshes: 3,
 });
-
-/** Where the credentials come from: the cached secret, and a forced fetch after a rejection. */
-export interface SecretSource {
-  current(): DbSecret;
-  refresh(): Promise<DbSecret>;
-}
-
-/** Credentials that never change: for tools and tests that connect with a known secret. */
-export function fixedSecret(secret: DbSecret): SecretSource {
-  return { current: () => secret, refresh: async () => secret };
-}
 
 export interface QueryOptions {
   /**
@@ -163,7 +153,7 @@ const fullJitter = (attempt: number, policy: RetryPolicy) => Math.random() * Mat
 export class Database {
   constructor(
     private readonly secrets: SecretSource,
-    private readonly options: DatabaseOptions = config.database,
+    private readonly options: DatabaseOptions = postgresConfig,
     private readonly policy: RetryPolicy = defaultRetryPolicy,
     private readonly pools: ContainerPools = containerPools,
   ) {}

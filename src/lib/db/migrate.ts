@@ -3,7 +3,7 @@ import pg from 'pg';
 import { runner } from 'node-pg-migrate';
 import { connectionConfig, type ConnectionOptions } from './connection';
 import { failureKind } from './errors';
-import type { DbSecret } from './secret';
+import type { DbSecret } from '../storage/secret';
 
 export const migrationsDir = path.resolve(__dirname, '../../../migrations');
 

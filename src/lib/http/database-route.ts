@@ -1,30 +1,23 @@
-import { databaseAccess, databaseFrom, type DatabaseContext } from '../db/access';
-import type { Database } from '../db/database';
+import { databaseAccess, storageFrom, type DatabaseContext } from '../storage/access';
 import type { UsersRepository } from '../users/model';
-import { PostgresUsersRepository } from '../users/postgres';
 import type { InputSchemas } from './input';
 import { httpRoute, type RouteExtension, type RouteHandler } from './route';
 
 /** What a route that talks to the database may use besides its input. */
 export interface Services {
-  readonly db: Database;
+  /** The database's health: one round trip, whatever the engine. */
+  readonly db: { ping(): Promise<number> };
   readonly users: UsersRepository;
 }
 
 function servicesFor(context: DatabaseContext): Services {
-  return {
-    get db() {
-      return databaseFrom(context);
-    },
-    get users() {
-      return new PostgresUsersRepository(databaseFrom(context));
-    },
-  };
+  const storage = storageFrom(context);
+  return { db: storage, users: storage.users };
 }
 
 /** Database access for a route: the secret is fetched by middleware, and the readiness probe makes a round trip. */
 export function databaseExtension(): RouteExtension<DatabaseContext, Services> {
-  return { middlewares: [databaseAccess()], services: servicesFor, ready: (context) => databaseFrom(context).ping() };
+  return { middlewares: [databaseAccess()], services: servicesFor, ready: (context) => storageFrom(context).ping() };
 }
 
 /**

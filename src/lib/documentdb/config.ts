@@ -1,0 +1,30 @@
+import { z } from 'zod';
+import { parseEnvironment, positiveInt } from '../config';
+
+/** The DocumentDB engine's settings; a PostgreSQL stage's functions carry none of them. */
+const documentDbEnvironmentSchema = z.object({
+  DOCDB_POOL_MAX: positiveInt.max(20).default(2),
+  // Within the same 3-second request budget as PostgreSQL: find a server, connect, and wait on a socket.
+  DOCDB_SERVER_SELECTION_TIMEOUT_MS: positiveInt.default(1500),
+  DOCDB_CONNECT_TIMEOUT_MS: positiveInt.default(1500),
+  DOCDB_SOCKET_TIMEOUT_MS: positiveInt.default(2500),
+  DOCDB_BUDGET_MS: positiveInt.default(2800),
+  DOCDB_TLS: z.enum(['off', 'verify']).default('verify'),
+  // DocumentDB clusters are one replica set, rs0; '' for a standalone server (a local MongoDB).
+  DOCDB_REPLICA_SET: z.string().default('rs0'),
+});
+
+export type DocumentDbConfig = ReturnType<typeof loadDocumentDbConfig>;
+
+export function loadDocumentDbConfig(env: NodeJS.ProcessEnv) {
+  const e = parseEnvironment(documentDbEnvironmentSchema, env, 'DocumentDB configuration');
+  return Object.freeze({
+    poolMax: e.DOCDB_POOL_MAX,
+    serverSelectionTimeoutMs: e.DOCDB_SERVER_SELECTION_TIMEOUT_MS,
+    connectTimeoutMs: e.DOCDB_CONNECT_TIMEOUT_MS,
+    socketTimeoutMs: e.DOCDB_SOCKET_TIMEOUT_MS,
+    budgetMs: e.DOCDB_BUDGET_MS,
+    tls: e.DOCDB_TLS,
+    replicaSet: e.DOCDB_REPLICA_SET || undefined,
+  });
+}

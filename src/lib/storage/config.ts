@@ -1,0 +1,31 @@
+import { z } from 'zod';
+import { optionalText, parseEnvironment, positiveInt } from '../config';
+
+/** The storage engines a stage can run on (`params.dbEngine`). */
+export const engineNames = ['postgres', 'documentdb'] as const;
+export type EngineName = (typeof engineNames)[number];
+
+/** Which engine, and where its credentials are: what every database function reads, whatever the engine. */
+const storageEnvironmentSchema = z.object({
+  DB_ENGINE: z.enum(engineNames).default('postgres'),
+  DB_SECRET_ID: z.string().min(1).default('db'),
+  // Where the secret's database is, for secrets that hold only the credentials (RDS-managed ones).
+  DB_HOST: optionalText,
+  DB_PORT: positiveInt.optional(),
+  DB_NAME: optionalText,
+  SECRETS_CACHE_TTL_MS: z.coerce.number().int().min(-1).default(300_000),
+});
+
+export type StorageConfig = ReturnType<typeof loadStorageConfig>;
+
+export function loadStorageConfig(env: NodeJS.ProcessEnv) {
+  const e = parseEnvironment(storageEnvironmentSchema, env, 'storage configuration');
+  return Object.freeze({
+    engine: e.DB_ENGINE,
+    secretId: e.DB_SECRET_ID,
+    endpoint: Object.freeze({ host: e.DB_HOST, port: e.DB_PORT, dbname: e.DB_NAME }),
+    secretsCacheTtlMs: e.SECRETS_CACHE_TTL_MS,
+  });
+}
+
+export const storageConfig = loadStorageConfig(process.env);

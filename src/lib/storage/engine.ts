@@ -1,0 +1,23 @@
+import type { UsersRepository } from '../users/model';
+import type { EngineName } from './config';
+import type { DbSecret, SecretSource } from './secret';
+
+/** A container's connection to its database, whatever the engine: what the routes use. */
+export interface StorageConnection {
+  readonly users: UsersRepository;
+  /** One round trip to the database; its duration in milliseconds. */
+  ping(): Promise<number>;
+  /** Applies the engine's versioned schema steps (tables, or indexes); returns those applied. */
+  migrate(options: { waitMs: number; log: (message: string) => void }): Promise<string[]>;
+}
+
+/**
+ * A storage engine: one module per engine implements this and passes the repository contract
+ * suite (test/integration/users-contract.test.ts). Connections are created once per container.
+ */
+export interface StorageEngine {
+  readonly name: EngineName;
+  /** What a secret that names only credentials lacks: the engine's port. */
+  readonly secretDefaults: Partial<DbSecret>;
+  connect(secrets: SecretSource): StorageConnection;
+}

@@ -1,0 +1,33 @@
+import { parseDbSecret } from './secret';
+
+describe('parseDbSecret', () => {
+  it('reads a secret, taking what it lacks from the defaults, and what it has over them', () => {
+    expect(parseDbSecret({ username: 'app', password: 'p@ss:/word' }, { host: 'cluster', port: 27017, dbname: 'users' })).toEqual({
+      host: 'cluster',
+      port: 27017,
+      username: 'app',
+      password: 'p@ss:/word',
+      dbname: 'users',
+    });
+    expect(
+      parseDbSecret({ engine: 'postgres', host: 'db', port: '6543', username: 'app', password: 'x', dbname: 'app' }, { port: 5432 }),
+    ).toEqual({
+      engine: 'postgres',
+      host: 'db',
+      port: 6543,
+      username: 'app',
+      password: 'x',
+      dbname: 'app',
+    });
+  });
+
+  it('names missing fields without ever echoing the password', () => {
+    const attempt = () => parseDbSecret({ password: 'hunter2-very-secret', port: 'x' });
+    expect(attempt).toThrow('The database secret is missing or invalid fields: host, port, username, dbname');
+    try {
+      attempt();
+    } catch (error) {
+      expect(String((error as Error).message)).not.toContain('hunter2');
+    }
+  });
+});

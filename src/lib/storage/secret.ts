@@ -1,0 +1,38 @@
+import { z } from 'zod';
+
+/**
+ * The JSON shape of a database secret: an RDS- or DocumentDB-managed one (Secrets Manager, which
+ * holds only the credentials; the stage names the endpoint) or a `.local/secrets` file.
+ */
+export const dbSecretSchema = z.object({
+  engine: z.string().optional(),
+  host: z.string().min(1),
+  port: z.coerce.number().int().positive(),
+  username: z.string().min(1),
+  password: z.string(),
+  dbname: z.string().min(1),
+});
+
+export type DbSecret = z.infer<typeof dbSecretSchema>;
+
+/** The secret, its missing fields taken from `defaults` (the stage's endpoint, the engine's port). */
+export function parseDbSecret(value: unknown, defaults: Partial<DbSecret> = {}): DbSecret {
+  const parsed = dbSecretSchema.safeParse({ ...defaults, ...(value as object) });
+  if (!parsed.success) {
+    // Name the fields only: the value itself must never reach a log or a response.
+    const fields = parsed.error.issues.map((issue) => issue.path.join('.')).join(', ');
+    throw new Error(`The database secret is missing or invalid fields: ${fields}`);
+  }
+  return parsed.data;
+}
+
+/** Where the credentials come from: the cached secret, and a forced fetch after a rejection. */
+export interface SecretSource {
+  current(): DbSecret;
+  refresh(): Promise<DbSecret>;
+}
+
+/** Credentials that never change: for tools and tests that connect with a known secret. */
+export function fixedSecret(secret: DbSecret): SecretSource {
+  return { current: () => secret, refresh: async () => secret };
+}

@@ -1,0 +1,13 @@
+/* eslint-disable @typescript-eslint/no-require-imports -- a require in a branch is what lets a bundle leave the other engine out */
+import type { StorageEngine } from './engine';
+
+/**
+ * The stage's storage engine. `process.env.DB_ENGINE` is a constant in each bundle (esbuild's
+ * `define`, from `params.dbEngine`), so the branch not taken, and its driver, are not bundled.
+ * A third engine is one module and one branch here.
+ */
+export function selectedEngine(): StorageEngine {
+  if (process.env.DB_ENGINE === 'documentdb')
+    return (require('../documentdb/engine') as typeof import('../documentdb/engine')).documentDbEngine;
+  return (require('../db/engine') as typeof import('../db/engine')).postgresEngine;
+}
