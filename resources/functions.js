@@ -91,6 +91,17 @@ async function reservedConcurrencyPerRoute(resolveVariable) {
   return Math.floor(budget / (routes * poolMax));
 }
 
+/** The engine, its secret and cluster, and that engine's settings only: what every database function reads. */
+async function databaseEnvironment(resolveVariable) {
+  const engine = await resolveVariable('param:dbEngine');
+  const kind = await resolveVariable('self:custom.kind');
+  return {
+    ...(await resolveVariable('self:custom.databaseEnvironment')),
+    ...(await resolveVariable(`self:custom.engineEnvironment.${engine}`)),
+    ...(await resolveVariable(`self:custom.stage.${kind}.database.${engine}`)),
+  };
+}
+
 /** The `functions` block of serverless.yml. */
 async function functions({ resolveVariable }) {
   const reservedConcurrency = await reservedConcurrencyPerRoute(resolveVariable);
@@ -106,6 +117,7 @@ async function functions({ resolveVariable }) {
     if (spec.patterns) fn.package = { patterns: spec.patterns };
     const environment = {
       ...(spec.environment && (await resolveVariable(spec.environment))),
+      ...(spec.database && (await databaseEnvironment(resolveVariable))),
       ...(spec.scope && (await resolveVariable('self:custom.authEnvironment'))),
       ...(spec.idempotent && (await resolveVariable('self:custom.idempotencyEnvironment'))),
     };

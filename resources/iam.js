@@ -49,6 +49,11 @@ module.exports = async ({ resolveVariable }) => {
   const stage = await resolveVariable('sls:stage');
   // The local stage has no VPC, database or alerting in AWS: its roles only write logs.
   const inAws = (await resolveVariable('self:custom.kind')) === 'aws';
+  // The stage's engine: only its cluster's secret may be read.
+  const databaseSecret =
+    (await resolveVariable('param:dbEngine')) === 'documentdb'
+      ? { Ref: 'DocumentDbSecret' }
+      : { 'Fn::GetAtt': ['DatabaseCluster', 'MasterUserSecret.SecretArn'] };
 
   const Resources = {};
   for (const name of names) {
@@ -74,9 +79,7 @@ module.exports = async ({ resolveVariable }) => {
       );
     }
     if (inAws && spec.database) {
-      statements.push(
-        allow('ReadDatabaseSecret', ['secretsmanager:GetSecretValue'], { 'Fn::GetAtt': ['DatabaseCluster', 'MasterUserSecret.SecretArn'] }),
-      );
+      statements.push(allow('ReadDatabaseSecret', ['secretsmanager:GetSecretValue'], databaseSecret));
     }
     if (inAws && spec.idempotent) {
       // Powertools idempotency: read, claim (conditional put), complete and release a key's record.

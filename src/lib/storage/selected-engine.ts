@@ -3,11 +3,14 @@ import type { StorageEngine } from './engine';
 
 /**
  * The stage's storage engine. `process.env.DB_ENGINE` is a constant in each bundle (esbuild's
- * `define`, from `params.dbEngine`), so the branch not taken, and its driver, are not bundled.
+ * `define`, from `params.dbEngine`), so the branch not taken, and its driver, are not bundled
+ * (an if/else statement: esbuild drops a dead branch of one, not of a conditional expression).
  * A third engine is one module and one branch here.
  */
 export function selectedEngine(): StorageEngine {
-  if (process.env.DB_ENGINE === 'documentdb')
+  if (process.env.DB_ENGINE === 'documentdb') {
     return (require('../documentdb/engine') as typeof import('../documentdb/engine')).documentDbEngine;
-  return (require('../db/engine') as typeof import('../db/engine')).postgresEngine;
+  } else {
+    return (require('../db/engine') as typeof import('../db/engine')).postgresEngine;
+  }
 }
