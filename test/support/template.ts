@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -74,4 +74,17 @@ export function created(template: Template) {
   return Object.fromEntries(
     Object.entries(template.Resources).filter(([, resource]) => !resource.Condition || condition(template, resource.Condition)),
   );
+}
+
+/**
+ * AWS's cfn-lint on a packaged template: its findings (empty when clean), or undefined when it is not installed.
+ * W3005/W8003: how the framework writes DependsOn and conditions; E1151: a '' in an Fn::If branch not taken (see the stack notes).
+ */
+export function cfnLintFindings(dir: string): string | undefined {
+  if (spawnSync('cfn-lint', ['--version']).status !== 0) return undefined;
+  const file = path.join(dir, 'cloudformation-template-update-stack.json');
+  const lint = spawnSync('cfn-lint', ['--regions', 'eu-west-1', '--ignore-checks', 'W3005', 'W8003', 'E1151', '--', file], {
+    encoding: 'utf8',
+  });
+  return lint.status === 0 ? lint.stdout + lint.stderr : `exit ${lint.status}: ${lint.stdout}${lint.stderr}`;
 }

@@ -24,13 +24,10 @@ export function documentFailureKind(error: unknown): DocumentFailureKind {
   const code = (error as { code?: unknown }).code;
   if (code === authenticationFailed || error.name === 'MongoAuthenticationError') return 'credentials';
   if (typeof code === 'number' && duplicateKey.has(code)) return 'duplicate';
-  if (unavailableNames.has(error.name)) return 'unavailable';
-  // A failure to authenticate reaches the client wrapped in a selection or pool error; its cause says which.
+  // A failure to authenticate can reach the client wrapped in a selection or pool error; its cause says so.
   const cause = (error as { cause?: unknown }).cause;
-  if (cause && cause !== error) {
-    const inner = documentFailureKind(cause);
-    if (inner === 'credentials') return inner;
-  }
+  if (cause && cause !== error && documentFailureKind(cause) === 'credentials') return 'credentials';
+  if (unavailableNames.has(error.name)) return 'unavailable';
   return 'other';
 }
 

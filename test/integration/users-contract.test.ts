@@ -1,4 +1,8 @@
 import { ContainerPools, Database, defaultRetryPolicy } from '../../src/lib/db/database';
+import { loadDocumentDbConfig } from '../../src/lib/documentdb/config';
+import { applyIndexSteps } from '../../src/lib/documentdb/indexes';
+import { DocumentStore } from '../../src/lib/documentdb/store';
+import { DocumentDbUsersRepository, usersCollection } from '../../src/lib/documentdb/users';
 import { fixedSecret } from '../../src/lib/storage/secret';
 import { ConflictError, NotFoundError } from '../../src/lib/errors';
 import type { UsersRepository } from '../../src/lib/users/model';
@@ -6,7 +10,7 @@ import { listUsers } from '../../src/lib/users/pagination';
 import { PostgresUsersRepository } from '../../src/lib/users/postgres';
 import { count, startTestDatabase, type TestDatabase } from '../support/postgres';
 
-/** The contract every UsersRepository engine must pass. */
+/** The contract every UsersRepository engine must pass: PostgreSQL always, a MongoDB when MONGODB_URI names one. */
 function usersRepositoryContract(
   name: string,
   setup: () => Promise<{ users: UsersRepository; rows: () => Promise<number>; teardown: () => Promise<void> }>,
@@ -19,7 +23,7 @@ function usersRepositoryContract(
     beforeAll(async () => {
       ({ users, rows, teardown } = await setup());
     });
-    afterAll(() => teardown());
+    afterAll(() => teardown?.());
 
     it('creates a user with a server-chosen UUID and timestamps', async () => {
       const before = await rows();
@@ -104,3 +108,50 @@ usersRepositoryContract('PostgreSQL', async () => {
     },
   };
 });
+
+/**
+ * The DocumentDB engine against a MongoDB-compatible server named by MONGODB_URI (DocumentDB through a
+ * tunnel, or a MongoDB 5+): mongodb://user:password@host:port/?replicaSet=rs0&tls=true. Each run uses a
+ * database of its own and drops it afterwards.
+ */
+const mongodbUri = process.env.MONGODB_URI;
+if (mongodbUri) {
+  usersRepositoryContract('MongoDB (the DocumentDB engine)', async () => {
+    const url = new URL(mongodbUri);
+    const secret = {
+      host: url.hostname.replace(/^\[|\]$/g, ''),
+      port: Number(url.port || 27017),
+      username: decodeURIComponent(url.username),
+      password: decodeURIComponent(url.password),
+      dbname: `users_contract_${process.pid}_${Date.now()}`,
+    };
+    const store = new DocumentStore(
+      fixedSecret(secret),
+      loadDocumentDbConfig({
+        DOCDB_REPLICA_SET: url.searchParams.get('replicaSet') ?? '',
+        DOCDB_TLS: url.searchParams.get('tls') === 'true' ? 'verify' : 'off',
+        DOCDB_SERVER_SELECTION_TIMEOUT_MS: '5000',
+        DOCDB_BUDGET_MS: '10000',
+      }),
+    );
+    await store.run((db) => applyIndexSteps(db));
+    // A second run applies nothing: the steps are recorded, and each is idempotent.
+    expect(await store.run((db) => applyIndexSteps(db))).toEqual([]);
+    return {
+      users: new DocumentDbUsersRepository(store),
+      rows: () => store.run((db) => db.collection(usersCollection).countDocuments()),
+      teardown: async () => {
+        await store.run((db) => db.dropDatabase());
+        await store.close();
+      },
+    };
+  });
+} else {
+  console.warn(
+    'UsersRepository contract: the MongoDB run (the DocumentDB engine) was skipped: MONGODB_URI names no server, and none can be installed on this machine. ' +
+      'Set MONGODB_URI=mongodb://user:password@host:port/?replicaSet=rs0 to run it.',
+  );
+  describe.skip('UsersRepository contract: MongoDB (the DocumentDB engine), skipped: MONGODB_URI is not set', () => {
+    it('runs the same contract', () => undefined);
+  });
+}

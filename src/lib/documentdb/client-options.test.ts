@@ -1,0 +1,77 @@
+import fc from 'fast-check';
+import { MongoClient } from 'mongodb';
+import { clientSettings } from './client-options';
+import { loadDocumentDbConfig } from './config';
+
+const secret = {
+  host: 'users-api-dev.cluster-abc.eu-west-1.docdb.amazonaws.com',
+  port: 27017,
+  username: 'users_admin',
+  password: 'x',
+  dbname: 'users',
+};
+
+describe('clientSettings', () => {
+  it("takes DocumentDB's required options and bounded timeouts that fit a 3-second request", () => {
+    const { uri, options } = clientSettings(secret, loadDocumentDbConfig({}));
+    expect(uri).toBe('mongodb://users-api-dev.cluster-abc.eu-west-1.docdb.amazonaws.com:27017/');
+    expect(options).toMatchObject({
+      replicaSet: 'rs0',
+      readPreference: 'primary',
+      retryWrites: false,
+      tls: true,
+      tlsAllowInvalidCertificates: false,
+      tlsAllowInvalidHostnames: false,
+      maxPoolSize: 2,
+      serverSelectionTimeoutMS: 1500,
+      connectTimeoutMS: 1500,
+      socketTimeoutMS: 2500,
+      authSource: 'admin',
+    });
+    expect(options.serverSelectionTimeoutMS! + options.socketTimeoutMS!).toBeLessThan(4500);
+    // The RDS CA bundle ships in the package: nothing is downloaded at build or at start.
+    expect(Array.isArray(options.ca) && (options.ca as string[]).every((pem) => pem.startsWith('-----BEGIN CERTIFICATE-----'))).toBe(true);
+    expect((options.ca as string[]).length).toBeGreaterThan(10);
+  });
+
+  it('connects to a standalone server without a replica set, and without TLS when told', () => {
+    const { options } = clientSettings(secret, loadDocumentDbConfig({ DOCDB_REPLICA_SET: '', DOCDB_TLS: 'off', DOCDB_POOL_MAX: '5' }));
+    expect(options).toMatchObject({ directConnection: true, tls: false, maxPoolSize: 5 });
+    expect(options.replicaSet).toBeUndefined();
+    expect(options.ca).toBeUndefined();
+  });
+
+  it('passes any password as an auth option, never in the URI, and the driver accepts it as given', () => {
+    fc.assert(
+      fc.property(
+        fc.string({ minLength: 1, maxLength: 64, unit: 'binary' }),
+        fc.string({ minLength: 1, maxLength: 20 }),
+        (password, username) => {
+          const { uri, options } = clientSettings({ ...secret, username, password }, loadDocumentDbConfig({ DOCDB_TLS: 'off' }));
+          expect(uri).not.toContain('@');
+          expect(options.auth).toEqual({ username, password });
+          // Building the client parses the URI and the options; nothing connects until it is used.
+          const client = new MongoClient(uri, options);
+          expect(client.options.credentials?.password).toBe(password);
+          expect(client.options.credentials?.username).toBe(username);
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  it('brackets an IPv6 host', () => {
+    expect(clientSettings({ ...secret, host: '::1' }, loadDocumentDbConfig({})).uri).toBe('mongodb://[::1]:27017/');
+  });
+});
+
+describe('loadDocumentDbConfig', () => {
+  it.each([
+    ['DOCDB_POOL_MAX', '0'],
+    ['DOCDB_POOL_MAX', '21'],
+    ['DOCDB_SOCKET_TIMEOUT_MS', 'slow'],
+    ['DOCDB_TLS', 'maybe'],
+  ])('rejects %s=%s and names the variable', (name, value) => {
+    expect(() => loadDocumentDbConfig({ [name]: value })).toThrow(new RegExp(`: ${name}$`));
+  });
+});
