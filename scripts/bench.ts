@@ -12,6 +12,7 @@ import { PostgresServer } from '../src/local/postgres-server';
 import { loopbackAwsEnv } from '../src/local/aws-endpoints';
 import { startSecretsEndpoint } from '../src/local/secrets-endpoint';
 import { migrate } from '../src/lib/db/migrate';
+import { testAuthEnv } from '../test/support/auth';
 import { invoke } from '../test/support/events';
 
 const root = path.resolve(__dirname, '..');
@@ -38,34 +39,40 @@ async function main() {
     ALERTS_TOPIC_ARN: 'arn:aws:sns:eu-west-1:000000000000:bench',
     ALERTS_TABLE: 'bench',
     SLACK_WEBHOOK_SECRET_ID: 'slack-webhook',
+    // The users routes verify tokens at start; the requests below carry one of the same issuer.
+    ...testAuthEnv(),
+    IDEMPOTENCY_TABLE: 'bench',
   };
   try {
     await migrate(secret);
 
-    console.log('Bundles (sls package --stage dev):');
-    const packaged = path.join(work, 'package');
-    execFileSync(process.execPath, [require.resolve('serverless/bin/serverless.js'), 'package', '--stage', 'dev', '--package', packaged], {
-      cwd: root,
-      env: { ...process.env, ESBUILD_WORK_FOLDER: '.esbuild-bench' },
-      stdio: 'ignore',
-    });
-    for (const zip of fs.readdirSync(packaged).filter((file) => file.endsWith('.zip'))) {
-      const name = zip.replace(/\.zip$/, '');
-      const dir = path.join(work, 'bundles', name);
-      fs.mkdirSync(dir, { recursive: true });
-      execFileSync('unzip', ['-q', '-o', path.join(packaged, zip), '-d', dir]);
-      const handlerFile = fs.readdirSync(path.join(dir, 'src/handlers')).find((file) => file.endsWith('.js'))!;
-      // A fresh process per function: module initialisation is what a cold start adds before the handler runs.
-      const probe = `const t=process.hrtime.bigint();require(${JSON.stringify(path.join(dir, 'src/handlers', handlerFile))});const init=Number(process.hrtime.bigint()-t)/1e6;setTimeout(()=>{console.log(JSON.stringify({init,rss:process.memoryUsage().rss}));process.exit(0)},50)`;
-      const { init, rss } = JSON.parse(
-        execFileSync(process.execPath, ['-e', probe], {
-          // The Lambda runtime provides the AWS SDK; here the project's copy stands in for it.
-          env: { ...process.env, ...env, NODE_PATH: path.join(root, 'node_modules') },
-        }).toString(),
+    // Each engine's bundles carry only its driver (src/lib/storage/selected-engine.ts).
+    for (const engine of ['postgres', 'documentdb']) {
+      console.log(`Bundles on ${engine} (sls package --stage dev --param=dbEngine=${engine}):`);
+      const packaged = path.join(work, `package-${engine}`);
+      execFileSync(
+        process.execPath,
+        [require.resolve('serverless/bin/serverless.js'), 'package', '--stage', 'dev', `--param=dbEngine=${engine}`, '--package', packaged],
+        { cwd: root, env: { ...process.env, ESBUILD_WORK_FOLDER: '.esbuild-bench' }, stdio: 'ignore' },
       );
-      console.log(
-        `  ${name.padEnd(12)} zip ${(fs.statSync(path.join(packaged, zip)).size / 1024).toFixed(0).padStart(5)} KB   init ${ms(init).padStart(10)}   rss ${(rss / 2 ** 20).toFixed(0)} MB`,
-      );
+      for (const zip of fs.readdirSync(packaged).filter((file) => file.endsWith('.zip'))) {
+        const name = zip.replace(/\.zip$/, '');
+        const dir = path.join(work, `bundles-${engine}`, name);
+        fs.mkdirSync(dir, { recursive: true });
+        execFileSync('unzip', ['-q', '-o', path.join(packaged, zip), '-d', dir]);
+        const handlerFile = fs.readdirSync(path.join(dir, 'src/handlers')).find((file) => file.endsWith('.js'))!;
+        // A fresh process per function: module initialisation is what a cold start adds before the handler runs.
+        const probe = `const t=process.hrtime.bigint();require(${JSON.stringify(path.join(dir, 'src/handlers', handlerFile))});const init=Number(process.hrtime.bigint()-t)/1e6;setTimeout(()=>{console.log(JSON.stringify({init,rss:process.memoryUsage().rss}));process.exit(0)},50)`;
+        const { init, rss } = JSON.parse(
+          execFileSync(process.execPath, ['-e', probe], {
+            // The Lambda runtime provides the AWS SDK; here the project's copy stands in for it.
+            env: { ...process.env, ...env, DB_ENGINE: engine, NODE_PATH: path.join(root, 'node_modules') },
+          }).toString(),
+        );
+        console.log(
+          `  ${name.padEnd(18)} zip ${(fs.statSync(path.join(packaged, zip)).size / 1024).toFixed(0).padStart(5)} KB   init ${ms(init).padStart(10)}   rss ${(rss / 2 ** 20).toFixed(0)} MB`,
+        );
+      }
     }
 
     Object.assign(process.env, env);

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { errorPattern } from '../../resources/alerting';
@@ -702,6 +703,15 @@ describe('a stage on DocumentDB (params.dbEngine=documentdb)', () => {
         expect(Object.keys(variables).filter((key) => /^(DB|DOCDB)_/.test(key))).toEqual([]);
       }
     }
+  });
+
+  it('bundles the mongodb driver and not node-postgres; a PostgreSQL stage the reverse', () => {
+    const bundle = (from: string) => execFileSync('unzip', ['-p', path.join(from, 'usersGet.zip'), 'src/handlers/users-get.js']).toString();
+    expect(bundle(dir)).toContain('MongoClient');
+    expect(bundle(dir)).not.toContain('PGSSLMODE');
+    const postgres = bundle(dirs[0]!);
+    expect(postgres).toContain('PGSSLMODE');
+    expect(postgres).not.toContain('MongoClient');
   });
 
   it('passes AWS cfn-lint', () => {
