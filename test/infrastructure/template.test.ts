@@ -706,7 +706,8 @@ describe('a stage on DocumentDB (params.dbEngine=documentdb)', () => {
   });
 
   it('bundles the mongodb driver and not node-postgres; a PostgreSQL stage the reverse', () => {
-    const bundle = (from: string) => execFileSync('unzip', ['-p', path.join(from, 'usersGet.zip'), 'src/handlers/users-get.js']).toString();
+    const bundle = (from: string) =>
+      execFileSync('unzip', ['-p', path.join(from, 'usersGet.zip'), 'src/handlers/users-get.js'], { maxBuffer: 64 * 2 ** 20 }).toString();
     expect(bundle(dir)).toContain('MongoClient');
     expect(bundle(dir)).not.toContain('PGSSLMODE');
     const postgres = bundle(dirs[0]!);
