@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
+import { ensureApplicationLogin } from '../../src/lib/db/application-role';
 import { migrate } from '../../src/lib/db/migrate';
 import type { DbSecret } from '../../src/lib/storage/secret';
 import { freePort } from '../../src/local/local-stack';
@@ -78,10 +79,9 @@ export async function count(admin: pg.Client, sql: string, values: unknown[] = [
   return Number(rows[0]?.n ?? 0);
 }
 
-/** A least-privilege login for the service, as in AWS: it can use the users table and nothing else. */
+/** The service's least-privilege login, made as the release makes it: a member of the application role, DML on users only. */
 export async function createServiceRole(database: TestDatabase, username: string, rolePassword: string): Promise<DbSecret> {
-  await database.admin.query(`create role ${pg.escapeIdentifier(username)} login password ${pg.escapeLiteral(rolePassword)}`);
-  await database.admin.query(`grant select, insert, update, delete on users to ${pg.escapeIdentifier(username)}`);
+  await ensureApplicationLogin(database.admin, { username, password: rolePassword });
   return { ...database.secret, username, password: rolePassword };
 }
 

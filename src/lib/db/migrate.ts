@@ -1,6 +1,7 @@
 import path from 'node:path';
 import pg from 'pg';
 import { runner } from 'node-pg-migrate';
+import { ensureApplicationLogin, type ApplicationLogin } from './application-role';
 import { connectionConfig, type ConnectionOptions } from './connection';
 import { failureKind } from './errors';
 import type { DbSecret } from '../storage/secret';
@@ -16,6 +17,8 @@ export interface MigrateOptions {
    * Aurora cluster resuming from a pause (about 15 s, longer after a scale-to-zero).
    */
   waitMs?: number;
+  /** The functions' login, made (or kept) a member of the application role once the migrations are in. */
+  applicationLogin?: ApplicationLogin;
 }
 
 /** Connects, retrying with capped exponential backoff while the server is away or starting, until `waitMs` has passed. */
@@ -43,7 +46,7 @@ async function connectWhenReady(connect: () => Promise<pg.Client>, waitMs: numbe
  */
 export async function migrate(
   secret: DbSecret,
-  { dir = migrationsDir, ssl = 'off', log = () => undefined, waitMs = 0 }: MigrateOptions = {},
+  { dir = migrationsDir, ssl = 'off', log = () => undefined, waitMs = 0, applicationLogin }: MigrateOptions = {},
 ): Promise<string[]> {
   // Straight to the cluster, never through a proxy: the migration lock is a session-level advisory lock.
   const client = await connectWhenReady(
@@ -70,6 +73,7 @@ export async function migrate(
       singleTransaction: true,
       log,
     });
+    if (applicationLogin) log(`application login ${applicationLogin.username}: ${await ensureApplicationLogin(client, applicationLogin)}`);
     return applied.map((migration) => migration.name);
   } finally {
     await client.end();
