@@ -3,6 +3,7 @@ export interface FunctionSpec {
   handler: string;
   http?: { method: string; path: string } | '*';
   database?: boolean;
+  migrations?: boolean;
   subscribed?: boolean;
   outsideVpc?: boolean;
   timeout?: number;

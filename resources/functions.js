@@ -7,6 +7,7 @@
  * - `http`: an API route. The function gets a `Live` alias that API Gateway invokes, a canary
  *   deployment group, alarms, and a subscription of its log group to `alerts`.
  * - `database`: reads the database secret and runs in the VPC (every API function runs there).
+ * - `migrations`: logs in as the master user instead, and makes the functions' own login.
  * - `subscribed`: a non-API function whose errors alert too (`migrate`).
  * - `outsideVpc`: needs AWS APIs or the internet rather than the database.
  * - `scope`: the scope a caller's access token must hold; API Gateway's authorizer checks it, and
@@ -54,7 +55,14 @@ const catalog = Object.freeze({
   },
   notFound: { handler: 'src/handlers/not-found.handler', http: '*' },
   // Applies migrations/ to the cluster; the release runs it before any new version takes traffic.
-  migrate: { handler: 'src/handlers/migrate.handler', database: true, subscribed: true, timeout: 300, patterns: ['migrations/**'] },
+  migrate: {
+    handler: 'src/handlers/migrate.handler',
+    database: true,
+    migrations: true,
+    subscribed: true,
+    timeout: 300,
+    patterns: ['migrations/**'],
+  },
   // Turns the API functions' error logs into grouped, rate-limited email and Slack messages.
   alerts: { handler: 'src/handlers/alerts.handler', outsideVpc: true, timeout: 30, environment: 'self:custom.alertsEnvironment' },
   // A CloudFormation custom resource ordered before the aliases: runs `migrate` and fails the release if it fails.
@@ -92,13 +100,14 @@ async function reservedConcurrencyPerRoute(resolveVariable) {
 }
 
 /** The engine, its secret and cluster, and that engine's settings only: what every database function reads. */
-async function databaseEnvironment(resolveVariable) {
+async function databaseEnvironment(resolveVariable, spec) {
   const engine = await resolveVariable('param:dbEngine');
   const kind = await resolveVariable('self:custom.kind');
   return {
     ...(await resolveVariable('self:custom.databaseEnvironment')),
     ...(await resolveVariable(`self:custom.engineEnvironment.${engine}`)),
     ...(await resolveVariable(`self:custom.stage.${kind}.database.${engine}`)),
+    ...(spec.migrations && (await resolveVariable(`self:custom.stage.${kind}.migrationsDatabase.${engine}`))),
   };
 }
 
@@ -117,7 +126,7 @@ async function functions({ resolveVariable }) {
     if (spec.patterns) fn.package = { patterns: spec.patterns };
     const environment = {
       ...(spec.environment && (await resolveVariable(spec.environment))),
-      ...(spec.database && (await databaseEnvironment(resolveVariable))),
+      ...(spec.database && (await databaseEnvironment(resolveVariable, spec))),
       ...(spec.scope && (await resolveVariable('self:custom.authEnvironment'))),
       ...(spec.idempotent && (await resolveVariable('self:custom.idempotencyEnvironment'))),
     };

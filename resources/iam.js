@@ -49,11 +49,14 @@ module.exports = async ({ resolveVariable }) => {
   const stage = await resolveVariable('sls:stage');
   // The local stage has no VPC, database or alerting in AWS: its roles only write logs.
   const inAws = (await resolveVariable('self:custom.kind')) === 'aws';
-  // The stage's engine: only its cluster's secret may be read.
-  const databaseSecret =
-    (await resolveVariable('param:dbEngine')) === 'documentdb'
+  // The stage's engine: the functions read their own login's secret; migrate reads the master's and that one.
+  const onDocumentDb = (await resolveVariable('param:dbEngine')) === 'documentdb';
+  const databaseSecrets = (spec) =>
+    onDocumentDb
       ? { Ref: 'DocumentDbSecret' }
-      : { 'Fn::GetAtt': ['DatabaseCluster', 'MasterUserSecret.SecretArn'] };
+      : spec.migrations
+        ? [{ 'Fn::GetAtt': ['DatabaseCluster', 'MasterUserSecret.SecretArn'] }, { Ref: 'AppDatabaseSecret' }]
+        : { Ref: 'AppDatabaseSecret' };
 
   const Resources = {};
   for (const name of names) {
@@ -79,7 +82,7 @@ module.exports = async ({ resolveVariable }) => {
       );
     }
     if (inAws && spec.database) {
-      statements.push(allow('ReadDatabaseSecret', ['secretsmanager:GetSecretValue'], databaseSecret));
+      statements.push(allow('ReadDatabaseSecret', ['secretsmanager:GetSecretValue'], databaseSecrets(spec)));
     }
     if (inAws && spec.idempotent) {
       // Powertools idempotency: read, claim (conditional put), complete and release a key's record.

@@ -20,6 +20,7 @@ module.exports = async ({ resolveVariable }) => {
     Object.assign(merged.Conditions, fragment.Conditions ?? {});
     Object.assign(merged.Resources, fragment.Resources);
     Object.assign(merged.Outputs, fragment.Outputs ?? {});
+    if (fragment.Transform) merged.Transform = fragment.Transform;
   }
   return merged;
 };

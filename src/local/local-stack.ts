@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import pg from 'pg';
+import { ensureApplicationLogin } from '../lib/db/application-role';
 import { migrate } from '../lib/db/migrate';
 import { idempotencyTable } from '../lib/http/idempotency';
 import { parseDbSecret, type DbSecret } from '../lib/storage/secret';
@@ -92,6 +93,34 @@ async function ensureDatabase(secret: DbSecret): Promise<void> {
   }
 }
 
+const applicationLoginName = 'users_api';
+
+/**
+ * The functions' login on the embedded server, as the release makes it in AWS, published as
+ * `secrets/app.json`. Its password is kept across starts; the local stack owns it, so it is set
+ * again each start (the file may be new while the role is not).
+ */
+async function publishApplicationLogin(master: DbSecret, file: string): Promise<void> {
+  const saved = fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as { password?: string }) : {};
+  const login = { username: applicationLoginName, password: saved.password || randomBytes(18).toString('base64url') };
+  const client = new pg.Client({
+    host: master.host,
+    port: master.port,
+    user: master.username,
+    password: master.password,
+    database: master.dbname,
+  });
+  await client.connect();
+  try {
+    if ((await ensureApplicationLogin(client, login)) === 'kept') {
+      await client.query(`alter role ${pg.escapeIdentifier(login.username)} password ${client.escapeLiteral(login.password)}`);
+    }
+  } finally {
+    await client.end();
+  }
+  writePrivateJson(file, { ...master, ...login });
+}
+
 /** Starts the cluster on its saved port, or on a free one when another server holds that port (another clone's, say). */
 async function startEmbedded(cluster: EmbeddedCluster, reservedPorts: number[], log: (message: string) => void) {
   const start = () => {
@@ -164,13 +193,21 @@ async function startLocked({ localDir, log, reservedPorts = [] }: LocalStackOpti
     // Republished every start: the credentials file is the source, and a new cluster may have new ones.
     writePrivateJson(dbSecretFile, cluster.secret);
   } else {
-    secret = parseDbSecret(published);
+    secret = parseDbSecret(published, { port: 5432, dbname: 'postgres' });
     log(`using the database named by ${dbSecretFile}: ${secret.host}:${secret.port}/${secret.dbname}`);
   }
 
+  let functionsSecretId = 'db';
   try {
     const applied = await migrate(secret);
     log(applied.length ? `migrations applied: ${applied.join(', ')}` : 'migrations: schema is up to date');
+    // On the embedded server the functions log in as the application role, with production's privileges. A database
+    // named by db.json is the developer's choice of login, used as it is.
+    if (server) {
+      functionsSecretId = 'app';
+      await publishApplicationLogin(secret, path.join(secretsDir, 'app.json'));
+      log(`the functions log in as ${applicationLoginName} (DML on users only), from ${path.join(secretsDir, 'app.json')}`);
+    }
   } catch (error) {
     await server?.stop();
     const where = `${secret.host}:${secret.port}/${secret.dbname}`;
@@ -204,6 +241,7 @@ async function startLocked({ localDir, log, reservedPorts = [] }: LocalStackOpti
       dynamodb: ready,
       functionEnv: {
         ...loopbackAwsEnv({ SECRETS_MANAGER: secrets.url, DYNAMODB: ready.url }),
+        DB_SECRET_ID: functionsSecretId,
         ...localAuthEnv(jwks.jwksUri),
         IDEMPOTENCY_TABLE: localIdempotencyTable,
       },

@@ -21,7 +21,8 @@ const databaseFunctions = new Set(databaseList);
 const inVpc = functions.filter((name) => !catalog[name]!.outsideVpc);
 const outsideVpc = functions.filter((name) => catalog[name]!.outsideVpc);
 const subscribed = [...apiFunctions, 'migrate'];
-const secretArn = { 'Fn::GetAtt': ['DatabaseCluster', 'MasterUserSecret.SecretArn'] };
+const masterSecret = { 'Fn::GetAtt': ['DatabaseCluster', 'MasterUserSecret.SecretArn'] };
+const appSecret = { Ref: 'AppDatabaseSecret' };
 const privateSubnets = ['PrivateSubnetA', 'PrivateSubnetB'].map((id) => ({ Ref: id }));
 
 const expected = {
@@ -198,9 +199,40 @@ describe.each(Object.entries(expected))('stage %s', (stage, want) => {
     expect(Boolean(resources().DatabaseProxy)).toBe(want.proxy);
     const env = properties('UsersListLambdaFunction').Environment.Variables;
     expect(env.DB_PROXY_HOST).toEqual(want.proxy ? { 'Fn::GetAtt': ['DatabaseProxy', 'Endpoint'] } : '');
-    expect(env.DB_SECRET_ID).toEqual(secretArn);
-    if (want.proxy)
-      expect(properties('DatabaseProxy')).toMatchObject({ RequireTLS: true, Auth: [{ AuthScheme: 'SECRETS', SecretArn: secretArn }] });
+    expect(env.DB_SECRET_ID).toEqual(appSecret);
+    // The proxy authenticates with the functions' login; the master user never goes through it.
+    if (want.proxy) {
+      expect(properties('DatabaseProxy')).toMatchObject({ RequireTLS: true, Auth: [{ AuthScheme: 'SECRETS', SecretArn: appSecret }] });
+      expect(properties('DatabaseProxyRole').Policies[0].PolicyDocument.Statement[0].Resource).toEqual(appSecret);
+    }
+    // migrate goes straight to the cluster as the master user, and makes the functions' login.
+    const migrate = properties('MigrateLambdaFunction').Environment.Variables;
+    expect(migrate).toMatchObject({ DB_SECRET_ID: masterSecret, DB_APP_SECRET_ID: appSecret, DB_PROXY_HOST: '' });
+  });
+
+  it("gives the functions a login of their own, rotated on a schedule by AWS's hosted function with alternating users", () => {
+    const secret = properties('AppDatabaseSecret');
+    expect(secret.Name).toBe(`users-api/${stage}/app-database`);
+    expect(secret.GenerateSecretString).toMatchObject({ SecretStringTemplate: '{"username":"users_api"}', GenerateStringKey: 'password' });
+    expect(properties('AppDatabaseSecretAttachment')).toEqual({
+      SecretId: appSecret,
+      TargetId: { Ref: 'DatabaseCluster' },
+      TargetType: 'AWS::RDS::DBCluster',
+    });
+    const rotation = properties('AppDatabaseSecretRotation');
+    expect(rotation).toMatchObject({
+      SecretId: appSecret,
+      RotateImmediatelyOnUpdate: false,
+      RotationRules: { ScheduleExpression: 'rate(30 days)' },
+      HostedRotationLambda: {
+        RotationType: 'PostgreSQLMultiUser',
+        MasterSecretArn: masterSecret,
+        VpcSecurityGroupIds: { Ref: 'FunctionSecurityGroup' },
+        VpcSubnetIds: { 'Fn::Join': [',', privateSubnets] },
+      },
+    });
+    expect(template().Resources.AppDatabaseSecretRotation!.DependsOn).toEqual(['AppDatabaseSecretAttachment', 'DatabaseInstance']);
+    expect((template() as { Transform?: string[] }).Transform).toEqual(['AWS::SecretsManager-2020-07-23']);
   });
 
   it('gives each function its own least-privilege role', () => {
@@ -268,7 +300,13 @@ describe.each(Object.entries(expected))('stage %s', (stage, want) => {
           Resource: '*',
         });
       if (databaseFunctions.has(name))
-        wanted.push({ Sid: 'ReadDatabaseSecret', Effect: 'Allow', Action: ['secretsmanager:GetSecretValue'], Resource: secretArn });
+        wanted.push({
+          Sid: 'ReadDatabaseSecret',
+          Effect: 'Allow',
+          Action: ['secretsmanager:GetSecretValue'],
+          // Each function its own login's secret; migrate also the master's.
+          Resource: catalog[name]!.migrations ? [masterSecret, appSecret] : appSecret,
+        });
       if (idempotentFunctions.includes(name))
         wanted.push({
           Sid: 'UseIdempotencyRecords',

@@ -14,8 +14,9 @@ export const postgresEngine: StorageEngine = {
     return {
       users: new PostgresUsersRepository(database),
       ping: () => database.ping(),
-      migrate: ({ waitMs, log }) =>
+      migrate: ({ waitMs, log, applicationLogin }) =>
         migrate(database.credentials(), {
+          applicationLogin,
           dir: path.join(process.env.LAMBDA_TASK_ROOT ?? process.cwd(), 'migrations'),
           ssl: postgresConfig.ssl,
           waitMs,

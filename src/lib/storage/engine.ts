@@ -1,3 +1,4 @@
+import type { ApplicationLogin } from '../db/application-role';
 import type { UsersRepository } from '../users/model';
 import type { EngineName } from './config';
 import type { DbSecret, SecretSource } from './secret';
@@ -7,8 +8,11 @@ export interface StorageConnection {
   readonly users: UsersRepository;
   /** One round trip to the database; its duration in milliseconds. */
   ping(): Promise<number>;
-  /** Applies the engine's versioned schema steps (tables, or indexes); returns those applied. */
-  migrate(options: { waitMs: number; log: (message: string) => void }): Promise<string[]>;
+  /**
+   * Applies the engine's versioned schema steps (tables, or indexes), and makes the functions'
+   * login when the engine has one of its own; returns the steps applied.
+   */
+  migrate(options: { waitMs: number; log: (message: string) => void; applicationLogin?: ApplicationLogin }): Promise<string[]>;
 }
 
 /**
