@@ -3,12 +3,18 @@ import os from 'node:os';
 import path from 'node:path';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
+import pg from 'pg';
 import { lambdaContext } from '../support/events';
 import { count, startTestDatabase, type TestDatabase } from '../support/postgres';
 
 jest.setTimeout(30_000);
 
 const secretArn = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:rds!cluster-0000-AbCdEf';
+const appSecretArn = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:users-api/dev/app-database-AbCdEf';
+const migrations = fs
+  .readdirSync(path.resolve(__dirname, '../../migrations'))
+  .map((file) => file.replace(/\.sql$/, ''))
+  .sort();
 const secretsManager = mockClient(SecretsManagerClient);
 let database: TestDatabase;
 let taskRoot: string;
@@ -24,9 +30,14 @@ beforeAll(async () => {
   secretsManager.on(GetSecretValueCommand, { SecretId: secretArn }).resolves({
     SecretString: JSON.stringify({ username: database.secret.username, password: database.secret.password }),
   });
+  // The functions' login, with a password only the release sets.
+  secretsManager.on(GetSecretValueCommand, { SecretId: appSecretArn }).resolves({
+    SecretString: JSON.stringify({ engine: 'postgres', host: 'ignored', username: 'users_api', password: `release-'made' ${process.pid}` }),
+  });
   Object.assign(process.env, {
     STAGE: 'dev',
     DB_SECRET_ID: secretArn,
+    DB_APP_SECRET_ID: appSecretArn,
     DB_HOST: '127.0.0.1',
     DB_PORT: String(database.secret.port),
     DB_NAME: database.secret.dbname,
@@ -43,20 +54,37 @@ afterAll(async () => {
   fs.rmSync(taskRoot, { recursive: true, force: true });
 });
 
-it('applies the packaged migrations, then nothing on a second run', async () => {
+it("applies the packaged migrations and makes the functions' login from its secret, then nothing on a second run", async () => {
   const first = await handler({}, lambdaContext('users-api-dev-migrate'));
-  expect(first.applied).toEqual(['1763776800000_create-users']);
+  expect(migrations.length).toBeGreaterThanOrEqual(2);
+  expect(first.applied).toEqual(migrations);
   expect(await count(database.admin, "select count(*) as n from information_schema.tables where table_name = 'users'")).toBe(1);
+  expect(await count(database.admin, "select count(*) as n from pg_roles where rolname = 'users_api' and rolcanlogin")).toBe(1);
+  expect(
+    await count(
+      database.admin,
+      "select count(*) as n from pg_auth_members where roleid = 'users_api_app'::regrole and member = 'users_api'::regrole",
+    ),
+  ).toBe(1);
+  const login = new pg.Client({
+    ...database.secret,
+    user: 'users_api',
+    password: `release-'made' ${process.pid}`,
+    database: database.secret.dbname,
+  });
+  await login.connect();
+  await expect(login.query('select count(*) from users')).resolves.toMatchObject({ rowCount: 1 });
+  await login.end();
   expect(await handler({}, lambdaContext('users-api-dev-migrate'))).toEqual({ applied: [] });
-  expect(await count(database.admin, 'select count(*) as n from pgmigrations')).toBe(1);
+  expect(await count(database.admin, 'select count(*) as n from pgmigrations')).toBe(migrations.length);
 });
 
 it('fails the invocation, and changes nothing, when a migration fails', async () => {
   fs.writeFileSync(
-    path.join(taskRoot, 'migrations', '1763776900000_broken.sql'),
+    path.join(taskRoot, 'migrations', '1799999999999_broken.sql'),
     '-- Up Migration\ncreate table half_done (id int);\nselect no_such_function();\n',
   );
   await expect(handler({}, lambdaContext('users-api-dev-migrate'))).rejects.toThrow(/no_such_function/);
   expect(await count(database.admin, "select count(*) as n from information_schema.tables where table_name = 'half_done'")).toBe(0);
-  expect(await count(database.admin, 'select count(*) as n from pgmigrations')).toBe(1);
+  expect(await count(database.admin, 'select count(*) as n from pgmigrations')).toBe(migrations.length);
 });
