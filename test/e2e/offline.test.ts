@@ -7,7 +7,7 @@ import { relocatedHome } from '../../src/local/embedded-cluster';
 import { signToken } from '../../src/local/token-issuer';
 import { startOffline, startOfflineOnTestDatabase, type OfflineOnDatabase, type OfflineServer } from '../support/offline';
 import { ensurePgbouncer, startPgbouncer, type Pgbouncer } from '../support/pgbouncer';
-import { count, createServiceRole, dropBackends, peakBackends, setPassword, type TestDatabase } from '../support/postgres';
+import { count, createServiceRole, dropBackends, migrationCount, peakBackends, setPassword, type TestDatabase } from '../support/postgres';
 
 jest.setTimeout(120_000);
 
@@ -71,7 +71,7 @@ describe('sls offline against a PostgreSQL named by .local/secrets/db.json', () 
   afterAll(() => local?.stop());
 
   it('applied the migrations to that server and started no embedded one', async () => {
-    expect(await count(database.admin, 'select count(*) as n from pgmigrations')).toBe(1);
+    expect(await count(database.admin, 'select count(*) as n from pgmigrations')).toBe(migrationCount);
     expect(fs.existsSync(path.join(localDir, 'pgdata'))).toBe(false);
   });
 
@@ -307,6 +307,11 @@ describe('npm start with no .local/secrets/db.json, in a folder other users cann
       dbname: 'users',
     });
     expect(fs.statSync(path.join(localDir, 'secrets', 'db.json')).mode & 0o077).toBe(0);
+    // The functions log in as the application login, as in AWS, from a secret of their own.
+    const app = JSON.parse(fs.readFileSync(path.join(localDir, 'secrets', 'app.json'), 'utf8'));
+    expect(app).toMatchObject({ host: '127.0.0.1', port: secret.port, username: 'users_api', dbname: 'users' });
+    expect(app.password).not.toBe(secret.password);
+    expect(fs.statSync(path.join(localDir, 'secrets', 'app.json')).mode & 0o077).toBe(0);
     const created = await request(offline, 'POST', '/api/users', {
       headers: { ...json, 'idempotency-key': 'kept-1' },
       body: '{"email":"kept@example.com","name":"Kept"}',
@@ -388,7 +393,7 @@ if (noPgbouncer) console.warn(`Skipping npm start through PgBouncer: ${noPgbounc
 
   it('migrates through it and serves every route, with no flag', async () => {
     const url = local.offline;
-    expect(await count(local.database.admin, 'select count(*) as n from pgmigrations')).toBe(1);
+    expect(await count(local.database.admin, 'select count(*) as n from pgmigrations')).toBe(migrationCount);
     expect((await request(url, 'GET', '/api/health/ready')).status).toBe(200);
     const created = await request(url, 'POST', '/api/users', { headers: json, body: '{"email":"pooled@example.com","name":"Pooled"}' });
     expect(created.status).toBe(201);

@@ -1,5 +1,5 @@
 import { migrate } from '../../src/lib/db/migrate';
-import { count, startTestDatabase, type TestDatabase } from '../support/postgres';
+import { count, migrationCount, startTestDatabase, type TestDatabase } from '../support/postgres';
 
 jest.setTimeout(60_000);
 
@@ -30,10 +30,10 @@ it('waits for a server that comes back within its bound, says what it waited for
   const migration = migrate(database.secret, { waitMs: 30_000, log: (line) => log.push(line) });
   await new Promise((resolve) => setTimeout(resolve, 2000));
   await database.start();
-  expect(await migration).toEqual(['1763776800000_create-users']);
+  expect(await migration).toHaveLength(migrationCount);
   expect(log.filter((line) => line.startsWith('waiting for the database (ECONNREFUSED)')).length).toBeGreaterThan(1);
   expect(log.some((line) => /^database reachable after waiting \d+ ms/.test(line))).toBe(true);
-  expect(await count(database.admin, 'select count(*) as n from pgmigrations')).toBe(1);
+  expect(await count(database.admin, 'select count(*) as n from pgmigrations')).toBe(migrationCount);
 });
 
 it('gives up after its bound', async () => {

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { ensureApplicationLogin } from '../../src/lib/db/application-role';
-import { migrate } from '../../src/lib/db/migrate';
+import { migrate, migrationsDir } from '../../src/lib/db/migrate';
 import type { DbSecret } from '../../src/lib/storage/secret';
 import { freePort } from '../../src/local/local-stack';
 import { PostgresServer } from '../../src/local/postgres-server';
@@ -110,3 +110,6 @@ export async function peakBackends(database: TestDatabase, username: string, sam
   }
   return peak;
 }
+
+/** How many migrations the project has: what a migrated database records in pgmigrations. */
+export const migrationCount = fs.readdirSync(migrationsDir).filter((file) => file.endsWith('.sql')).length;
