@@ -691,7 +691,13 @@ describe('a stage on DocumentDB (params.dbEngine=documentdb)', () => {
     expect(subnetIds(template, template.Resources.DocumentDbSubnetGroup!.Properties.SubnetIds)).toEqual(privateSubnets);
   });
 
-  it('keeps the master password in a generated secret of its own, attached to the cluster and never in the template', () => {
+  it("keeps the master password in a generated secret of its own, attached to the cluster, never in the template, rotated by AWS's hosted function", () => {
+    expect(properties('DocumentDbSecretRotation')).toMatchObject({
+      SecretId: { Ref: 'DocumentDbSecret' },
+      RotationRules: { ScheduleExpression: 'rate(30 days)' },
+      HostedRotationLambda: { RotationType: 'MongoDBSingleUser', VpcSecurityGroupIds: { Ref: 'FunctionSecurityGroup' } },
+    });
+    expect((template as { Transform?: string[] }).Transform).toEqual(['AWS::SecretsManager-2020-07-23']);
     const secret = properties('DocumentDbSecret');
     expect(secret.Name).toBe('users-api/staging/documentdb');
     expect(secret.GenerateSecretString).toMatchObject({ GenerateStringKey: 'password', ExcludeCharacters: '/"@\\' });
