@@ -49,6 +49,7 @@ module.exports = async ({ resolveVariable }) => {
   const stage = await resolveVariable('sls:stage');
   // The local stage has no VPC, database or alerting in AWS: its roles only write logs.
   const inAws = (await resolveVariable('self:custom.kind')) === 'aws';
+  const tracing = await resolveVariable('param:tracing');
   // The stage's engine: the functions read their own login's secret; migrate reads the master's and that one.
   const onDocumentDb = (await resolveVariable('param:dbEngine')) === 'documentdb';
   const databaseSecrets = (spec) =>
@@ -91,6 +92,10 @@ module.exports = async ({ resolveVariable }) => {
           'Fn::GetAtt': ['IdempotencyTable', 'Arn'],
         }),
       );
+    }
+    if (inAws && tracing === 'Active') {
+      // Lambda sends the function's X-Ray segments with its role; AWS accepts no narrower resource.
+      statements.push(allow('WriteTraces', ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'], '*'));
     }
     if (inAws) statements.push(...ownGrants(name, { service, stage }));
     Resources[`${capitalise(name)}Role`] = {

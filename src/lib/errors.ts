@@ -27,6 +27,8 @@ export class ConflictError extends Error {
 export class UnavailableError extends Error {
   override readonly name: string = 'UnavailableError';
   constructor(
+    /** Which dependency: the 503s are counted by it. */
+    readonly cause503: UnavailableCause,
     message: string,
     readonly detail: string,
     readonly retryAfterSeconds = 1,
@@ -36,10 +38,12 @@ export class UnavailableError extends Error {
   }
 }
 
+export type UnavailableCause = 'database' | 'token-keys' | 'idempotency-store';
+
 export class DatabaseUnavailableError extends UnavailableError {
   override readonly name = 'DatabaseUnavailableError';
   constructor(message: string, retryAfterSeconds = 1, options?: ErrorOptions) {
-    super(message, 'The service cannot reach its database right now. Retry shortly.', retryAfterSeconds, options);
+    super('database', message, 'The service cannot reach its database right now. Retry shortly.', retryAfterSeconds, options);
   }
 }
 

@@ -36,6 +36,7 @@ const expected = {
     reserved: undefined,
     deployment: 'AllAtOnce',
     idleMs: 60_000,
+    tracing: 'PassThrough',
     logLevel: 'DEBUG',
   },
   staging: {
@@ -49,6 +50,7 @@ const expected = {
     reserved: 14,
     deployment: 'Linear10PercentEvery1Minute',
     idleMs: 300_000,
+    tracing: 'Active',
     logLevel: 'INFO',
   },
   prod: {
@@ -62,6 +64,7 @@ const expected = {
     reserved: undefined,
     deployment: 'Canary10Percent5Minutes',
     idleMs: 300_000,
+    tracing: 'Active',
     logLevel: 'INFO',
   },
 };
@@ -314,7 +317,10 @@ describe.each(Object.entries(expected))('stage %s', (stage, want) => {
           Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
           Resource: { 'Fn::GetAtt': ['IdempotencyTable', 'Arn'] },
         });
+      if (want.tracing === 'Active')
+        wanted.push({ Sid: 'WriteTraces', Effect: 'Allow', Action: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'], Resource: '*' });
       wanted.push(...(own[name] ?? []));
+      expect(properties(`${capital(name)}LambdaFunction`).TracingConfig).toEqual({ Mode: want.tracing });
       expect(statements).toEqual(wanted);
     }
   });
@@ -507,6 +513,35 @@ describe.each(Object.entries(expected))('stage %s', (stage, want) => {
       ],
       Threshold: 5,
     });
+  });
+
+  it('draws a dashboard of the stage: every API function, the database and the alerts function', () => {
+    const body = JSON.parse(properties('Dashboard').DashboardBody['Fn::Sub']) as { widgets: { properties: any }[] };
+    expect(properties('Dashboard').DashboardName).toBe(`users-api-${stage}`);
+    const lines = body.widgets.flatMap((widget) => widget.properties.metrics ?? []) as unknown[][];
+    const lambda = (fn: string, metric: string, stat?: string) =>
+      lines.some((line) => line[0] === 'AWS/Lambda' && line[1] === metric && line[3] === fn && (!stat || (line[4] as any)?.stat === stat));
+    for (const name of apiFunctions) {
+      const fn = `users-api-${stage}-${name}`;
+      for (const metric of ['Invocations', 'Errors', 'Throttles', 'ConcurrentExecutions'])
+        expect([name, metric, lambda(fn, metric)]).toEqual([name, metric, true]);
+      for (const stat of ['p50', 'p95', 'p99']) expect([name, stat, lambda(fn, 'Duration', stat)]).toEqual([name, stat, true]);
+    }
+    expect(lambda(`users-api-${stage}-alerts`, 'Errors')).toBe(true);
+    for (const metric of ['ServerlessDatabaseCapacity', 'DatabaseConnections'])
+      expect(lines).toContainEqual(['AWS/RDS', metric, 'DBClusterIdentifier', `users-api-${stage}`]);
+    const expressions = lines.map((line) => (line[0] as { expression?: string }).expression ?? '').join('\n');
+    for (const metric of [
+      'DatabaseRoundTrip',
+      'RetryCredentialsRefreshed',
+      'RetryCapacityBackoff',
+      'RetryInFlightRepeat',
+      'Unavailable503Database',
+      'SecretFetches',
+      'AlertsSent',
+      'AlertsSuppressed',
+    ])
+      expect(expressions).toContain(`MetricName="${metric}" stage="${stage}"`);
   });
 
   it("gives each API function a Live alias that the API invokes, shifted by the stage's deployment type, rolled back by its alarms", () => {

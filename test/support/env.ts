@@ -3,6 +3,8 @@ import { testAuthEnv } from './auth';
 // Tests assert on responses and counts; set POWERTOOLS_LOG_LEVEL=DEBUG to see the functions' logs.
 process.env.POWERTOOLS_LOG_LEVEL ??= 'SILENT';
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+// The functions' EMF records (Powertools Metrics) would go to the test's stdout; test/e2e/metrics.test.ts reads them from sls offline.
+process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
 // In-process functions verify tokens of the tests' own issuer; requests carry one unless a test says otherwise.
 for (const [name, value] of Object.entries({ ...testAuthEnv(), IDEMPOTENCY_TABLE: 'users-api-test-idempotency' }))
   process.env[name] ??= value;

@@ -39,7 +39,8 @@ export async function startOffline(localDir: string, timeoutMs = 90_000, extraAr
     ],
     {
       cwd: root,
-      env: { ...process.env, USERS_API_LOCAL_DIR: localDir, CI: 'true', SLS_TELEMETRY_DISABLED: '1' },
+      // The functions print their metrics as the local stage does, whatever the test process disables for itself.
+      env: { ...process.env, USERS_API_LOCAL_DIR: localDir, CI: 'true', SLS_TELEMETRY_DISABLED: '1', POWERTOOLS_METRICS_DISABLED: 'false' },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );

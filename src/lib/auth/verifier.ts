@@ -111,6 +111,7 @@ export function createTokenVerifier(config: AuthConfig): TokenVerifier {
         if (error instanceof AccessDeniedError) throw error;
         if (error instanceof FetchError || error instanceof JwksNotAvailableInCacheError) {
           throw new UnavailableError(
+            'token-keys',
             'The JWKS could not be fetched',
             'The service cannot check access tokens right now. Retry shortly.',
             1,

@@ -4,6 +4,7 @@ import pg from 'pg';
 import { config } from '../config';
 import { postgresConfig } from './config';
 import { logger } from '../logger';
+import { count, metricNames, milliseconds } from '../metrics';
 import { connectionConfig, type ConnectionOptions } from './connection';
 import { failureKind, translateDatabaseError } from './errors';
 import type { DbSecret, SecretSource } from '../storage/secret';
@@ -203,6 +204,7 @@ export class Database {
           (await retryAfter(refreshes ? fullJitter(refreshes + 2, this.policy) : 0))
         ) {
           refreshes += 1;
+          count(metricNames.retry.credentials);
           logger.warn('database rejected the credentials; refreshing the secret', { code, attempt: refreshes });
           await this.secrets.refresh();
           continue;
@@ -221,6 +223,7 @@ export class Database {
         if (kind === 'capacity' && capacityAttempts < this.policy.capacityAttempts - 1) {
           const delay = fullJitter(capacityAttempts, this.policy);
           capacityAttempts += 1;
+          count(metricNames.retry.capacity);
           logger.warn('database has no connection slot free; backing off', { code, attempt: capacityAttempts, delayMs: Math.round(delay) });
           if (await retryAfter(delay)) continue;
         }
@@ -228,7 +231,9 @@ export class Database {
       }
       try {
         const remaining = Math.max(1, Math.min(this.options.queryTimeoutMs, deadline - Date.now()));
+        const sent = performance.now();
         const result = await client.query<Row>({ text, values, query_timeout: remaining } as pg.QueryConfig);
+        milliseconds(metricNames.databaseRoundTrip, performance.now() - sent);
         this.pools.release(client);
         return Object.assign(result, { repeated });
       } catch (error) {
@@ -238,6 +243,7 @@ export class Database {
         this.pools.release(client, kind === 'statement' ? undefined : (error as Error));
         if (kind === 'connection-lost' && idempotent && !repeated && (await retryAfter(0))) {
           repeated = true;
+          count(metricNames.retry.inFlight);
           logger.warn('database connection lost in flight; retrying on a fresh connection', { error: (error as Error).message });
           continue;
         }

@@ -2,6 +2,7 @@ import { MongoClient, type Db } from 'mongodb';
 import { config as serviceConfig } from '../config';
 import { DatabaseUnavailableError } from '../errors';
 import { logger } from '../logger';
+import { count, metricNames, milliseconds } from '../metrics';
 import type { DbSecret, SecretSource } from '../storage/secret';
 import { clientSettings } from './client-options';
 import type { DocumentDbConfig } from './config';
@@ -48,11 +49,15 @@ export class DocumentStore {
     let repeated = false;
     for (;;) {
       try {
-        return await operation(this.database(), repeated);
+        const sent = performance.now();
+        const result = await operation(this.database(), repeated);
+        milliseconds(metricNames.databaseRoundTrip, performance.now() - sent);
+        return result;
       } catch (error) {
         const kind = documentFailureKind(error);
         if (kind === 'credentials' && refreshes < credentialRefreshes && Date.now() < deadline) {
           refreshes += 1;
+          count(metricNames.retry.credentials);
           logger.warn('DocumentDB rejected the credentials; refreshing the secret', { attempt: refreshes });
           await this.secrets.refresh();
           continue;
@@ -60,6 +65,7 @@ export class DocumentStore {
         if (kind === 'unavailable' && idempotent && !repeated && Date.now() + this.config.connectTimeoutMs < deadline) {
           // The driver has already tried to select a server; one repeat covers a failover in flight.
           repeated = true;
+          count(metricNames.retry.inFlight);
           continue;
         }
         if (kind === 'credentials' || kind === 'unavailable') {

@@ -60,6 +60,7 @@ function errorOf(error: unknown): unknown {
     case 'IdempotencyUnknownError':
     case 'IdempotencyInconsistentStateError':
       return new UnavailableError(
+        'idempotency-store',
         'The idempotency store failed',
         'The service cannot record this Idempotency-Key right now. Retry shortly.',
         1,

@@ -24,7 +24,7 @@ describe('problemResponse', () => {
     [new AccessDeniedError('The access token lacks the scope users-api/users.write', 'insufficient_scope', 'users-api/users.write'), 403],
     [new IdempotencyKeyError(409, 'in progress'), 409],
     [new IdempotencyKeyError(422, 'different request'), 422],
-    [new UnavailableError('jwks down', 'Retry shortly.', 2), 503],
+    [new UnavailableError('token-keys', 'jwks down', 'Retry shortly.', 2), 503],
     [createError(415, 'Unsupported Media Type', { cause: { package: '@middy/http-json-body-parser' } }), 415],
     [createError(415, 'Invalid or malformed JSON was provided', { cause: { package: '@middy/http-json-body-parser' } }), 400],
     [new Error('boom'), 500],
@@ -70,7 +70,7 @@ describe('problemResponse', () => {
 
   it('shows a dependency outage by its own detail, never the logged message, with its Retry-After', () => {
     const { response } = problemResponse(
-      new UnavailableError('jwks.example.com timed out', 'The service cannot check access tokens right now.', 2),
+      new UnavailableError('token-keys', 'jwks.example.com timed out', 'The service cannot check access tokens right now.', 2),
     );
     expect(response.headers).toMatchObject({ 'Retry-After': '2' });
     expect(JSON.parse(response.body as string).detail).toBe('The service cannot check access tokens right now.');

@@ -6,12 +6,15 @@ import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import httpJsonBodyParser from '@middy/http-json-body-parser';
 import httpSecurityHeaders from '@middy/http-security-headers';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { config } from '../config';
 import { logger } from '../logger';
+import { metrics } from '../metrics';
 import { parseInput, type InputSchemas, type ParsedInput } from './input';
 import { problemDetails, requestBody } from './middlewares';
 import { readinessProbe } from './readiness';
+import { requestMetrics } from './request-metrics';
 import type { HttpResult } from './responses';
 
 export type Middleware<C extends Context> = middy.MiddlewareObj<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Error, C>;
@@ -54,6 +57,9 @@ export function httpRoute<O extends InputSchemas, C extends Context = Context, S
     .use(doNotWaitForEmptyEventLoop({ runOnBefore: true, runOnError: true }))
     // resetKeys: the caller's keys belong to one request's log lines.
     .use(injectLambdaContext(logger, { resetKeys: true }))
+    // Published once the response is known: one EMF record per invocation, with the cold start.
+    .use(logMetrics(metrics, { captureColdStartMetric: true }))
+    .use(requestMetrics())
     .use(httpHeaderNormalizer())
     .use(httpEventNormalizer())
     .use(httpSecurityHeaders())

@@ -5,6 +5,7 @@ import { clearCache, getCache } from '@middy/util';
 import type { Context } from 'aws-lambda';
 import { DatabaseUnavailableError } from '../errors';
 import { logger } from '../logger';
+import { count, metricNames } from '../metrics';
 import { storageConfig } from './config';
 import type { StorageConnection, StorageEngine } from './engine';
 import { parseDbSecret, type DbSecret, type SecretSource } from './secret';
@@ -82,6 +83,7 @@ class MiddySecretSource implements SecretSource {
       throw new DatabaseUnavailableError('The database secret is not usable', 1, { cause: error });
     }
     if (this.pending) {
+      count(metricNames.secretFetch);
       logger.info('database secret fetched', {
         reason: this.pending.reason,
         durationMs: Math.round(performance.now() - this.pending.since),

@@ -1,0 +1,24 @@
+import type middy from '@middy/core';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { UnavailableError } from '../errors';
+import { count, metricNames, metrics } from '../metrics';
+
+/**
+ * Counts each response by its status class, and each 503 by the dependency that caused it, with
+ * the route (API Gateway's route key: a fixed set) as a dimension. Runs after the error mapping,
+ * so a failure is counted by the status the client got.
+ */
+export function requestMetrics(): middy.MiddlewareObj<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2> {
+  const record = (request: middy.Request<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>) => {
+    const status = request.response?.statusCode ?? 500;
+    count(metricNames.status[String(status)[0]!] ?? metricNames.status['5']!);
+    if (status === 503 && request.error instanceof UnavailableError) count(metricNames.unavailable[request.error.cause503]);
+  };
+  return {
+    before: ({ event }) => {
+      metrics.addDimension('route', event.routeKey ?? 'unknown');
+    },
+    after: record,
+    onError: record,
+  };
+}
