@@ -47,17 +47,27 @@ async function main() {
     await migrate(secret);
 
     // Each engine's bundles carry only its driver (src/lib/storage/selected-engine.ts).
-    for (const engine of ['postgres', 'documentdb']) {
-      console.log(`Bundles on ${engine} (sls package --stage dev --param=dbEngine=${engine}):`);
-      const packaged = path.join(work, `package-${engine}`);
+    // And what X-Ray subsegments (params.traceSubsegments) add to them.
+    for (const [engine, traceSubsegments] of [
+      ['postgres', 'false'],
+      ['documentdb', 'false'],
+      ['postgres', 'true'],
+    ] as const) {
+      const params = [`--param=dbEngine=${engine}`, `--param=traceSubsegments=${traceSubsegments}`];
+      console.log(`Bundles on ${engine}, traceSubsegments=${traceSubsegments} (sls package --stage dev ${params.join(' ')}):`);
+      const packaged = path.join(work, `package-${engine}-${traceSubsegments}`);
       execFileSync(
         process.execPath,
-        [require.resolve('serverless/bin/serverless.js'), 'package', '--stage', 'dev', `--param=dbEngine=${engine}`, '--package', packaged],
-        { cwd: root, env: { ...process.env, ESBUILD_WORK_FOLDER: '.esbuild-bench' }, stdio: 'ignore' },
+        [require.resolve('serverless/bin/serverless.js'), 'package', '--stage', 'dev', ...params, '--package', packaged],
+        {
+          cwd: root,
+          env: { ...process.env, ESBUILD_WORK_FOLDER: '.esbuild-bench' },
+          stdio: 'ignore',
+        },
       );
       for (const zip of fs.readdirSync(packaged).filter((file) => file.endsWith('.zip'))) {
         const name = zip.replace(/\.zip$/, '');
-        const dir = path.join(work, `bundles-${engine}`, name);
+        const dir = path.join(work, `bundles-${engine}-${traceSubsegments}`, name);
         fs.mkdirSync(dir, { recursive: true });
         execFileSync('unzip', ['-q', '-o', path.join(packaged, zip), '-d', dir]);
         const handlerFile = fs.readdirSync(path.join(dir, 'src/handlers')).find((file) => file.endsWith('.js'))!;

@@ -792,6 +792,9 @@ describe('a stage on DocumentDB (params.dbEngine=documentdb)', () => {
     const postgres = bundle(dirs[0]!);
     expect(postgres).toContain('PGSSLMODE');
     expect(postgres).not.toContain('MongoClient');
+    // Neither carries the X-Ray SDK unless the stage traces subsegments (params.traceSubsegments).
+    expect(postgres).not.toContain('AWS_XRAY_DAEMON_ADDRESS');
+    expect(bundle(dir)).not.toContain('AWS_XRAY_DAEMON_ADDRESS');
   });
 
   it('passes AWS cfn-lint', () => {

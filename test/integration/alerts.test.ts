@@ -264,7 +264,12 @@ describeWithMoto('the alerts function', () => {
         },
         timeout: 30_000,
       });
-      expect(JSON.parse(stdout)).toEqual({ sent: 1, suppressed: 0 });
+      // The function's EMF record (Powertools Metrics), then the result the probe prints.
+      const lines = stdout.trim().split('\n');
+      expect(JSON.parse(lines.at(-1)!)).toEqual({ sent: 1, suppressed: 0 });
+      const emf = lines.map((line) => JSON.parse(line)).find((record) => record._aws);
+      expect(emf).toMatchObject({ AlertsSent: 1, AlertsSuppressed: 0, service: 'users-api', stage: 'dev' });
+      expect(emf._aws.CloudWatchMetrics[0].Namespace).toBe('UsersApi');
       expect(slack.bodies.map((body) => body.text.split('\n')[0])).toEqual(['[users-api dev] usersGet: TypeError (2 errors)']);
       expect((await emails()).map((message) => message.Subject)).toEqual(['[users-api dev] usersGet: TypeError']);
       expect(await count(tableName, 'usersGet#TypeError')).toBe(2);

@@ -5,6 +5,7 @@ import { config } from '../config';
 import { postgresConfig } from './config';
 import { logger } from '../logger';
 import { count, metricNames, milliseconds } from '../metrics';
+import { traced } from '../tracing';
 import { connectionConfig, type ConnectionOptions } from './connection';
 import { failureKind, translateDatabaseError } from './errors';
 import type { DbSecret, SecretSource } from '../storage/secret';
@@ -232,7 +233,10 @@ export class Database {
       try {
         const remaining = Math.max(1, Math.min(this.options.queryTimeoutMs, deadline - Date.now()));
         const sent = performance.now();
-        const result = await client.query<Row>({ text, values, query_timeout: remaining } as pg.QueryConfig);
+        // The statement's text only: its values never reach a trace.
+        const result = await traced('PostgreSQL', () => client.query<Row>({ text, values, query_timeout: remaining } as pg.QueryConfig), {
+          sql: text,
+        });
         milliseconds(metricNames.databaseRoundTrip, performance.now() - sent);
         this.pools.release(client);
         return Object.assign(result, { repeated });

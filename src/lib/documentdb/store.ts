@@ -3,6 +3,7 @@ import { config as serviceConfig } from '../config';
 import { DatabaseUnavailableError } from '../errors';
 import { logger } from '../logger';
 import { count, metricNames, milliseconds } from '../metrics';
+import { traced } from '../tracing';
 import type { DbSecret, SecretSource } from '../storage/secret';
 import { clientSettings } from './client-options';
 import type { DocumentDbConfig } from './config';
@@ -50,7 +51,7 @@ export class DocumentStore {
     for (;;) {
       try {
         const sent = performance.now();
-        const result = await operation(this.database(), repeated);
+        const result = await traced('DocumentDB', () => operation(this.database(), repeated));
         milliseconds(metricNames.databaseRoundTrip, performance.now() - sent);
         return result;
       } catch (error) {

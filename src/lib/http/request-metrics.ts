@@ -16,6 +16,8 @@ export function requestMetrics(): middy.MiddlewareObj<APIGatewayProxyEventV2, AP
   };
   return {
     before: ({ event }) => {
+      // A new invocation's dimension (publishing clears them; a run with metrics disabled does not).
+      metrics.clearDimensions();
       metrics.addDimension('route', event.routeKey ?? 'unknown');
     },
     after: record,

@@ -6,6 +6,7 @@ import type { Context } from 'aws-lambda';
 import { DatabaseUnavailableError } from '../errors';
 import { logger } from '../logger';
 import { count, metricNames } from '../metrics';
+import { traced } from '../tracing';
 import { storageConfig } from './config';
 import type { StorageConnection, StorageEngine } from './engine';
 import { parseDbSecret, type DbSecret, type SecretSource } from './secret';
@@ -62,7 +63,9 @@ class MiddySecretSource implements SecretSource {
     if (this.staleUntil !== undefined && Date.now() < this.staleUntil) return this.serveStale(request);
     if (this.ttlMs >= 0 && Date.now() - this.fetchedAt >= this.ttlMs) this.forget('expired');
     try {
-      await this.middleware.before!(request as never);
+      const fetch = () => Promise.resolve(this.middleware.before!(request as never));
+      // Traced when it goes to Secrets Manager (cold start, expiry, rejection), not when middy's cache answers.
+      await (this.pending ? traced('Secrets Manager: database secret', fetch) : fetch());
     } catch (error) {
       // A scheduled refresh that fails keeps the credentials the database still accepts; it is
       // tried again after a pause rather than on every request.
