@@ -12,19 +12,17 @@ const { apiFunctions, catalog } = require('./functions');
 const namespace = 'UsersApi';
 const width = 24;
 
+/** A graph of one-minute points. */
+function metricWidget(title, stat, metrics) {
+  return { type: 'metric', width: 8, height: 6, properties: { title, region: '${AWS::Region}', stat, period: 60, metrics } };
+}
+
 function lambdaWidget(title, functionName, metrics, stat = 'Sum') {
-  return {
-    type: 'metric',
-    width: 8,
-    height: 6,
-    properties: {
-      title,
-      region: '${AWS::Region}',
-      stat,
-      period: 60,
-      metrics: metrics.map(([metric, options]) => ['AWS/Lambda', metric, 'FunctionName', functionName, options ?? {}]),
-    },
-  };
+  return metricWidget(
+    title,
+    stat,
+    metrics.map(([metric, options]) => ['AWS/Lambda', metric, 'FunctionName', functionName, options ?? {}]),
+  );
 }
 
 function routeWidgets(service, stage, name) {
@@ -49,25 +47,18 @@ function routeWidgets(service, stage, name) {
 }
 
 function serviceMetric(title, stage, names, stat = 'Sum') {
-  return {
-    type: 'metric',
-    width: 8,
-    height: 6,
-    properties: {
-      title,
-      region: '${AWS::Region}',
-      stat,
-      period: 60,
-      // The service's EMF metrics, over every route of the stage.
-      metrics: names.map((name) => [
-        {
-          expression: `SUM(SEARCH('{${namespace},service,stage,route} MetricName="${name}" stage="${stage}"', '${stat}', 60))`,
-          label: name,
-          id: name.toLowerCase(),
-        },
-      ]),
-    },
-  };
+  // The service's EMF metrics, over every route of the stage.
+  return metricWidget(
+    title,
+    stat,
+    names.map((name) => [
+      {
+        expression: `SUM(SEARCH('{${namespace},service,stage,route} MetricName="${name}" stage="${stage}"', '${stat}', 60))`,
+        label: name,
+        id: name.toLowerCase(),
+      },
+    ]),
+  );
 }
 
 function databaseWidgets(stage, engine, cluster) {
@@ -91,18 +82,7 @@ function databaseWidgets(stage, engine, cluster) {
       'Unavailable503IdempotencyStore',
       'SecretFetches',
     ]),
-    {
-      type: 'metric',
-      width: 8,
-      height: 6,
-      properties: {
-        title: engine === 'documentdb' ? 'DocumentDB CPU and connections' : 'Aurora ACU and connections',
-        region: '${AWS::Region}',
-        stat: 'Average',
-        period: 60,
-        metrics: engineMetrics,
-      },
-    },
+    metricWidget(engine === 'documentdb' ? 'DocumentDB CPU and connections' : 'Aurora ACU and connections', 'Average', engineMetrics),
   ];
 }
 
