@@ -76,21 +76,26 @@ export async function freePort(preferred = 0, reserved: number[] = []): Promise<
   }
 }
 
-async function ensureDatabase(secret: DbSecret): Promise<void> {
-  const client = new pg.Client({
-    host: secret.host,
-    port: secret.port,
-    user: secret.username,
-    password: secret.password,
-    database: 'postgres',
-  });
+/** Runs `work` on one connection as `secret`'s user, to `database` (the secret's own by default). */
+async function withClient<T>(secret: DbSecret, work: (client: pg.Client) => Promise<T>, database = secret.dbname): Promise<T> {
+  const client = new pg.Client({ host: secret.host, port: secret.port, user: secret.username, password: secret.password, database });
   await client.connect();
   try {
-    const { rowCount } = await client.query('select 1 from pg_database where datname = $1', [secret.dbname]);
-    if (!rowCount) await client.query(`create database ${pg.escapeIdentifier(secret.dbname)}`);
+    return await work(client);
   } finally {
     await client.end();
   }
+}
+
+async function ensureDatabase(secret: DbSecret): Promise<void> {
+  await withClient(
+    secret,
+    async (client) => {
+      const { rowCount } = await client.query('select 1 from pg_database where datname = $1', [secret.dbname]);
+      if (!rowCount) await client.query(`create database ${pg.escapeIdentifier(secret.dbname)}`);
+    },
+    'postgres',
+  );
 }
 
 const applicationLoginName = 'users_api';
@@ -103,21 +108,11 @@ const applicationLoginName = 'users_api';
 async function publishApplicationLogin(master: DbSecret, file: string): Promise<void> {
   const saved = fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as { password?: string }) : {};
   const login = { username: applicationLoginName, password: saved.password || randomBytes(18).toString('base64url') };
-  const client = new pg.Client({
-    host: master.host,
-    port: master.port,
-    user: master.username,
-    password: master.password,
-    database: master.dbname,
-  });
-  await client.connect();
-  try {
+  await withClient(master, async (client) => {
     if ((await ensureApplicationLogin(client, login)) === 'kept') {
       await client.query(`alter role ${pg.escapeIdentifier(login.username)} password ${client.escapeLiteral(login.password)}`);
     }
-  } finally {
-    await client.end();
-  }
+  });
   writePrivateJson(file, { ...master, ...login });
 }
 

@@ -40,11 +40,12 @@ export function authenticate<C extends AuthContext>({
 }: {
   scope: Scope;
 }): middy.MiddlewareObj<APIGatewayProxyEventV2, unknown, Error, C> {
-  const config = loadAuthConfig(process.env);
+  // Made at cold start (the keys handed over at deploy are parsed then), not on the request path.
+  verifier ??= createTokenVerifier(loadAuthConfig(process.env));
+  const tokens = verifier;
   return {
     before: async ({ event, context }) => {
-      verifier ??= createTokenVerifier(config);
-      const caller = await verifier.verify(bearerToken(event.headers), scope);
+      const caller = await tokens.verify(bearerToken(event.headers), scope);
       context.caller = caller;
       logger.appendKeys({ caller: { subject: caller.subject, clientId: caller.clientId, scopes: caller.scopes } });
     },
