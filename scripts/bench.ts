@@ -1,26 +1,115 @@
 /**
- * Prints the figures that matter for Lambda: bundle sizes, cold-start initialisation of each
- * bundled function, and warm latency of the users routes against a real PostgreSQL.
- * Usage: npm run bench. Figures only, no pass or fail: compare them between commits.
+ * Prints what Lambda users pay for, each project function side by side with a lambdalith (every
+ * users route in one Express function, scripts/bench/lambdalith.ts, bundled the same way):
+ * bundle and zip size, require time in fresh processes (the two alternating), the first
+ * invocation (secret fetch and connection included) with the RSS after it, and warm latency
+ * against a bare pg query of the same statement on one connection, with the ratios.
+ *
+ * Usage: npm run bench. BENCH_RUNS (default 25) fresh processes per function for the require
+ * time, BENCH_WARM (default 1000) warm invocations per route. Figures only, no pass or fail.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import * as esbuild from 'esbuild';
+import pg from 'pg';
 import { freePort } from '../src/local/local-stack';
 import { PostgresServer } from '../src/local/postgres-server';
 import { loopbackAwsEnv } from '../src/local/aws-endpoints';
 import { startSecretsEndpoint } from '../src/local/secrets-endpoint';
 import { migrate } from '../src/lib/db/migrate';
 import { testAuthEnv } from '../test/support/auth';
-import { invoke } from '../test/support/events';
+import { httpEvent, type RequestShape } from '../test/support/events';
 
 const root = path.resolve(__dirname, '..');
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'users-api-bench-'));
 fs.chmodSync(work, 0o755);
+const runs = Number(process.env.BENCH_RUNS ?? 25);
+const warmCount = Number(process.env.BENCH_WARM ?? 1000);
+const lambdalith = 'lambdalith';
 
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-const ms = (value: number) => `${value.toFixed(2)} ms`;
+const sorted = (values: number[]) => [...values].sort((a, b) => a - b);
+const percentile = (values: number[], p: number) => {
+  const ordered = sorted(values);
+  return ordered[Math.min(ordered.length - 1, Math.floor((p / 100) * ordered.length))]!;
+};
+const ms = (value: number) => `${value.toFixed(value < 10 ? 2 : 1)} ms`;
+const kb = (bytes: number) => `${(bytes / 1024).toFixed(0)} KB`;
+const ratio = (value: number, base: number) => `${(value / base).toFixed(2)}×`;
+const row = (cells: (string | number)[], widths: number[]) =>
+  cells.map((cell, i) => (i === 0 ? String(cell).padEnd(widths[i]!) : String(cell).padStart(widths[i]!))).join('  ');
+
+interface Bundle {
+  name: string;
+  file: string;
+  bytes: number;
+  zip: number;
+  zipWithoutMap: number;
+}
+
+/** Compressed bytes of a zip's entries, with and without source maps (`unzip -v` lists each entry). */
+function zipSizes(zip: string) {
+  let total = 0;
+  let maps = 0;
+  for (const line of execFileSync('unzip', ['-v', zip]).toString().split('\n')) {
+    const match = /^\s*\d+\s+\S+\s+(\d+)\s+\S+\s+\S+\s+\S+\s+\S+\s+(.+)$/.exec(line);
+    if (!match) continue;
+    total += Number(match[1]);
+    if (match[2]!.endsWith('.map')) maps += Number(match[1]);
+  }
+  return { zip: fs.statSync(zip).size, zipWithoutMap: total - maps };
+}
+
+function packageStage(params: string[], label: string): Bundle[] {
+  const packaged = path.join(work, `package-${label}`);
+  execFileSync(
+    process.execPath,
+    [require.resolve('serverless/bin/serverless.js'), 'package', '--stage', 'dev', ...params, '--package', packaged],
+    { cwd: root, env: { ...process.env, ESBUILD_WORK_FOLDER: '.esbuild-bench' }, stdio: 'ignore' },
+  );
+  return fs
+    .readdirSync(packaged)
+    .filter((file) => file.endsWith('.zip'))
+    .map((zip) => {
+      const name = zip.replace(/\.zip$/, '');
+      const dir = path.join(work, `bundles-${label}`, name);
+      fs.mkdirSync(dir, { recursive: true });
+      execFileSync('unzip', ['-q', '-o', path.join(packaged, zip), '-d', dir]);
+      const handler = fs.readdirSync(path.join(dir, 'src/handlers')).find((file) => file.endsWith('.js'))!;
+      const file = path.join(dir, 'src/handlers', handler);
+      return { name, file, bytes: fs.statSync(file).size, ...zipSizes(path.join(packaged, zip)) };
+    });
+}
+
+/** The lambdalith, bundled with the options serverless.yml gives serverless-esbuild. */
+async function bundleLambdalith(): Promise<Bundle> {
+  const dir = path.join(work, lambdalith);
+  const file = path.join(dir, 'index.js');
+  await esbuild.build({
+    entryPoints: [path.join(root, 'scripts/bench/lambdalith.ts')],
+    outfile: file,
+    bundle: true,
+    minify: true,
+    sourcemap: true,
+    sourcesContent: false,
+    target: 'node20',
+    platform: 'node',
+    format: 'cjs',
+    external: ['@aws-sdk/*', 'pg-native'],
+    logLevel: 'silent',
+  });
+  execFileSync('zip', ['-q', '-j', path.join(work, `${lambdalith}.zip`), file, `${file}.map`]);
+  return { name: lambdalith, file, bytes: fs.statSync(file).size, ...zipSizes(path.join(work, `${lambdalith}.zip`)) };
+}
+
+function printSizes(title: string, bundles: Bundle[]) {
+  const widths = [18, 10, 10, 14];
+  console.log(`\n${title}`);
+  console.log(row(['function', 'bundle', 'zip', 'zip (no map)'], widths));
+  for (const bundle of bundles) console.log(row([bundle.name, kb(bundle.bytes), kb(bundle.zip), kb(bundle.zipWithoutMap)], widths));
+}
 
 async function main() {
   const port = await freePort();
@@ -30,98 +119,231 @@ async function main() {
   fs.mkdirSync(secretsDir);
   fs.writeFileSync(path.join(secretsDir, 'db.json'), JSON.stringify(secret));
   const secrets = await startSecretsEndpoint(secretsDir);
-  const env = {
+  // The functions' environment in AWS (prod's log level; metrics on), with loopback stand-ins.
+  const functionEnv: Record<string, string> = {
+    PATH: process.env.PATH ?? '',
     STAGE: 'local',
+    SERVICE_NAME: 'users-api',
+    POWERTOOLS_SERVICE_NAME: 'users-api',
+    POWERTOOLS_LOG_LEVEL: 'INFO',
     DB_SECRET_ID: 'db',
     ...loopbackAwsEnv({ SECRETS_MANAGER: secrets.url }),
-    POWERTOOLS_LOG_LEVEL: 'SILENT',
-    // The in-process invocations below would print an EMF record each.
-    POWERTOOLS_METRICS_DISABLED: 'true',
-    // The alerts function's settings: its module reads them at start.
+    ...testAuthEnv(),
+    IDEMPOTENCY_TABLE: 'bench',
     ALERTS_TOPIC_ARN: 'arn:aws:sns:eu-west-1:000000000000:bench',
     ALERTS_TABLE: 'bench',
     SLACK_WEBHOOK_SECRET_ID: 'slack-webhook',
-    // The users routes verify tokens at start; the requests below carry one of the same issuer.
-    ...testAuthEnv(),
-    IDEMPOTENCY_TABLE: 'bench',
+    // The Lambda runtime provides the AWS SDK; here the project's copy stands in for it.
+    NODE_PATH: path.join(root, 'node_modules'),
   };
+  let nodeOptions = '';
+  let probes = 0;
+  // Asynchronous: the Secrets Manager stand-in answers from this process.
+  const probe = async <T>(task: Record<string, unknown>): Promise<T> => {
+    const output = path.join(work, `probe-${(probes += 1)}.json`);
+    const taskFile = `${output}.task`;
+    fs.writeFileSync(taskFile, JSON.stringify({ ...task, output }));
+    const child = spawn(
+      process.execPath,
+      [...(nodeOptions ? nodeOptions.split(' ') : []), path.join(__dirname, 'bench/probe.cjs'), taskFile],
+      {
+        env: { ...functionEnv, AWS_LAMBDA_FUNCTION_NAME: String(task.name ?? 'bare') },
+        stdio: ['ignore', 'ignore', 'inherit'],
+        timeout: 120_000,
+      },
+    );
+    await new Promise((resolve) => child.on('exit', resolve));
+    if (!fs.existsSync(output)) throw new Error(`${String(task.name)}: the probe ended without figures`);
+    const figures = JSON.parse(fs.readFileSync(output, 'utf8')) as T & { error?: string };
+    if (figures.error) throw new Error(`${String(task.name)}: ${figures.error}`);
+    return figures;
+  };
+
   try {
     await migrate(secret);
+    const client = new pg.Client({ ...secret, user: secret.username, database: secret.dbname });
+    await client.connect();
+    // Users to read, replace and delete: one per fresh process that needs its own.
+    const ids = Array.from({ length: 2 * runs + 10 }, () => randomUUID());
+    for (const [i, id] of ids.entries()) {
+      await client.query('insert into users (id, email, name) values ($1, $2, $3)', [id, `seed${i}@example.com`, `Seed ${i}`]);
+    }
+    await client.end();
 
-    // Each engine's bundles carry only its driver (src/lib/storage/selected-engine.ts).
-    // And what X-Ray subsegments (params.traceSubsegments) add to them.
-    for (const [engine, traceSubsegments] of [
-      ['postgres', 'false'],
-      ['documentdb', 'false'],
-      ['postgres', 'true'],
-    ] as const) {
-      const params = [`--param=dbEngine=${engine}`, `--param=traceSubsegments=${traceSubsegments}`];
-      console.log(`Bundles on ${engine}, traceSubsegments=${traceSubsegments} (sls package --stage dev ${params.join(' ')}):`);
-      const packaged = path.join(work, `package-${engine}-${traceSubsegments}`);
-      execFileSync(
-        process.execPath,
-        [require.resolve('serverless/bin/serverless.js'), 'package', '--stage', 'dev', ...params, '--package', packaged],
-        {
-          cwd: root,
-          env: { ...process.env, ESBUILD_WORK_FOLDER: '.esbuild-bench' },
-          stdio: 'ignore',
-        },
-      );
-      for (const zip of fs.readdirSync(packaged).filter((file) => file.endsWith('.zip'))) {
-        const name = zip.replace(/\.zip$/, '');
-        const dir = path.join(work, `bundles-${engine}-${traceSubsegments}`, name);
-        fs.mkdirSync(dir, { recursive: true });
-        execFileSync('unzip', ['-q', '-o', path.join(packaged, zip), '-d', dir]);
-        const handlerFile = fs.readdirSync(path.join(dir, 'src/handlers')).find((file) => file.endsWith('.js'))!;
-        // A fresh process per function: module initialisation is what a cold start adds before the handler runs.
-        const probe = `const t=process.hrtime.bigint();require(${JSON.stringify(path.join(dir, 'src/handlers', handlerFile))});const init=Number(process.hrtime.bigint()-t)/1e6;setTimeout(()=>{console.log(JSON.stringify({init,rss:process.memoryUsage().rss}));process.exit(0)},50)`;
-        const { init, rss } = JSON.parse(
-          execFileSync(process.execPath, ['-e', probe], {
-            // The Lambda runtime provides the AWS SDK; here the project's copy stands in for it.
-            env: { ...process.env, ...env, DB_ENGINE: engine, NODE_PATH: path.join(root, 'node_modules') },
-          }).toString(),
-        );
-        console.log(
-          `  ${name.padEnd(18)} zip ${(fs.statSync(path.join(packaged, zip)).size / 1024).toFixed(0).padStart(5)} KB   init ${ms(init).padStart(10)}   rss ${(rss / 2 ** 20).toFixed(0)} MB`,
-        );
+    const bundles = packageStage(['--param=dbEngine=postgres'], 'postgres');
+    // The functions' NODE_OPTIONS as deployed (the lambdalith gets the same).
+    const template = JSON.parse(fs.readFileSync(path.join(work, 'package-postgres/cloudformation-template-update-stack.json'), 'utf8'));
+    nodeOptions = template.Resources.UsersGetLambdaFunction.Properties.Environment.Variables.NODE_OPTIONS ?? '';
+    const baseline = await bundleLambdalith();
+    console.log(`Node.js ${process.version}, NODE_OPTIONS=${nodeOptions || '(none)'}, ${os.cpus().length} CPUs`);
+    printSizes('Bundles on PostgreSQL (sls package --stage dev):', [...bundles, baseline]);
+    printSizes('Bundles on DocumentDB (--param=dbEngine=documentdb):', packageStage(['--param=dbEngine=documentdb'], 'documentdb'));
+    const traced = packageStage(['--param=traceSubsegments=true'], 'traced');
+    printSizes('With X-Ray subsegments (--param=traceSubsegments=true):', traced);
+
+    // Require time: every function and the lambdalith in turn, `runs` rounds of fresh processes.
+    const all = [...bundles, baseline];
+    const requireTimes = new Map<string, number[]>(all.map((bundle) => [bundle.name, []]));
+    for (let round = 0; round < runs; round += 1) {
+      for (const bundle of all) {
+        requireTimes
+          .get(bundle.name)!
+          .push((await probe<{ require: number }>({ mode: 'require', name: bundle.name, bundle: bundle.file })).require);
       }
     }
+    const baseRequire = percentile(requireTimes.get(lambdalith)!, 50);
 
-    Object.assign(process.env, env);
-    const create = (await import('../src/handlers/users-create')).handler as unknown as Parameters<typeof invoke>[0];
-    const get = (await import('../src/handlers/users-get')).handler as unknown as Parameters<typeof invoke>[0];
-    const list = (await import('../src/handlers/users-list')).handler as unknown as Parameters<typeof invoke>[0];
-    const measure = async (label: string, count: number, run: (i: number) => Promise<unknown>) => {
-      const times: number[] = [];
-      for (let i = 0; i < count; i += 1) {
-        const started = performance.now();
-        await run(i);
-        times.push(performance.now() - started);
-      }
-      times.sort((a, b) => a - b);
-      console.log(
-        `  ${label.padEnd(26)} p50 ${ms(percentile(times, 50))}   p95 ${ms(percentile(times, 95))}   p99 ${ms(percentile(times, 99))}`,
-      );
+    // First invocation: each API function's own request, in fresh processes.
+    let unique = 0;
+    const email = () => `bench-${(unique += 1)}-${process.pid}@example.com`;
+    const userBody = () => JSON.stringify({ email: email(), name: 'Bench User' });
+    const userPath = (id: string) => ({ path: `/api/users/${id}`, route: '/api/users/{id}', pathParameters: { id } });
+    let idCursor = 0;
+    const nextId = () => ids[(idCursor += 1) % ids.length]!;
+    const json = { 'content-type': 'application/json' };
+    const requests: Record<string, () => { request: RequestShape; expect: number }> = {
+      healthLive: () => ({ request: { method: 'GET', path: '/api/health/live' }, expect: 200 }),
+      healthReady: () => ({ request: { method: 'GET', path: '/api/health/ready' }, expect: 200 }),
+      health: () => ({ request: { method: 'GET', path: '/api/health' }, expect: 200 }),
+      usersCreate: () => ({ request: { method: 'POST', path: '/api/users', headers: json, body: userBody() }, expect: 201 }),
+      usersList: () => ({ request: { method: 'GET', path: '/api/users', query: { limit: '20' } }, expect: 200 }),
+      usersGet: () => ({ request: { method: 'GET', ...userPath(ids[0]!) }, expect: 200 }),
+      usersUpdate: () => ({ request: { method: 'PUT', ...userPath(nextId()), headers: json, body: userBody() }, expect: 200 }),
+      usersDelete: () => ({ request: { method: 'DELETE', ...userPath(nextId()) }, expect: 204 }),
+      notFound: () => ({ request: { method: 'GET', path: '/api/nothing', route: '$default' }, expect: 404 }),
     };
-    console.log('Warm invocations, one container, local PostgreSQL:');
-    const ids: string[] = [];
-    await measure('POST /api/users', 500, async (i) => {
-      const reply = await invoke(create, {
-        method: 'POST',
-        path: '/api/users',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ email: `bench${i}@example.com`, name: `Bench ${i}` }),
-      });
-      ids.push(reply.body.id);
-    });
-    await measure('GET /api/users/{id}', 1000, (i) =>
-      invoke(get, { method: 'GET', path: '/', pathParameters: { id: ids[i % ids.length]! } }),
-    );
-    await measure('GET /api/users?limit=20', 1000, () => invoke(list, { method: 'GET', path: '/api/users', query: { limit: '20' } }));
-    const memory = process.memoryUsage();
+    const firstRuns = Math.max(5, Math.floor(runs / 5));
+    const first = new Map<string, { first: number[]; rss: number[] }>();
+    const firstOf = async (bundle: Bundle, make: () => { request: RequestShape; expect: number }) => {
+      const figures = { first: [] as number[], rss: [] as number[] };
+      for (let i = 0; i < firstRuns; i += 1) {
+        const { request, expect } = make();
+        const result = await probe<{ first: number; rss: number }>({
+          mode: 'first',
+          name: bundle.name,
+          bundle: bundle.file,
+          expect,
+          events: [{ event: httpEvent(request) }],
+        });
+        figures.first.push(result.first);
+        figures.rss.push(result.rss);
+      }
+      first.set(bundle.name, figures);
+    };
+    for (const bundle of bundles) if (requests[bundle.name]) await firstOf(bundle, requests[bundle.name]!);
+    await firstOf(baseline, requests.usersGet!);
+    const baseFirst = percentile(first.get(lambdalith)!.first, 50);
+
+    const widths = [18, 12, 12, 10, 14, 10, 14, 10, 8, 14];
     console.log(
-      `  memory after the run: rss ${(memory.rss / 2 ** 20).toFixed(0)} MB, heap used ${(memory.heapUsed / 2 ** 20).toFixed(0)} MB`,
+      `\nCold start: require time over ${runs} fresh processes per function, alternating; first invocation over ${firstRuns} (secret fetch and connection included):`,
     );
+    const baseCold = baseRequire + baseFirst;
+    console.log(
+      row(
+        ['function', 'require p50', 'require p90', 'vs lith', 'first inv p50', 'vs lith', 'cold (sum)', 'vs lith', 'RSS', 'zip (no map)'],
+        widths,
+      ),
+    );
+    for (const bundle of all) {
+      const times = requireTimes.get(bundle.name)!;
+      const firstFigures = first.get(bundle.name);
+      const firstP50 = firstFigures && percentile(firstFigures.first, 50);
+      console.log(
+        row(
+          [
+            bundle.name,
+            ms(percentile(times, 50)),
+            ms(percentile(times, 90)),
+            ratio(percentile(times, 50), baseRequire),
+            firstP50 === undefined ? '-' : ms(firstP50),
+            firstP50 === undefined ? '-' : ratio(firstP50, baseFirst),
+            firstP50 === undefined ? '-' : ms(percentile(times, 50) + firstP50),
+            firstP50 === undefined ? '-' : ratio(percentile(times, 50) + firstP50, baseCold),
+            firstFigures ? `${(percentile(firstFigures.rss, 50) / 2 ** 20).toFixed(0)} MB` : '-',
+            kb(bundle.zipWithoutMap),
+          ],
+          widths,
+        ),
+      );
+    }
+
+    // Warm: one process per function, `warmCount` invocations per route after the first.
+    const creates = Array.from({ length: warmCount + 1 }, userBody);
+    const warmEvents = {
+      get: { label: 'GET /api/users/{id}', event: httpEvent({ method: 'GET', ...userPath(ids[0]!) }) },
+      create: { label: 'POST /api/users', event: httpEvent({ method: 'POST', path: '/api/users', headers: json }), bodies: creates },
+      list: { label: 'GET /api/users?limit=20', event: httpEvent({ method: 'GET', path: '/api/users', query: { limit: '20' } }) },
+    };
+    const warm = async (bundle: Bundle, events: object[], expect?: number) =>
+      (
+        await probe<{ times: Record<string, number[]> }>({
+          mode: 'warm',
+          name: bundle.name,
+          bundle: bundle.file,
+          count: warmCount,
+          events,
+          expect,
+        })
+      ).times;
+    const byName = (name: string) => bundles.find((bundle) => bundle.name === name)!;
+    const project = {
+      ...(await warm(byName('usersGet'), [warmEvents.get], 200)),
+      ...(await warm(
+        byName('usersCreate'),
+        [{ ...warmEvents.create, bodies: creates.map((body) => body.replace('bench-', 'route-')) }],
+        201,
+      )),
+      ...(await warm(byName('usersList'), [warmEvents.list], 200)),
+    };
+    const lith = await warm(baseline, [
+      warmEvents.get,
+      { ...warmEvents.create, bodies: creates.map((body) => body.replace('bench-', 'lith-')) },
+      warmEvents.list,
+    ]);
+    const columnsSql = 'id, email, name, created_at, updated_at';
+    const bare = (
+      await probe<{ times: Record<string, number[]> }>({
+        mode: 'bare',
+        pg: require.resolve('pg'),
+        connection: { ...secret, user: secret.username, database: secret.dbname },
+        count: warmCount,
+        statements: {
+          [warmEvents.get.label]: { text: `select ${columnsSql} from users where id = $1`, values: [ids[0]] },
+          [warmEvents.create.label]: {
+            text: `with inserted as (insert into users (id, email, name) values ($1, $2, $3) on conflict (id) do nothing returning ${columnsSql})
+                 select ${columnsSql} from inserted union all select ${columnsSql} from users where id = $1 and not exists (select 1 from inserted)`,
+            values: ['$uuid', 'bare-$i@example.com', 'Bare'],
+          },
+          [warmEvents.list.label]: { text: `select ${columnsSql} from users order by id limit $1`, values: [21] },
+        },
+      })
+    ).times;
+    const warmWidths = [26, 11, 11, 11, 11, 11, 11, 11, 11];
+    console.log(`\nWarm, ${warmCount} invocations per route in one process; bare = the same statement through one pg client:`);
+    console.log(
+      row(['route', 'bare p50', 'route p50', 'route p99', 'vs bare', 'lith p50', 'lith p99', 'vs bare', 'route/lith'], warmWidths),
+    );
+    for (const { label } of Object.values(warmEvents)) {
+      const [b, r, l] = [bare[label]!, project[label]!, lith[label]!];
+      const bareP50 = percentile(b, 50);
+      console.log(
+        row(
+          [
+            label,
+            ms(bareP50),
+            ms(percentile(r, 50)),
+            ms(percentile(r, 99)),
+            ratio(percentile(r, 50), bareP50),
+            ms(percentile(l, 50)),
+            ms(percentile(l, 99)),
+            ratio(percentile(l, 50), bareP50),
+            ratio(percentile(r, 50), percentile(l, 50)),
+          ],
+          warmWidths,
+        ),
+      );
+    }
   } finally {
     await secrets.close();
     await server.stop();

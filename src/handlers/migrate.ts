@@ -1,14 +1,16 @@
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type middy from '@middy/core';
 import secretsManager from '@middy/secrets-manager';
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import { text } from '../lib/environment';
 import { eventFunction } from '../lib/events/event-function';
 import { logger } from '../lib/logger';
-import { databaseAccess, storageFrom, type DatabaseContext } from '../lib/storage/access';
+import { databaseAccess, databaseSecretsFrom, type DatabaseContext } from '../lib/storage/access';
+import { selectedSchema } from '../lib/storage/selected-engine';
 
 /** The functions' login (a Secrets Manager secret of the stage), which the release makes on the cluster. */
 const applicationSecretId = process.env.DB_APP_SECRET_ID || undefined;
-const applicationLogin = z.object({ username: z.string().min(1), password: z.string().min(1) });
+const applicationLogin = z.object({ username: text(), password: text() });
 
 interface MigrateContext extends DatabaseContext {
   applicationSecret?: unknown;
@@ -24,7 +26,7 @@ export const handler = eventFunction<unknown, { applied: string[] }, MigrateCont
   async (_event, context) => {
     const parsed = applicationSecretId ? applicationLogin.safeParse(context.applicationSecret) : undefined;
     if (parsed && !parsed.success) throw new Error('The application login secret needs a username and a password');
-    const applied = await storageFrom(context).migrate({
+    const applied = await selectedSchema().migrate(databaseSecretsFrom(context), {
       // A paused dev cluster takes a while to resume; the function's timeout (300 s) leaves room.
       waitMs: 120_000,
       log: (message) => logger.info(message),

@@ -1,3 +1,4 @@
+import { idempotentRequests } from '../lib/http/idempotency';
 import { securedRoute } from '../lib/http/secured-route';
 import { ok } from '../lib/http/responses';
 import { userInputSchema } from '../lib/users/model';
@@ -5,6 +6,6 @@ import { userIdPath } from '../lib/users/routes';
 
 /** PUT /api/users/{id}: replaces email and name. */
 export const handler = securedRoute(
-  { scope: 'users.write', idempotent: true, path: userIdPath, body: userInputSchema },
+  { scope: 'users.write', idempotency: idempotentRequests(), path: userIdPath, body: userInputSchema },
   async ({ path, body }, { users }) => ok(await users.replace(path.id, body)),
 );

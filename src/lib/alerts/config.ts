@@ -1,13 +1,13 @@
-import { z } from 'zod';
-import { parseEnvironment } from '../config';
+import * as z from 'zod/mini';
+import { parseEnvironment, text, wholeNumber } from '../environment';
 
 const environmentSchema = z.object({
-  ALERTS_TOPIC_ARN: z.string().min(1),
-  ALERTS_TABLE: z.string().min(1),
-  SLACK_WEBHOOK_SECRET_ID: z.string().min(1),
+  ALERTS_TOPIC_ARN: text(),
+  ALERTS_TABLE: text(),
+  SLACK_WEBHOOK_SECRET_ID: text(),
   // One alert per function and error name per window; the rest of the burst is counted.
-  ALERT_WINDOW_SECONDS: z.coerce.number().int().positive().default(300),
-  AWS_REGION: z.string().min(1).default('eu-west-1'),
+  ALERT_WINDOW_SECONDS: z._default(wholeNumber(), 300),
+  AWS_REGION: z._default(text(), 'eu-west-1'),
 });
 
 export type AlertsConfig = ReturnType<typeof loadAlertsConfig>;

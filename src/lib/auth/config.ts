@@ -1,5 +1,5 @@
-import { z } from 'zod';
-import { commaList, parseEnvironment } from '../config';
+import * as z from 'zod/mini';
+import { commaList, parseEnvironment, text, wholeNumber } from '../environment';
 
 const loopbackHost = /^(127\.0\.0\.1|localhost|\[::1\])$/;
 
@@ -17,20 +17,23 @@ const isJson = (text: string) => {
  * in AWS, the local issuer under `sls offline`.
  */
 const authEnvironmentSchema = z.object({
-  AUTH_ISSUER: z.string().min(1),
+  AUTH_ISSUER: text(),
   // The app clients whose tokens are accepted (Cognito access tokens name theirs in `client_id`).
-  AUTH_CLIENT_IDS: commaList.pipe(z.array(z.string()).min(1)),
+  AUTH_CLIENT_IDS: z.pipe(commaList, z.array(z.string()).check(z.minLength(1))),
   // Scopes are `<resource server>/<name>`: `users-api/users.read`.
-  AUTH_RESOURCE_SERVER: z.string().min(1).default('users-api'),
+  AUTH_RESOURCE_SERVER: z._default(text(), 'users-api'),
   // HTTPS, or plain HTTP to the local issuer on loopback.
-  AUTH_JWKS_URI: z.url({ protocol: /^https?$/ }).refine((uri) => uri.startsWith('https:') || loopbackHost.test(new URL(uri).hostname)),
+  AUTH_JWKS_URI: z
+    .url({ protocol: /^https?$/ })
+    .check(z.refine((uri) => uri.startsWith('https:') || loopbackHost.test(new URL(uri).hostname))),
   // The issuer's JWKS itself, when the deploy hands it over: then no container fetches it.
-  AUTH_JWKS: z
-    .string()
-    .refine(isJson)
-    .transform((text) => JSON.parse(text) as unknown)
-    .optional(),
-  AUTH_JWKS_TIMEOUT_MS: z.coerce.number().int().positive().default(1500),
+  AUTH_JWKS: z.optional(
+    z.pipe(
+      z.string().check(z.refine(isJson)),
+      z.transform((json) => JSON.parse(json) as unknown),
+    ),
+  ),
+  AUTH_JWKS_TIMEOUT_MS: z._default(wholeNumber(), 1500),
 });
 
 export type AuthConfig = ReturnType<typeof loadAuthConfig>;

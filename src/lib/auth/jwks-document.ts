@@ -1,16 +1,17 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import { text } from '../environment';
 
 /** The fields of each key that verification uses: a Cognito JWKS trimmed to these fits in a function's environment. */
-const signingKey = z.object({
-  kid: z.string().min(1),
+const signingKey = z.looseObject({
+  kid: text(),
   kty: z.literal('RSA'),
-  n: z.string().min(1),
-  e: z.string().min(1),
-  alg: z.string().optional(),
-  use: z.string().optional(),
+  n: text(),
+  e: text(),
+  alg: z.optional(z.string()),
+  use: z.optional(z.string()),
 });
 
-const jwksDocument = z.object({ keys: z.array(signingKey.loose()).min(1) });
+const jwksDocument = z.object({ keys: z.array(signingKey).check(z.minLength(1)) });
 
 const defaults = Object.freeze({ timeoutMs: 10_000 });
 

@@ -135,6 +135,28 @@ describe('createTokenVerifier', () => {
     await expect(outcome(verifier, token({}, {}, newKey()))).resolves.toMatchObject({ status: 401 });
   });
 
+  it('keeps a verified token until it expires, checking the scope and the expiry on every use', async () => {
+    const fresh = createTokenVerifier(inlineConfig());
+    const started = Date.now();
+    const shortLived = token({ subject: 'cached', scopes: ['users.read'], expiresInSeconds: 60 });
+    await expect(outcome(fresh, shortLived)).resolves.toEqual({ subject: 'cached' });
+    await expect(outcome(fresh, shortLived)).resolves.toEqual({ subject: 'cached' });
+    await expect(outcome(fresh, shortLived, 'users.write')).resolves.toMatchObject({ status: 403, error: 'insufficient_scope' });
+    // A changed signature is another token: it is verified, not served from the cache.
+    const [header, payload] = shortLived.split('.');
+    await expect(outcome(fresh, `${header}.${payload}.${'A'.repeat(342)}`)).resolves.toMatchObject({ status: 401 });
+    const now = jest.spyOn(Date, 'now').mockReturnValue(started + 61_000);
+    try {
+      await expect(outcome(fresh, shortLived)).resolves.toEqual({
+        status: 401,
+        error: 'invalid_token',
+        message: 'The access token has expired',
+      });
+    } finally {
+      now.mockRestore();
+    }
+  });
+
   it('issues local tokens as Cognito shapes them', () => {
     expect(payloadOf(token())).toMatchObject({
       iss: localIssuer,

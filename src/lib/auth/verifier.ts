@@ -24,6 +24,8 @@ export interface Caller {
 
 /** Tokens longer than this are refused before any parsing (Cognito's are about 1 KB). */
 const maxTokenLength = 8 * 1024;
+/** Tokens verified lately: a client sends the same one until it expires, and an RSA check costs more than the rest of a request. */
+const maxVerifiedTokens = 256;
 
 /**
  * Fetches the JWKS with the runtime's `fetch`, bounded in time: HTTPS for Cognito, plain HTTP for
@@ -101,12 +103,29 @@ export function createTokenVerifier(config: AuthConfig): TokenVerifier {
   );
   if (config.jwks) verifier.cacheJwks(config.jwks as Jwks);
 
+  // A token's signature and claims do not change, so its verification holds until it expires; the
+  // expiry is checked again on every use. Keys only change with a deploy, which starts new containers.
+  const verified = new Map<string, JwtPayload>();
+  const stillValid = (payload: JwtPayload | undefined) =>
+    payload !== undefined && typeof payload.exp === 'number' && Date.now() < payload.exp * 1000;
+  const verifySignature = async (token: string) => {
+    const cached = verified.get(token);
+    if (stillValid(cached)) return cached!;
+    verified.delete(token);
+    const payload = await verifier.verify(token);
+    if (stillValid(payload)) {
+      verified.set(token, payload);
+      if (verified.size > maxVerifiedTokens) verified.delete(verified.keys().next().value!);
+    }
+    return payload;
+  };
+
   return {
     async verify(token, scope) {
       if (token.length > maxTokenLength) throw new AccessDeniedError('The access token is not valid', 'invalid_token');
       let payload: JwtPayload;
       try {
-        payload = await verifier.verify(token);
+        payload = await verifySignature(token);
       } catch (error) {
         if (error instanceof AccessDeniedError) throw error;
         if (error instanceof FetchError || error instanceof JwksNotAvailableInCacheError) {

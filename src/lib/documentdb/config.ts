@@ -1,17 +1,17 @@
-import { z } from 'zod';
-import { parseEnvironment, positiveInt } from '../config';
+import * as z from 'zod/mini';
+import { parseEnvironment, wholeNumber } from '../environment';
 
 /** The DocumentDB engine's settings; a PostgreSQL stage's functions carry none of them. */
 const documentDbEnvironmentSchema = z.object({
-  DOCDB_POOL_MAX: positiveInt.max(20).default(2),
+  DOCDB_POOL_MAX: z._default(wholeNumber({ max: 20 }), 2),
   // Within the same 3-second request budget as PostgreSQL: find a server, connect, and wait on a socket.
-  DOCDB_SERVER_SELECTION_TIMEOUT_MS: positiveInt.default(1500),
-  DOCDB_CONNECT_TIMEOUT_MS: positiveInt.default(1500),
-  DOCDB_SOCKET_TIMEOUT_MS: positiveInt.default(2500),
-  DOCDB_BUDGET_MS: positiveInt.default(2800),
-  DOCDB_TLS: z.enum(['off', 'verify']).default('verify'),
+  DOCDB_SERVER_SELECTION_TIMEOUT_MS: z._default(wholeNumber(), 1500),
+  DOCDB_CONNECT_TIMEOUT_MS: z._default(wholeNumber(), 1500),
+  DOCDB_SOCKET_TIMEOUT_MS: z._default(wholeNumber(), 2500),
+  DOCDB_BUDGET_MS: z._default(wholeNumber(), 2800),
+  DOCDB_TLS: z._default(z.enum(['off', 'verify']), 'verify'),
   // DocumentDB clusters are one replica set, rs0; '' for a standalone server (a local MongoDB).
-  DOCDB_REPLICA_SET: z.string().default('rs0'),
+  DOCDB_REPLICA_SET: z._default(z.string(), 'rs0'),
 });
 
 export type DocumentDbConfig = ReturnType<typeof loadDocumentDbConfig>;

@@ -1,18 +1,18 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
-import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
-import { z } from 'zod';
-import { parseEnvironment } from '../config';
+import * as z from 'zod/mini';
+import type { Caller } from '../auth/authenticate';
+import { parseEnvironment, text, wholeNumber } from '../environment';
 import { IdempotencyKeyError, UnavailableError, ValidationError } from '../errors';
 import type { HttpResult } from './responses';
+import type { RouteInput } from './route';
+import type { InputSchemas } from './input';
 
-const idempotencyEnvironmentSchema = z.object({
-  IDEMPOTENCY_TABLE: z.string().min(1),
+export const idempotencyEnvironmentSchema = z.object({
+  IDEMPOTENCY_TABLE: text(),
   // How long a key is remembered: 24 hours unless the stage says otherwise.
-  IDEMPOTENCY_TTL_SECONDS: z.coerce.number().int().positive().default(86_400),
+  IDEMPOTENCY_TTL_SECONDS: z._default(wholeNumber(), 86_400),
   // One DynamoDB call, retries included, stays well inside the request's 3-second budget.
-  IDEMPOTENCY_TIMEOUT_MS: z.coerce.number().int().positive().default(1000),
+  IDEMPOTENCY_TIMEOUT_MS: z._default(wholeNumber(), 1000),
 });
 
 /** The table's key and TTL attributes (resources/idempotency.js declares the same). */
@@ -45,10 +45,16 @@ export interface IdempotentCall {
   request: { path: unknown; query: unknown; body: unknown };
 }
 
-/** Tells the client that a response is the stored first one (as Stripe and others do). */
-export const replayedHeader = 'Idempotent-Replayed';
+export type IdempotencySettings = z.infer<typeof idempotencyEnvironmentSchema>;
 
-function errorOf(error: unknown): unknown {
+/** Runs a request's handler (`run`), or answers with the stored response of its first attempt. */
+export type IdempotentExecution = (
+  run: () => Promise<HttpResult>,
+  request: { event: APIGatewayProxyEventV2; context: Context; input: RouteInput<InputSchemas, { caller: Caller }> },
+) => Promise<HttpResult>;
+
+/** Powertools' errors, by name, as the service's: 409, 422 and 503. */
+function serviceError(error: unknown): unknown {
   switch ((error as Error | undefined)?.name) {
     case 'IdempotencyAlreadyInProgressError':
       return new IdempotencyKeyError(409, 'A request with this Idempotency-Key is still in progress; retry after it completes', {
@@ -74,44 +80,30 @@ function errorOf(error: unknown): unknown {
 }
 
 /**
- * Runs `execute` at most once per caller, route and key (Powertools idempotency on DynamoDB): a
- * retry with the same request gets the stored first response, with `Idempotent-Replayed: true`;
- * the same key with another request is 422; a retry while the first still runs is 409. A failed
- * first attempt stores nothing, so its retry runs again. When the store cannot be reached, the
- * request is not executed (503). The settings are read when the route is built.
+ * Lets a route accept an `Idempotency-Key`: a request that carries one runs at most once per
+ * caller, route and key (./idempotency-store.ts); one without runs as usual. The settings are
+ * read when the route is built; the store and its DynamoDB client are loaded by the first request
+ * that carries a key, so a container that never sees one never pays for them.
  */
-export function idempotentRunner() {
-  const env = parseEnvironment(idempotencyEnvironmentSchema, process.env, 'idempotency configuration');
-  const client = new DynamoDBClient({
-    maxAttempts: 2,
-    requestHandler: { connectionTimeout: Math.floor(env.IDEMPOTENCY_TIMEOUT_MS / 2), requestTimeout: env.IDEMPOTENCY_TIMEOUT_MS },
-  });
-  const config = new IdempotencyConfig({
-    eventKeyJmesPath: 'key',
-    payloadValidationJmesPath: 'request',
-    expiresAfterSeconds: env.IDEMPOTENCY_TTL_SECONDS,
-    responseHook: (response) => {
-      const result = response as HttpResult;
-      return { ...result, headers: { ...result.headers, [replayedHeader]: 'true' } };
-    },
-  });
-  const run = makeIdempotent((_call: IdempotentCall, execute: () => Promise<HttpResult>) => execute(), {
-    persistenceStore: new DynamoDBPersistenceLayer({
-      tableName: env.IDEMPOTENCY_TABLE,
-      keyAttr: idempotencyTable.key,
-      expiryAttr: idempotencyTable.ttlAttribute,
-      awsSdkV3Client: client,
-    }),
-    config,
-    dataIndexArgument: 0,
-  });
-  return async (call: IdempotentCall, context: Context, execute: () => Promise<HttpResult>): Promise<HttpResult> => {
-    // How long an in-progress record blocks a retry: until this invocation would have timed out.
-    config.registerLambdaContext(context);
+export function idempotentRequests(): IdempotentExecution {
+  const settings = parseEnvironment(idempotencyEnvironmentSchema, process.env, 'idempotency configuration');
+  let store: ReturnType<typeof import('./idempotency-store').idempotencyStore> | undefined;
+  return async (run, { event, context, input }) => {
+    const key = idempotencyKey(event.headers);
+    if (!key) return run();
+    store ??= (await import('./idempotency-store')).idempotencyStore(settings);
+    const { caller } = input;
     try {
-      return (await run(call, execute)) as HttpResult;
+      return await store(
+        {
+          key: { subject: caller.subject, clientId: caller.clientId, route: event.routeKey, key },
+          request: { path: input.path ?? null, query: input.query ?? null, body: input.body ?? null },
+        },
+        context,
+        run,
+      );
     } catch (error) {
-      throw errorOf(error);
+      throw serviceError(error);
     }
   };
 }

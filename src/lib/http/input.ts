@@ -1,14 +1,14 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { z } from 'zod';
+import type * as z from 'zod/mini';
 import { NotFoundError, ValidationError } from '../errors';
 
 export interface InputSchemas {
-  body?: z.ZodType;
-  query?: z.ZodType;
-  path?: z.ZodType;
+  body?: z.ZodMiniType;
+  query?: z.ZodMiniType;
+  path?: z.ZodMiniType;
 }
 
-type Out<S> = S extends z.ZodType ? z.output<S> : undefined;
+type Out<S> = S extends z.ZodMiniType ? z.output<S> : undefined;
 
 export interface ParsedInput<S extends InputSchemas> {
   body: Out<S['body']>;
@@ -16,7 +16,7 @@ export interface ParsedInput<S extends InputSchemas> {
   path: Out<S['path']>;
 }
 
-function issuesOf(error: z.ZodError, fallback: string) {
+function issuesOf(error: z.core.$ZodError, fallback: string) {
   return error.issues.map((issue) => ({ field: issue.path.join('.') || fallback, message: issue.message }));
 }
 
@@ -36,7 +36,7 @@ function rejectRepeatedParameters(rawQueryString: string | undefined) {
  * non-UUID id) names no resource, so it is a 404; a bad body or query is a 400 naming each field.
  */
 export function parseInput<S extends InputSchemas>(schemas: S, event: APIGatewayProxyEventV2): ParsedInput<S> {
-  const parse = (schema: z.ZodType | undefined, value: unknown, fallback: string) => {
+  const parse = (schema: z.ZodMiniType | undefined, value: unknown, fallback: string) => {
     if (!schema) return undefined;
     const result = schema.safeParse(value);
     if (!result.success) {

@@ -20,6 +20,8 @@ export interface DatabaseContext extends Context {
   dbSecret?: unknown;
   /** The container's connection to the stage's database, for the handler's services. */
   storage?: StorageConnection;
+  /** Where that connection's credentials come from, for a function that opens its own (migrations). */
+  databaseSecrets?: SecretSource;
 }
 
 type Request = middy.Request<unknown, unknown, Error, DatabaseContext>;
@@ -151,6 +153,7 @@ export function databaseAccess(): middy.MiddlewareObj<unknown, unknown, Error, D
     before: async (request) => {
       await secrets.load(request);
       request.context.storage = storage;
+      request.context.databaseSecrets = secrets;
     },
   };
 }
@@ -158,4 +161,9 @@ export function databaseAccess(): middy.MiddlewareObj<unknown, unknown, Error, D
 export function storageFrom(context: DatabaseContext): StorageConnection {
   if (!context.storage) throw new Error('This function was composed without database access');
   return context.storage;
+}
+
+export function databaseSecretsFrom(context: DatabaseContext): SecretSource {
+  if (!context.databaseSecrets) throw new Error('This function was composed without database access');
+  return context.databaseSecrets;
 }

@@ -1,5 +1,5 @@
-import { z } from 'zod';
-import { optionalText, parseEnvironment, positiveInt } from '../config';
+import * as z from 'zod/mini';
+import { optionalText, parseEnvironment, text, wholeNumber } from '../environment';
 
 /** The storage engines a stage can run on (`params.dbEngine`). */
 export const engineNames = ['postgres', 'documentdb'] as const;
@@ -7,13 +7,13 @@ export type EngineName = (typeof engineNames)[number];
 
 /** Which engine, and where its credentials are: what every database function reads, whatever the engine. */
 const storageEnvironmentSchema = z.object({
-  DB_ENGINE: z.enum(engineNames).default('postgres'),
-  DB_SECRET_ID: z.string().min(1).default('db'),
+  DB_ENGINE: z._default(z.enum(engineNames), 'postgres'),
+  DB_SECRET_ID: z._default(text(), 'db'),
   // Where the secret's database is, for secrets that hold only the credentials (RDS-managed ones).
   DB_HOST: optionalText,
-  DB_PORT: positiveInt.optional(),
+  DB_PORT: z.optional(wholeNumber()),
   DB_NAME: optionalText,
-  SECRETS_CACHE_TTL_MS: z.coerce.number().int().min(-1).default(300_000),
+  SECRETS_CACHE_TTL_MS: z._default(wholeNumber({ min: -1 }), 300_000),
 });
 
 export type StorageConfig = ReturnType<typeof loadStorageConfig>;

@@ -8,11 +8,6 @@ export interface StorageConnection {
   readonly users: UsersRepository;
   /** One round trip to the database; its duration in milliseconds. */
   ping(): Promise<number>;
-  /**
-   * Applies the engine's versioned schema steps (tables, or indexes), and makes the functions'
-   * login when the engine has one of its own; returns the steps applied.
-   */
-  migrate(options: { waitMs: number; log: (message: string) => void; applicationLogin?: ApplicationLogin }): Promise<string[]>;
 }
 
 /**
@@ -24,4 +19,19 @@ export interface StorageEngine {
   /** What a secret that names only credentials lacks: the engine's port. */
   readonly secretDefaults: Partial<DbSecret>;
   connect(secrets: SecretSource): StorageConnection;
+}
+
+/**
+ * An engine's schema steps, apart from its connection so that only the migrate function loads
+ * the migration tool: a route's bundle has no code it never runs.
+ */
+export interface SchemaEngine {
+  /**
+   * Applies the engine's versioned schema steps (tables, or indexes), and makes the functions'
+   * login when the engine has one of its own; returns the steps applied.
+   */
+  migrate(
+    secrets: SecretSource,
+    options: { waitMs: number; log: (message: string) => void; applicationLogin?: ApplicationLogin },
+  ): Promise<string[]>;
 }

@@ -1,16 +1,17 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import { text, wholeNumber } from '../environment';
 
 /**
  * The JSON shape of a database secret: an RDS- or DocumentDB-managed one (Secrets Manager, which
  * holds only the credentials; the stage names the endpoint) or a `.local/secrets` file.
  */
 export const dbSecretSchema = z.object({
-  engine: z.string().optional(),
-  host: z.string().min(1),
-  port: z.coerce.number().int().positive(),
-  username: z.string().min(1),
+  engine: z.optional(z.string()),
+  host: text(),
+  port: wholeNumber(),
+  username: text(),
   password: z.string(),
-  dbname: z.string().min(1),
+  dbname: text(),
 });
 
 export type DbSecret = z.infer<typeof dbSecretSchema>;

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 
 const loneSurrogate = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 // Embeddings, overrides and isolates reorder the text around them: a name could display as another.
@@ -23,19 +23,22 @@ function nameProblem(name: string): string | undefined {
 
 /** What a client may send to create or replace a user. Email is stored trimmed and lower-cased, a name trimmed and in NFC. */
 export const userInputSchema = z.object({
-  email: z
-    .string({ error: 'must be a string' })
-    .trim()
-    .toLowerCase()
-    .max(254, 'must be at most 254 characters')
-    .pipe(z.email('must be a valid email address')),
-  name: z
-    .string({ error: 'must be a string' })
-    .transform((name) => name.normalize('NFC').trim())
-    .superRefine((name, context) => {
-      const problem = nameProblem(name);
-      if (problem) context.addIssue({ code: 'custom', message: problem });
-    }),
+  email: z.pipe(
+    z.string({ error: 'must be a string' }).check(z.trim(), z.toLowerCase(), z.maxLength(254, 'must be at most 254 characters')),
+    z.email('must be a valid email address'),
+  ),
+  name: z.pipe(
+    z.pipe(
+      z.string({ error: 'must be a string' }),
+      z.transform((name: string) => name.normalize('NFC').trim()),
+    ),
+    z.string().check(
+      z.superRefine((name, context) => {
+        const problem = nameProblem(name);
+        if (problem) context.addIssue({ code: 'custom', message: problem });
+      }),
+    ),
+  ),
 });
 
 export type UserInput = z.infer<typeof userInputSchema>;

@@ -1,0 +1,102 @@
+'use strict';
+
+/**
+ * Runs in a fresh Node.js process, started by scripts/bench.ts, so that nothing but the bundle
+ * under test is loaded: `node probe.cjs <task.json>`. The task names the bundle, what to measure,
+ * and where to write the figures (stdout belongs to the function's own log lines).
+ *
+ * - require: the time to load the bundle, as the runtime's init phase does;
+ * - first: that, then the first invocation (secret fetch and connection included), and the RSS after it;
+ * - warm: `count` invocations of each event after a first one, one after the other;
+ * - bare: the same statements through one pg client, the floor a route's warm latency is compared to.
+ */
+const fs = require('node:fs');
+const { setTimeout } = require('node:timers');
+
+const task = JSON.parse(fs.readFileSync(process.argv[2], 'utf8'));
+// A probe stops by itself: an invocation that never settles is reported, not waited for.
+setTimeout(() => {
+  fs.writeFileSync(task.output, JSON.stringify({ error: `no answer within 60 s (${task.mode})` }));
+  process.exit(1);
+}, 60_000).unref();
+const now = () => Number(process.hrtime.bigint()) / 1e6;
+const context = (name) => ({
+  callbackWaitsForEmptyEventLoop: true,
+  functionName: name,
+  functionVersion: '$LATEST',
+  invokedFunctionArn: `arn:aws:lambda:eu-west-1:123456789012:function:${name}`,
+  memoryLimitInMB: '1024',
+  awsRequestId: `bench-${Math.random().toString(36).slice(2)}`,
+  logGroupName: `/aws/lambda/${name}`,
+  logStreamName: 'bench',
+  getRemainingTimeInMillis: () => 10_000,
+});
+
+async function invoke(handler, event, name) {
+  // serverless-express answers through the callback as well as the promise, as Lambda allows.
+  const result = await new Promise((resolve, reject) => {
+    const returned = handler(event, context(name), (error, value) => (error ? reject(error) : resolve(value)));
+    if (returned && typeof returned.then === 'function') returned.then(resolve, reject);
+  });
+  if (task.expect && result.statusCode !== task.expect) throw new Error(`${name} answered ${result.statusCode}: ${result.body}`);
+  return result;
+}
+
+async function run() {
+  if (task.mode === 'bare') {
+    const { Client } = require(task.pg);
+    const client = new Client(task.connection);
+    await client.connect();
+    const times = {};
+    for (const [label, statement] of Object.entries(task.statements)) {
+      const durations = [];
+      for (let i = 0; i < task.count; i += 1) {
+        const values = statement.values.map((value) => (value === '$uuid' ? require('node:crypto').randomUUID() : value));
+        const started = now();
+        await client.query(
+          statement.text,
+          values.map((value) => (typeof value === 'string' ? value.replace('$i', i) : value)),
+        );
+        durations.push(now() - started);
+      }
+      times[label] = durations;
+    }
+    await client.end();
+    return { times };
+  }
+  const started = now();
+  const { handler } = require(task.bundle);
+  const required = now() - started;
+  if (task.mode === 'require') return { require: required };
+  const events = task.events;
+  // A request with a body takes its own: the last one, which the warm runs below do not reach.
+  const request = ({ event, bodies }, i) => (bodies ? { ...event, body: bodies.at(i) } : event);
+  const firstStarted = now();
+  await invoke(handler, request(events[0], -1), task.name);
+  const first = now() - firstStarted;
+  const rss = process.memoryUsage().rss;
+  if (task.mode === 'first') return { require: required, first, rss };
+  const times = {};
+  for (const routeEvents of events) {
+    const durations = [];
+    for (let i = 0; i < task.count; i += 1) {
+      const next = request(routeEvents, i);
+      const invokeStarted = now();
+      await invoke(handler, next, task.name);
+      durations.push(now() - invokeStarted);
+    }
+    times[routeEvents.label] = durations;
+  }
+  return { times, rss: process.memoryUsage().rss };
+}
+
+run().then(
+  (figures) => {
+    fs.writeFileSync(task.output, JSON.stringify(figures));
+    process.exit(0);
+  },
+  (error) => {
+    fs.writeFileSync(task.output, JSON.stringify({ error: String(error && error.stack ? error.stack : error) }));
+    process.exit(1);
+  },
+);
