@@ -16,8 +16,8 @@ const shared = {
       },
     ],
   },
-  // middy and uuid ship ES modules only.
-  transformIgnorePatterns: ['/node_modules/(?!(@middy|uuid)/)'],
+  // middy, uuid and swagger-parser's ref parser ship ES modules only.
+  transformIgnorePatterns: ['/node_modules/(?!(@middy|uuid|@apidevtools)/)'],
   testEnvironment: 'node',
   setupFiles: ['<rootDir>/test/support/env.ts'],
 };

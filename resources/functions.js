@@ -53,6 +53,10 @@ const catalog = Object.freeze({
     scope: 'users.write',
     idempotent: true,
   },
+  // The API's contract and its rendering; no token needed.
+  openapi: { handler: 'src/handlers/openapi.handler', http: { method: 'GET', path: '/api/openapi.json' } },
+  docs: { handler: 'src/handlers/docs.handler', http: { method: 'GET', path: '/api/docs' } },
+  docsAssets: { handler: 'src/handlers/docs-assets.handler', http: { method: 'GET', path: '/api/docs/{file}' } },
   notFound: { handler: 'src/handlers/not-found.handler', http: '*' },
   // Applies migrations/ to the cluster; the release runs it before any new version takes traffic.
   migrate: {

@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { chromium, type Browser } from 'playwright-core';
-import { ensureDebianPackage } from '../support/debian';
+import type { Browser } from 'playwright-core';
+import { browserUnavailable as unavailable, launchChromium } from '../support/browser';
 import { startOfflineOnTestDatabase, type OfflineOnDatabase } from '../support/offline';
 import { count } from '../support/postgres';
 
@@ -12,8 +12,6 @@ jest.setTimeout(300_000);
  * answers; a page on any other origin is refused, and its preflighted writes never reach the API.
  * Headless Chromium from Debian's packages (installed when missing and the tests run as root).
  */
-const chromiumPath = '/usr/bin/chromium';
-const unavailable = ensureDebianPackage('chromium', chromiumPath);
 if (unavailable) console.warn(`${unavailable}: the browser test is skipped`);
 const describeWithBrowser = unavailable ? describe.skip : describe;
 
@@ -38,18 +36,7 @@ describeWithBrowser('CORS in a browser against sls offline', () => {
   beforeAll(async () => {
     [allowed, other] = await Promise.all([pageServer(), pageServer()]);
     local = await startOfflineOnTestDatabase({ extraArgs: [`--param=corsOrigins=${allowed.origin}`] });
-    browser = await chromium.launch({
-      executablePath: chromiumPath,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {

@@ -12,6 +12,7 @@ import {
   queryOf,
   queryPairs,
 } from '../support/hostile-input';
+import { expectContract } from '../support/contract';
 import { startOfflineOnTestDatabase, type OfflineOnDatabase, type OfflineServer } from '../support/offline';
 import type { TestDatabase } from '../support/postgres';
 
@@ -46,7 +47,16 @@ function send(method: string, target: string, headers: Record<string, string>, b
         let text = '';
         response.setEncoding('utf8');
         response.on('data', (chunk) => (text += chunk));
-        response.on('end', () => resolve({ status: response.statusCode!, headers: response.headers, text }));
+        response.on('end', () => {
+          const headers = Object.fromEntries(Object.entries(response.headers).map(([name, value]) => [name, String(value)]));
+          // Every response keeps the contract, a generated hostile request's too.
+          try {
+            expectContract({ method, path: target, status: response.statusCode!, headers, body: text });
+            resolve({ status: response.statusCode!, headers: response.headers, text });
+          } catch (error) {
+            reject(error);
+          }
+        });
       },
     );
     request.on('error', reject);

