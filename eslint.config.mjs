@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', '.serverless/', '.esbuild/', '.local/', 'coverage/'] },
+  { ignores: ['node_modules/', '.serverless/', '.esbuild/', '.local/', 'coverage/', 'reports/', '.stryker-tmp/', 'test-results/'] },
   js.configs.recommended,
   ...tseslint.configs.strict,
   {

@@ -1,6 +1,8 @@
 /** Unit tests sit beside the code in src/lib; integration and end-to-end tests use a real PostgreSQL. */
 const shared = {
   transform: {
+    // The docs page's renderer, which esbuild bundles as text.
+    'swagger-ui-dist/.+\\.(js|css)$': '<rootDir>/test/support/text-transform.js',
     // Transpile only: `npm run typecheck` checks types once for the whole tree.
     '^.+\\.(t|j)s$': [
       'ts-jest',
@@ -17,7 +19,7 @@ const shared = {
     ],
   },
   // middy, uuid and swagger-parser's ref parser ship ES modules only.
-  transformIgnorePatterns: ['/node_modules/(?!(@middy|uuid|@apidevtools)/)'],
+  transformIgnorePatterns: ['/node_modules/(?!(@middy|uuid|@apidevtools|swagger-ui-dist)/)'],
   testEnvironment: 'node',
   setupFiles: ['<rootDir>/test/support/env.ts'],
 };

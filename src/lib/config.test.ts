@@ -74,6 +74,16 @@ describe('the configuration, by concern', () => {
     expect(loadPostgresConfig({ DB_PROXY_HOST: '' }).proxy).toBeUndefined();
   });
 
+  it('accepts each bound itself', () => {
+    expect(loadPostgresConfig({ DB_POOL_MAX: '1' }).poolMax).toBe(1);
+    expect(loadPostgresConfig({ DB_POOL_MAX: '100' }).poolMax).toBe(100);
+    expect(loadPostgresConfig({ DB_IDLE_SESSION_TIMEOUT_MS: '0' }).maxIdleMs).toBeUndefined();
+    expect(loadPostgresConfig({ DB_IDLE_SESSION_TIMEOUT_MS: '1000' }).maxIdleMs).toBe(900);
+    expect(loadStorageConfig({ SECRETS_CACHE_TTL_MS: '-1' }).secretsCacheTtlMs).toBe(-1);
+    expect(loadStorageConfig({ SECRETS_CACHE_TTL_MS: '0' }).secretsCacheTtlMs).toBe(0);
+    expect(loadStorageConfig({ DB_PORT: '1' }).endpoint.port).toBe(1);
+  });
+
   it.each([
     [loadConfig, 'STAGE', 'qa'],
     [loadStorageConfig, 'DB_ENGINE', 'mysql'],
@@ -83,6 +93,10 @@ describe('the configuration, by concern', () => {
     [loadPostgresConfig, 'DB_POOL_MAX', '0'],
     [loadPostgresConfig, 'DB_POOL_MAX', '101'],
     [loadPostgresConfig, 'DB_POOL_MAX', 'many'],
+    [loadPostgresConfig, 'DB_POOL_MAX', '1.5'],
+    [loadPostgresConfig, 'DB_QUERY_TIMEOUT_MS', '0'],
+    [loadPostgresConfig, 'DB_BUDGET_MS', 'soon'],
+    [loadPostgresConfig, 'DB_PROXY_PORT', '-1'],
     [loadPostgresConfig, 'DB_CONNECT_TIMEOUT_MS', '-5'],
     [loadPostgresConfig, 'DB_IDLE_SESSION_TIMEOUT_MS', '-1'],
     [loadPostgresConfig, 'DB_SSL', 'maybe'],

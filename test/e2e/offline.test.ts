@@ -15,13 +15,14 @@ import {
 } from '../support/offline';
 import { ensurePgbouncer, startPgbouncer, type Pgbouncer } from '../support/pgbouncer';
 import { count, createServiceRole, dropBackends, migrationCount, peakBackends, setPassword, type TestDatabase } from '../support/postgres';
+import { expectProblemBody } from '../support/problems';
 
 jest.setTimeout(120_000);
 
 function expectProblem(reply: Reply, status: number) {
   expect(reply.status).toBe(status);
   expect(reply.headers.get('content-type')).toMatch(/^application\/problem\+json/);
-  expect(reply.body).toMatchObject({ status, title: expect.any(String), detail: expect.any(String) });
+  expectProblemBody(reply.body, status);
 }
 
 const json = { 'content-type': 'application/json' };

@@ -52,9 +52,12 @@ function usersRepositoryContract(
 
     it('replaces email and name, moves updatedAt and keeps createdAt', async () => {
       const user = await users.create({ email: 'old@example.com', name: 'Old' });
+      // Timestamps are read in milliseconds: let one pass, so that a replace that kept updatedAt would show.
+      await new Promise((resolve) => setTimeout(resolve, 5));
       const replaced = await users.replace(user.id, { email: 'new@example.com', name: 'New' });
       expect(replaced).toMatchObject({ id: user.id, email: 'new@example.com', name: 'New', createdAt: user.createdAt });
-      expect(Date.parse(replaced.updatedAt)).toBeGreaterThanOrEqual(Date.parse(user.updatedAt));
+      expect(Date.parse(replaced.updatedAt)).toBeGreaterThan(Date.parse(user.updatedAt));
+      expect((await users.get(user.id)).updatedAt).toBe(replaced.updatedAt);
       await expect(users.replace(user.id, { email: 'linus@example.com', name: 'X' })).rejects.toBeInstanceOf(ConflictError);
       expect((await users.get(user.id)).email).toBe('new@example.com');
     });

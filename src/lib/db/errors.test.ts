@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import fc from 'fast-check';
 import { DatabaseUnavailableError } from '../errors';
 import { failureKind, isUnavailable, translateDatabaseError } from './errors';
 
@@ -23,10 +23,30 @@ describe('isUnavailable', () => {
     expect(isUnavailable(pgError(code))).toBe(false);
   });
 
-  it('never throws on arbitrary input (fuzz)', () => {
-    const samples: unknown[] = [null, undefined, 0, '', 'x', [], {}, { code: 5 }, Symbol('s'), () => 1];
-    for (let i = 0; i < 500; i += 1) samples.push({ code: randomBytes(3).toString('hex'), message: randomBytes(8).toString('base64') });
-    for (const sample of samples) expect(typeof isUnavailable(sample)).toBe('boolean');
+  it('classifies generated failures by their SQLSTATE class and message, never throwing (fuzz)', () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          // Class 08 (connection exception) is lost or unavailable, whatever the rest of the code.
+          fc.tuple(fc.constant('08'), fc.stringMatching(/^[0-9A-Z]{3}$/)).map(([a, b]) => ({ code: a + b, expected: true })),
+          // Class 23 (integrity), 22 (data) and 42 (syntax) are the statement's own fault: never an outage.
+          fc
+            .tuple(fc.constantFrom('23', '22', '42'), fc.stringMatching(/^[0-9A-Z]{3}$/))
+            .map(([a, b]) => ({ code: a + b, expected: false })),
+          fc.constantFrom('28P01', '53300', '57P01', '57014', 'ECONNRESET', 'ETIMEDOUT').map((code) => ({ code, expected: true })),
+        ),
+        fc.string({ maxLength: 40 }).filter((noise) => !/timeout|connection|clients|slots|startup/i.test(noise)),
+        ({ code, expected }, noise) => {
+          expect(isUnavailable(pgError(code, noise))).toBe(expected);
+          // The message decides when the code does not: a driver's own error has none.
+          expect(isUnavailable(new Error(`${noise} Connection terminated unexpectedly`))).toBe(true);
+          expect(isUnavailable(new Error(noise))).toBe(false);
+        },
+      ),
+      { numRuns: 500 },
+    );
+    for (const sample of [null, undefined, 0, '', 'x', [], {}, { code: 5 }, Symbol('s'), () => 1])
+      expect(isUnavailable(sample)).toBe(false);
   });
 });
 

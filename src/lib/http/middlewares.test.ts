@@ -93,12 +93,17 @@ describe('requestBody', () => {
     }
   });
 
-  it('checks a 64 KB body in well under a millisecond (performance smoke)', () => {
+  it('checks a 64 KB body in well under a millisecond (the median of 200 checks)', () => {
     const body = 'a'.repeat(65536);
-    const started = performance.now();
-    for (let i = 0; i < 1000; i += 1) run({ body });
-    // Generous bound: this guards against an accidental O(n^2), not against a busy machine.
-    expect(performance.now() - started).toBeLessThan(2000);
+    const times: number[] = [];
+    for (let i = 0; i < 200; i += 1) {
+      const started = performance.now();
+      run({ body });
+      times.push(performance.now() - started);
+    }
+    times.sort((a, b) => a - b);
+    // About 0.02 ms here: a hundredfold margin for a busy machine, which a check that copies or rescans the body crosses.
+    expect(times[100]).toBeLessThan(1);
   });
 });
 

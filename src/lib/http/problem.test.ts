@@ -9,6 +9,7 @@ import {
   ValidationError,
 } from '../errors';
 import { HttpError, problemResponse } from './problem';
+import { expectProblemBody } from '../../../test/support/problems';
 
 const bodyOf = (error: unknown) => JSON.parse(problemResponse(error).response.body as string);
 
@@ -32,7 +33,7 @@ describe('problemResponse', () => {
     const { response } = problemResponse(error);
     expect(response.statusCode).toBe(status);
     expect(response.headers).toMatchObject({ 'Content-Type': 'application/problem+json' });
-    expect(bodyOf(error)).toMatchObject({ type: 'about:blank', status, title: expect.any(String), detail: expect.any(String) });
+    expectProblemBody(bodyOf(error), status);
   });
 
   it('names each invalid field', () => {
