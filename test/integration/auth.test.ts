@@ -127,12 +127,13 @@ describe.each(securedFunctions)('%s', (name) => {
 });
 
 describe('routes without a scope', () => {
-  it('leaves the health checks open to anyone', async () => {
+  it('leaves the health checks and the API contract open to anyone', async () => {
     const open = apiFunctions.filter((name) => !catalog[name]!.scope && name !== 'notFound');
-    expect(open).toEqual(['healthLive', 'healthReady', 'health']);
+    expect(open).toEqual(['healthLive', 'healthReady', 'health', 'openapi', 'docs', 'docsAssets']);
     for (const name of open) {
       const http = catalog[name]!.http as { path: string };
-      expect((await container.invoke(handlerModule(name), { path: http.path, anonymous: true })).status).toBe(200);
+      const pathParameters = http.path.includes('{file}') ? { file: 'start.js' } : undefined;
+      expect((await container.invoke(handlerModule(name), { path: http.path, pathParameters, anonymous: true })).status).toBe(200);
     }
   });
 });

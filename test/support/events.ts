@@ -80,5 +80,6 @@ export async function invoke(handler: Handler, request: RequestShape): Promise<R
   const result = await handler(httpEvent(request), lambdaContext());
   const headers = Object.fromEntries(Object.entries(result.headers ?? {}).map(([k, v]) => [k.toLowerCase(), String(v)]));
   const raw = result.body ?? '';
-  return { status: result.statusCode ?? 200, headers, raw, body: raw ? JSON.parse(raw) : undefined };
+  const json = /json/.test(headers['content-type'] ?? 'application/json');
+  return { status: result.statusCode ?? 200, headers, raw, body: raw && json ? JSON.parse(raw) : undefined };
 }
