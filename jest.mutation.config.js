@@ -1,4 +1,8 @@
-/** The layers mutation testing runs (stryker.config.mjs): unit and integration, not the ones that spawn servers or package. */
+/**
+ * The layers mutation testing runs (stryker.config.mjs): unit and integration by default, never the
+ * ones that spawn servers or package. MUTATION_LAYERS=unit runs the unit tests alone, for a quick pass.
+ */
 const { projects } = require('./jest.config');
 
-module.exports = { projects: projects.filter((project) => ['unit', 'integration'].includes(project.displayName)) };
+const layers = (process.env.MUTATION_LAYERS ?? 'unit,integration').split(',');
+module.exports = { projects: projects.filter((project) => layers.includes(project.displayName)) };

@@ -35,3 +35,11 @@ describe('idempotencyKey', () => {
     expect(keyOf('a\tb')).toBe('400: Idempotency-Key must be printable ASCII');
   });
 });
+
+describe('idempotencyKey: quotes', () => {
+  it('unquotes only a value that starts and ends with a quote; other quotes are part of the key', () => {
+    expect(keyOf('x"abc"')).toBe('x"abc"');
+    expect(keyOf('"abc"x')).toBe('"abc"x');
+    expect(keyOf('"a"b"')).toBe('"a"b"');
+  });
+});

@@ -105,3 +105,41 @@ describe('parseInput', () => {
       expect(refused(name)).toBeUndefined();
   });
 });
+
+describe('parseInput: what a refusal names', () => {
+  const refusal = (run: () => unknown) => {
+    try {
+      run();
+      return 'accepted';
+    } catch (error) {
+      if (error instanceof ValidationError) return error.issues;
+      return `${(error as Error).name}: ${(error as Error).message}`;
+    }
+  };
+
+  it('says that a path names no resource', () => {
+    expect(refusal(() => parseInput({ path: userIdPath }, httpEvent({ method: 'GET', path: '/x', pathParameters: { id: 'abc' } })))).toBe(
+      'NotFoundError: No resource exists at this path',
+    );
+  });
+
+  it('names the query or the body itself when the whole of it is wrong', () => {
+    const whole = z.object({ a: z.string().optional() }).refine((value) => value.a !== 'no', 'must not say no');
+    expect(refusal(() => parseInput({ query: whole }, httpEvent({ method: 'GET', path: '/x', query: { a: 'no' } })))).toEqual([
+      { field: 'query', message: 'must not say no' },
+    ]);
+    const event = { ...httpEvent({ method: 'POST', path: '/x' }), body: { a: 'no' } as never };
+    expect(refusal(() => parseInput({ body: whole }, event))).toEqual([{ field: 'body', message: 'must not say no' }]);
+  });
+
+  it('checks for repeated parameters only on a route that reads the query', () => {
+    const event = httpEvent({
+      method: 'GET',
+      path: '/x',
+      rawQuery: 'limit=1&limit=2',
+      pathParameters: { id: '0190f6a4-3c1e-7d2a-8b3c-4d5e6f708192' },
+    });
+    expect(refusal(() => parseInput({ path: userIdPath }, event))).toBe('accepted');
+    expect(refusal(() => parseInput({ query: listUsersQuery }, event))).toEqual([{ field: 'limit', message: 'must be given once' }]);
+  });
+});

@@ -136,3 +136,47 @@ describe('problemDetails', () => {
     ]);
   });
 });
+
+describe('requestBody: what each refusal says', () => {
+  const refusal = (event: Partial<APIGatewayProxyEventV2>, maxBytes?: number) => {
+    try {
+      run(event, maxBytes);
+      return 'passed';
+    } catch (error) {
+      return `${(error as HttpError).statusCode} ${(error as HttpError).message}`;
+    }
+  };
+
+  it('names the limit, the encoding and the media type a client must use', () => {
+    expect(refusal({ body: '' })).toBe('400 A JSON request body is required');
+    expect(refusal({ body: 'a'.repeat(11) }, 10)).toBe('413 The request body must be at most 10 bytes');
+    expect(refusal({ body: '{}', headers: { ...json, 'content-encoding': ' GZIP ' } })).toMatch(/^415 The request body must not be/);
+    expect(refusal({ body: '{}', headers: { ...json, 'content-encoding': 'identity' } })).toBe('passed');
+    expect(refusal({ body: '{}', headers: { 'content-type': 'text/plain' } })).toBe(
+      '415 The request body must be JSON (Content-Type: application/json)',
+    );
+    expect(refusal({ body: '{}', headers: {} })).toBe('415 The request body must be JSON (Content-Type: application/json)');
+    expect(refusal({ body: '{}', headers: { 'content-type': 'application/json; charset=latin1' } })).toMatch(
+      /^415 The request body must be encoded in UTF-8/,
+    );
+  });
+
+  it('reads only the charset parameter, by its name, with or without quotes', () => {
+    for (const [type, outcome] of [
+      ['application/json; charset', 'passed'],
+      ['application/json; =utf-16', 'passed'],
+      ['application/json; xcharset=latin1', 'passed'],
+      ['application/json; foo=bar; CHARSET="latin1"', '415'],
+      ['application/json; charset="utf-8"', 'passed'],
+      ['application/json; charset=utf-8"', '415'],
+      ['application/json; charset="utf-8', '415'],
+      [' application/json ', 'passed'],
+    ]) {
+      expect([type, refusal({ body: '{}', headers: { 'content-type': type } }).split(' ')[0]]).toEqual([type, outcome]);
+    }
+  });
+
+  it('refuses a limit that is not a positive whole number, saying so', () => {
+    expect(() => requestBody({ maxBytes: 0 })).toThrow('requestBody: maxBytes must be a positive integer');
+  });
+});

@@ -8,7 +8,7 @@ import {
   UnavailableError,
   ValidationError,
 } from '../errors';
-import { HttpError, problemResponse } from './problem';
+import { HttpError, problemResponse, toProblem } from './problem';
 import { expectProblemBody } from '../../../test/support/problems';
 
 const bodyOf = (error: unknown) => JSON.parse(problemResponse(error).response.body as string);
@@ -86,5 +86,40 @@ describe('problemResponse', () => {
     const raw = problemResponse(error).response.body as string;
     expect(raw).not.toMatch(/relation|select|users|at |42P01/);
     expect(problemResponse(error).expected).toBe(false);
+  });
+});
+
+describe('toProblem', () => {
+  it('marks every client or dependency error as expected (logged as such), and only the unknown as unexpected', () => {
+    const expected = [
+      new ValidationError([{ field: 'email', message: 'must be a string' }]),
+      new NotFoundError('No user has this id'),
+      new ConflictError('A user with this email already exists'),
+      new AccessDeniedError('An access token is required'),
+      new IdempotencyKeyError(422, 'different request'),
+      new DatabaseUnavailableError('down'),
+      new HttpError(413, 'too big'),
+      createError(415, 'Unsupported Media Type', { cause: { package: '@middy/http-json-body-parser' } }),
+      createError(415, 'Invalid or malformed JSON was provided', { cause: { package: '@middy/http-json-body-parser' } }),
+    ];
+    for (const error of expected) expect([error.message, toProblem(error).expected]).toEqual([error.message, true]);
+    expect(toProblem(new Error('boom')).expected).toBe(false);
+  });
+
+  it("shows a middleware's message only when it is the JSON parser's, and only for an Error with a numeric status", () => {
+    // Another package's HTTP error, or one without a cause, could carry anything: a 500 that says nothing.
+    for (const error of [
+      createError(400, 'internal detail', { cause: { package: '@middy/other' } }),
+      createError(400, 'internal detail'),
+      Object.assign(new Error('internal detail'), { statusCode: '400', cause: { package: '@middy/http-json-body-parser' } }),
+      { statusCode: 400, message: 'internal detail', cause: { package: '@middy/http-json-body-parser' } },
+    ]) {
+      const { problem, expected } = toProblem(error);
+      expect({ status: problem.status, detail: problem.detail, expected }).toEqual({
+        status: 500,
+        detail: 'An unexpected error occurred',
+        expected: false,
+      });
+    }
   });
 });

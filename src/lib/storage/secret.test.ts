@@ -31,3 +31,11 @@ describe('parseDbSecret', () => {
     }
   });
 });
+
+describe('parseDbSecret: a refusal', () => {
+  it('names every missing or invalid field, never a value', () => {
+    expect(() => parseDbSecret({ username: 'app', password: 'hunter2', port: 'x' })).toThrow(
+      'The database secret is missing or invalid fields: host, port, dbname',
+    );
+  });
+});
