@@ -17,6 +17,7 @@ let secret: DbSecret;
 let handlers: Record<'ready' | 'list' | 'health', Handler>;
 const logs: string[] = [];
 let stdout: jest.SpyInstance;
+let stderr: jest.SpyInstance;
 
 const answer = (value: DbSecret) =>
   secretsManager
@@ -38,10 +39,13 @@ beforeAll(async () => {
     POWERTOOLS_LOG_LEVEL: 'DEBUG',
   });
   delete process.env.AWS_ENDPOINT_URL_SECRETS_MANAGER;
-  stdout = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+  // Warnings and errors go to stderr.
+  const capture = (chunk: string | Uint8Array) => {
     logs.push(String(chunk));
     return true;
-  });
+  };
+  stdout = jest.spyOn(process.stdout, 'write').mockImplementation(capture);
+  stderr = jest.spyOn(process.stderr, 'write').mockImplementation(capture);
   handlers = {
     ready: (await import('../../src/handlers/health-ready')).handler as unknown as Handler,
     list: (await import('../../src/handlers/users-list')).handler as unknown as Handler,
@@ -51,6 +55,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   stdout?.mockRestore();
+  stderr?.mockRestore();
   secretsManager.restore();
   await database?.stop();
 });
@@ -89,14 +94,19 @@ it('keeps the cached secret when a scheduled refresh fails', async () => {
   expect((await call(handlers.list, { path: '/api/users' })).status).toBe(200);
   // Tried once, then left alone for a while instead of on every request.
   expect(fetches()).toBe(before + 1);
+  expect(logs.join('')).toMatch(/"level":"WARN","message":"database secret refresh failed; keeping the cached secret"/);
 });
 
 it('answers 503, not 500, when the password was rotated and Secrets Manager cannot be reached', async () => {
   await setPassword(database, secret.username, 'aws:third/P@ss');
   await dropBackends(database, secret.username);
+  const logged = logs.length;
   const reply = await call(handlers.list, { path: '/api/users' });
   expect(reply.status).toBe(503);
   expect(reply.headers['retry-after']).toMatch(/^\d+$/);
+  expect(reply.body.detail).toMatch(/database/i);
+  // An ERROR line, which the alerts subscription picks up, naming the cause.
+  expect(logs.slice(logged).join('')).toMatch(/"level":"ERROR","message":"database secret could not be fetched".*"ThrottlingException"/);
   answer({ ...secret, password: 'aws:third/P@ss' });
   expect((await call(handlers.list, { path: '/api/users' })).status).toBe(200);
 });
@@ -117,7 +127,11 @@ it('logs the secret lifecycle with timings and never a secret value', async () =
 it('answers 503, not 500, while the secret has the wrong shape', async () => {
   secretsManager.on(GetSecretValueCommand, { SecretId: secretArn }).resolves({ SecretString: '{"username":"users_api"}' });
   await sleep(ttlMs + 100);
+  const logged = logs.length;
   const reply = await call(handlers.list, { path: '/api/users' });
   expect(reply.status).toBe(503);
   expect(reply.raw).not.toContain('users_api');
+  expect(logs.slice(logged).join('')).toMatch(
+    /"level":"ERROR","message":"database secret is not usable".*"error":"The database secret is missing or invalid fields: [a-z, ]*password/,
+  );
 });
