@@ -1,9 +1,11 @@
 import net from 'node:net';
+import type pg from 'pg';
 import { config } from '../../src/lib/config';
 import { ContainerPools, Database, type DatabaseOptions, type RetryPolicy } from '../../src/lib/db/database';
 import { DatabaseUnavailableError } from '../../src/lib/errors';
 import { logger } from '../../src/lib/logger';
 import { metrics } from '../../src/lib/metrics';
+import * as tracing from '../../src/lib/tracing';
 import { fixedSecret, type DbSecret, type SecretSource } from '../../src/lib/storage/secret';
 import { freePort } from '../../src/local/local-stack';
 import { ensurePgbouncer, startPgbouncer } from '../support/pgbouncer';
@@ -20,6 +22,8 @@ jest.setTimeout(30_000);
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const timers = require('node:timers/promises') as typeof import('node:timers/promises');
 const realSleep = timers.setTimeout;
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const crypto = require('node:crypto') as typeof import('node:crypto');
 
 const role = 'users_api_wrapper';
 const password = 'wrapper:P@ss/word?';
@@ -69,6 +73,7 @@ const databaseWith = (source: SecretSource, overrides: Partial<DatabaseOptions> 
 /** The metrics the wrapper added, by name (the round-trip timings are counted, not listed). */
 const metricsAdded = () => addMetric.mock.calls.map(([name]) => name).filter((name) => name !== 'DatabaseRoundTrip');
 const messages = (spy: jest.SpyInstance) => spy.mock.calls.map(([message]) => message);
+const isDuration = (ms: unknown) => typeof ms === 'number' && ms >= 0 && ms < 1000;
 const backendPid = async (db: Database) => (await db.query<{ pid: number }>('select pg_backend_pid() as pid')).rows[0]!.pid;
 
 /** A secret that the server rejects until it has been refreshed `rejected` times. */
@@ -122,6 +127,7 @@ async function droppingServer() {
 
 describe('one connection per container', () => {
   it('opens one connection on first use and reuses it, with the values bound and the service named', async () => {
+    const traced = jest.spyOn(tracing, 'traced');
     const db = databaseWith(fixedSecret(secret));
     const first = await db.query<{ n: number }>('select $1::int + 1 as n', [41]);
     const second = await db.query<{ name: string }>("select current_setting('application_name') as name");
@@ -140,7 +146,19 @@ describe('one connection per container', () => {
       poolMax: 1,
     });
     expect(log.info.mock.calls[1]![1]).toEqual({ durationMs: expect.any(Number), opened: 1 });
-    expect(addMetric.mock.calls.filter(([name]) => name === 'DatabaseRoundTrip')).toHaveLength(2);
+    expect(isDuration(log.info.mock.calls[1]![1].durationMs)).toBe(true);
+    const roundTrips = addMetric.mock.calls
+      .filter(([name]) => name === 'DatabaseRoundTrip')
+      .map(([, unit, value]) => [unit, isDuration(value)]);
+    expect(roundTrips).toEqual([
+      ['Milliseconds', true],
+      ['Milliseconds', true],
+    ]);
+    // A trace shows the statement's text, never its values.
+    expect(traced.mock.calls.map(([name, , metadata]) => [name, metadata])).toEqual([
+      ['PostgreSQL', { sql: 'select $1::int + 1 as n' }],
+      ['PostgreSQL', { sql: "select current_setting('application_name') as name" }],
+    ]);
     expect(metricsAdded()).toEqual([]);
     expect(log.warn).not.toHaveBeenCalled();
   });
@@ -180,9 +198,11 @@ describe('one connection per container', () => {
     });
   });
 
-  it('answers ping with the round trip in milliseconds, and lends its credentials', async () => {
+  it('answers ping with the round trip in milliseconds, as a statement that may be repeated, and lends its credentials', async () => {
     const db = databaseWith(fixedSecret(secret));
+    const query = jest.spyOn(db, 'query');
     const ms = await db.ping();
+    expect(query.mock.calls).toEqual([['select 1', [], { idempotent: true }]]);
     expect(ms).toBeGreaterThan(0);
     expect(ms).toBeLessThan(1000);
     expect(Math.round(ms * 100) / 100).toBe(ms);
@@ -193,8 +213,13 @@ describe('one connection per container', () => {
 describe('new credentials', () => {
   it('keeps the pool for an equal secret, and replaces it, closing the old one, for a different one', async () => {
     const db = (source: DbSecret) => databaseWith(fixedSecret(source));
+    const hashes = jest.spyOn(crypto, 'createHash');
     await db(secret).query('select 1');
+    await db(secret).query('select 1');
+    // The same secret object again: not even hashed.
+    expect(hashes).toHaveBeenCalledTimes(1);
     await db({ ...secret }).query('select 1');
+    expect(hashes).toHaveBeenCalledTimes(2);
     expect(pools.opened).toBe(1);
     expect(messages(log.info)).not.toContain('database pool replaced for new credentials');
 
@@ -236,6 +261,13 @@ describe('new credentials', () => {
     expect(source.refreshes).toBe(policy.credentialRefreshes);
     expect(sleeps).toEqual([0, 5]);
     expect(pools.opened).toBe(0);
+  });
+
+  it('refreshes when the budget has exactly the room for another login', async () => {
+    jest.spyOn(Date, 'now').mockReturnValue(1_000_000);
+    const source = rotatingSecret(1);
+    await databaseWith(source, { budgetMs: options.connectTimeoutMs }).query('select 1');
+    expect(source.refreshes).toBe(1);
   });
 
   it('does not refresh when the budget has no room for another login', async () => {
@@ -320,7 +352,9 @@ describe('a connection lost', () => {
     expect(await attempts()).toBe(before + 2);
     expect(pools.opened).toBe(2);
     expect(metricsAdded()).toEqual(['RetryInFlightRepeat']);
-    expect(messages(log.warn)).toContain('database connection lost in flight; retrying on a fresh connection');
+    expect(log.warn).toHaveBeenCalledWith('database connection lost in flight; retrying on a fresh connection', {
+      error: 'terminating connection due to administrator command',
+    });
     expect(messages(log.info)).toContain('database reconnected');
   });
 
@@ -343,9 +377,16 @@ describe('a connection lost', () => {
     const db = databaseWith(fixedSecret(secret));
     await db.query('select 1');
     await database.admin.query('select pg_terminate_backend(pid) from pg_stat_activity where usename = $1', [role]);
-    for (let i = 0; i < 50 && !log.warn.mock.calls.length; i += 1) await new Promise((resolve) => setTimeout(resolve, 20));
+    for (let i = 0; i < 50 && log.warn.mock.calls.length < 2; i += 1) await new Promise((resolve) => setTimeout(resolve, 20));
 
-    expect(log.warn).toHaveBeenCalledWith('idle database connection lost', expect.objectContaining({ code: '57P01' }));
+    // Both the pool's listener and the connection's own (which covers it while checked out) log it; neither throws.
+    const lost = { error: 'terminating connection due to administrator command', code: '57P01' };
+    expect(log.warn.mock.calls).toEqual(
+      expect.arrayContaining([
+        ['idle database connection lost', lost],
+        ['database connection lost', lost],
+      ]),
+    );
     expect((await db.query<{ n: number }>('select 1 as n')).rows).toEqual([{ n: 1 }]);
     expect(pools.opened).toBe(2);
   });
@@ -360,6 +401,20 @@ describe('idle connections', () => {
     expect(await backendPid(db)).not.toBe(first);
     expect(pools.opened).toBe(2);
     expect(log.info).toHaveBeenCalledWith('idle database connection replaced', { maxIdleMs: 50 });
+  });
+
+  it('counts idle time from the last release, up to and including maxIdleMs', () => {
+    const now = jest.spyOn(Date, 'now').mockReturnValue(1000);
+    const client = { release: jest.fn() } as unknown as pg.PoolClient;
+    expect(pools.isStale(client, 0)).toBe(false);
+    pools.release(client);
+    now.mockReturnValue(1050);
+    expect(pools.isStale(client, 50)).toBe(false);
+    now.mockReturnValue(1051);
+    expect(pools.isStale(client, 50)).toBe(true);
+    expect(pools.isStale(client, undefined)).toBe(false);
+    pools.release(client, new Error('broken'));
+    expect((client.release as jest.Mock).mock.calls).toEqual([[undefined], [new Error('broken')]]);
   });
 
   it('keeps a connection idle for less than maxIdleMs, and any connection without it', async () => {
@@ -381,9 +436,27 @@ describe('time limits', () => {
     return Date.now() - started;
   };
 
+  // Through a proxy: no server-side statement timeout, so the client's own limit is what ends the wait.
+  const viaProxy = { proxy: { host: '127.0.0.1', port: 0 } };
+
+  beforeEach(() => (viaProxy.proxy.port = secret.port));
+
   it('ends a statement at queryTimeoutMs, or sooner when the budget ends first', async () => {
-    expect(await elapsed(databaseWith(fixedSecret(secret), { queryTimeoutMs: 300 }).query('select pg_sleep(3)'))).toBeLessThan(1200);
-    expect(await elapsed(databaseWith(fixedSecret(secret), { budgetMs: 300 }).query('select pg_sleep(3)'))).toBeLessThan(1200);
+    expect(await elapsed(databaseWith(fixedSecret(secret), { ...viaProxy, queryTimeoutMs: 300 }).query('select pg_sleep(3)'))).toBeLessThan(
+      1200,
+    );
+    await pools.end();
+    expect(await elapsed(databaseWith(fixedSecret(secret), { ...viaProxy, budgetMs: 300 }).query('select pg_sleep(3)'))).toBeLessThan(1200);
+  });
+
+  it('drops the connection whose statement timed out, so the next one does not queue behind it', async () => {
+    const db = databaseWith(fixedSecret(secret), { ...viaProxy, queryTimeoutMs: 300 });
+    const pid = await backendPid(db);
+    await elapsed(db.query('select pg_sleep(3)'));
+    const started = Date.now();
+    expect(await backendPid(db)).not.toBe(pid);
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(pools.opened).toBe(2);
   });
 });
 

@@ -59,6 +59,7 @@ function poolFor(secret: DbSecret, options: DatabaseOptions, startupParameters: 
     statement_timeout: options.proxy || !startupParameters ? undefined : options.queryTimeoutMs,
     // Lambda freezes idle containers: keep the connection for the container's life.
     idleTimeoutMillis: 0,
+    // Stryker disable next-line BooleanLiteral: TCP keepalive probes start after minutes of silence; no test waits that long.
     keepAlive: true,
   });
   // A server-side disconnect of an idle client must not crash the container: the pool drops it
@@ -89,12 +90,12 @@ export class ContainerPools {
 
   /** A connection idle past `maxIdleMs` is closed, never used: the server may already have ended it. */
   isStale(client: pg.PoolClient, maxIdleMs: number | undefined): boolean {
-    const since = this.lastUsed.get(client);
-    return maxIdleMs !== undefined && since !== undefined && Date.now() - since > maxIdleMs;
+    return Date.now() - (this.lastUsed.get(client) ?? Date.now()) > (maxIdleMs ?? Infinity);
   }
 
+  /** Gives the connection back; with `error`, the pool closes it instead. */
   release(client: pg.PoolClient, error?: Error): void {
-    if (!error) this.lastUsed.set(client, Date.now());
+    this.lastUsed.set(client, Date.now());
     client.release(error);
   }
 
