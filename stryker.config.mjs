@@ -1,23 +1,84 @@
-// Mutation testing: npm run test:mutation (everything), or one area or file:
-//   npm run test:mutation -- --mutate 'src/lib/db/database.ts'
-// Reports (HTML and JSON) go to reports/mutation/, which git ignores. Not part of npm test or CI.
+// Mutation testing, one area at a time: npm run test:mutation (every area, then the per-file scores),
+// npm run test:mutation -- database (one area), or one file of an area:
+//   npm run test:mutation -- routes --mutate src/lib/http/route.ts
+// Reports (HTML and JSON) go to reports/mutation/<area>/, which git ignores. Not part of npm test or CI.
+
+/**
+ * Each area: the files it mutates and the test files beyond the unit tests (which always run) that
+ * reach them. A file belongs to the first area whose globs match it; `unit` takes the rest. The
+ * scenario files (storms, outages, idle sessions, hostile input, the embedded cluster) repeat through
+ * the handlers what the focused files test directly, at many times the cost per mutant: add them
+ * with MUTATION_TESTS to a run that needs them.
+ */
+export const areas = Object.freeze({
+  database: { mutate: ['src/lib/db/database.ts'], tests: ['integration/database'] },
+  access: {
+    mutate: ['src/lib/storage/access.ts'],
+    tests: ['integration/rotation-and-outage', 'integration/secrets-aws'],
+  },
+  routes: {
+    mutate: [
+      'src/handlers/{users-*,health*,not-found}.ts',
+      'src/lib/http/{route,database-route,secured-route,readiness,request-metrics,idempotency,idempotency-store,responses}.ts',
+      'src/lib/users/{postgres,routes,pagination}.ts',
+      'src/lib/auth/{authenticate,jwks-document}.ts',
+      'src/lib/storage/{engine,selected-engine,secret}.ts',
+      'src/lib/{metrics,tracing,lifecycle}.ts',
+      'src/lib/db/engine.ts',
+    ],
+    tests: [
+      'integration/handlers',
+      'integration/auth',
+      'integration/idempotency',
+      'integration/users-contract',
+      'integration/cognito-tokens',
+    ],
+  },
+  release: {
+    mutate: [
+      'src/lib/db/{migrate,application-role,schema}.ts',
+      'src/handlers/{migrate,release-migrations,pre-traffic,user-pool-keys}.ts',
+      'src/lib/release/*.ts',
+    ],
+    tests: ['integration/release-migrations', 'integration/migrate-function', 'integration/application-role', 'integration/migrate-wait'],
+  },
+  alerts: { mutate: ['src/lib/alerts/*.ts', 'src/lib/events/*.ts', 'src/handlers/alerts.ts'], tests: ['integration/alerts'] },
+  contract: {
+    mutate: ['src/lib/openapi/*.ts', 'src/handlers/{openapi,docs,docs-assets}.ts'],
+    tests: ['integration/docs', 'infrastructure/openapi'],
+  },
+  // The DocumentDB engine's repository runs in users-contract only when MONGODB_URI names a server.
+  documentdb: { mutate: ['src/lib/documentdb/*.ts'], tests: ['integration/users-contract'] },
+  unit: { mutate: ['src/lib/**/*.ts', 'src/handlers/*.ts'], tests: [] },
+});
+
+const name = process.env.MUTATION_AREA ?? 'unit';
+const area = areas[name];
+if (!area) throw new Error(`MUTATION_AREA=${name} is not an area: ${Object.keys(areas).join(', ')}`);
+// The areas before this one keep their files.
+const earlier = Object.keys(areas).slice(0, Object.keys(areas).indexOf(name));
+const taken = earlier.flatMap((other) => areas[other].mutate.map((glob) => `!${glob}`));
+// Read by jest.mutation.config.js in the test runner processes, which inherit this environment; a
+// MUTATION_TESTS given adds its files to the area's.
+const extra = process.env.MUTATION_TESTS?.split(',').filter(Boolean) ?? [];
+process.env.MUTATION_TESTS = [...new Set([...area.tests, ...extra])].join(',');
+
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
   testRunner: 'jest',
   jest: {
     projectType: 'custom',
-    // The unit and integration layers: they run in this process, where Stryker sees which test reaches which mutant.
     configFile: 'jest.mutation.config.js',
     // Each mutated file is tested by the test files that import it, directly or not.
     enableFindRelatedTests: true,
   },
   coverageAnalysis: 'perTest',
-  mutate: ['src/lib/**/*.ts', 'src/handlers/**/*.ts', '!src/**/*.test.ts', '!src/**/*.d.ts'],
+  mutate: [...area.mutate, ...taken, '!src/**/*.test.ts', '!src/**/*.d.ts'],
   ignoreStatic: true,
   concurrency: 2,
   reporters: ['clear-text', 'progress', 'html', 'json'],
-  htmlReporter: { fileName: 'reports/mutation/index.html' },
-  jsonReporter: { fileName: 'reports/mutation/mutation.json' },
+  htmlReporter: { fileName: `reports/mutation/${name}/index.html` },
+  jsonReporter: { fileName: `reports/mutation/${name}/mutation.json` },
   tempDirName: '.stryker-tmp',
   cleanTempDir: 'always',
   thresholds: { high: 85, low: 80, break: null },

@@ -6,7 +6,8 @@
  * against a bare pg query of the same statement on one connection, with the ratios.
  *
  * Usage: npm run bench. BENCH_RUNS (default 25) fresh processes per function for the require
- * time, BENCH_WARM (default 1000) warm invocations per route. Figures only, no pass or fail.
+ * time, BENCH_WARM (default 1000) warm invocations per route, BENCH_PROFILE a folder for a CPU
+ * profile of each warm run. Figures only, no pass or fail.
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -143,9 +144,14 @@ async function main() {
     const output = path.join(work, `probe-${(probes += 1)}.json`);
     const taskFile = `${output}.task`;
     fs.writeFileSync(taskFile, JSON.stringify({ ...task, output }));
+    // BENCH_PROFILE=<folder>: a V8 CPU profile of each warm probe (open it in Chrome's DevTools).
+    const profile =
+      task.mode === 'warm' && process.env.BENCH_PROFILE
+        ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(process.env.BENCH_PROFILE)}`, `--cpu-prof-name=${String(task.name)}.cpuprofile`]
+        : [];
     const child = spawn(
       process.execPath,
-      [...(nodeOptions ? nodeOptions.split(' ') : []), path.join(__dirname, 'bench/probe.cjs'), taskFile],
+      [...(nodeOptions ? nodeOptions.split(' ') : []), ...profile, path.join(__dirname, 'bench/probe.cjs'), taskFile],
       {
         env: { ...functionEnv, AWS_LAMBDA_FUNCTION_NAME: String(task.name ?? 'bare') },
         stdio: ['ignore', 'ignore', 'inherit'],

@@ -1,6 +1,21 @@
-import { loadConfig } from './config';
-import { loadPostgresConfig } from './db/config';
-import { loadStorageConfig } from './storage/config';
+import type * as ServiceConfig from './config';
+import type * as PostgresConfig from './db/config';
+import type * as StorageConfig from './storage/config';
+
+let loadConfig: typeof ServiceConfig.loadConfig;
+let loadPostgresConfig: typeof PostgresConfig.loadPostgresConfig;
+let loadStorageConfig: typeof StorageConfig.loadStorageConfig;
+
+// Each test loads the modules afresh, as a cold start does: their schemas and defaults are built at load.
+beforeEach(() => {
+  /* eslint-disable @typescript-eslint/no-require-imports -- isolateModules is synchronous */
+  jest.isolateModules(() => {
+    ({ loadConfig } = require('./config') as typeof ServiceConfig);
+    ({ loadPostgresConfig } = require('./db/config') as typeof PostgresConfig);
+    ({ loadStorageConfig } = require('./storage/config') as typeof StorageConfig);
+  });
+  /* eslint-enable @typescript-eslint/no-require-imports */
+});
 
 describe('the configuration, by concern', () => {
   it('applies the documented defaults', () => {
@@ -85,22 +100,23 @@ describe('the configuration, by concern', () => {
   });
 
   it.each([
-    [loadConfig, 'STAGE', 'qa'],
-    [loadStorageConfig, 'DB_ENGINE', 'mysql'],
-    [loadStorageConfig, 'DB_SECRET_ID', ''],
-    [loadStorageConfig, 'DB_PORT', '0'],
-    [loadStorageConfig, 'SECRETS_CACHE_TTL_MS', '-2'],
-    [loadPostgresConfig, 'DB_POOL_MAX', '0'],
-    [loadPostgresConfig, 'DB_POOL_MAX', '101'],
-    [loadPostgresConfig, 'DB_POOL_MAX', 'many'],
-    [loadPostgresConfig, 'DB_POOL_MAX', '1.5'],
-    [loadPostgresConfig, 'DB_QUERY_TIMEOUT_MS', '0'],
-    [loadPostgresConfig, 'DB_BUDGET_MS', 'soon'],
-    [loadPostgresConfig, 'DB_PROXY_PORT', '-1'],
-    [loadPostgresConfig, 'DB_CONNECT_TIMEOUT_MS', '-5'],
-    [loadPostgresConfig, 'DB_IDLE_SESSION_TIMEOUT_MS', '-1'],
-    [loadPostgresConfig, 'DB_SSL', 'maybe'],
-  ])('%p rejects %s=%s and names the variable, never the value', (load, name, value) => {
+    ['loadConfig', 'STAGE', 'qa'],
+    ['loadStorageConfig', 'DB_ENGINE', 'mysql'],
+    ['loadStorageConfig', 'DB_SECRET_ID', ''],
+    ['loadStorageConfig', 'DB_PORT', '0'],
+    ['loadStorageConfig', 'SECRETS_CACHE_TTL_MS', '-2'],
+    ['loadPostgresConfig', 'DB_POOL_MAX', '0'],
+    ['loadPostgresConfig', 'DB_POOL_MAX', '101'],
+    ['loadPostgresConfig', 'DB_POOL_MAX', 'many'],
+    ['loadPostgresConfig', 'DB_POOL_MAX', '1.5'],
+    ['loadPostgresConfig', 'DB_QUERY_TIMEOUT_MS', '0'],
+    ['loadPostgresConfig', 'DB_BUDGET_MS', 'soon'],
+    ['loadPostgresConfig', 'DB_PROXY_PORT', '-1'],
+    ['loadPostgresConfig', 'DB_CONNECT_TIMEOUT_MS', '-5'],
+    ['loadPostgresConfig', 'DB_IDLE_SESSION_TIMEOUT_MS', '-1'],
+    ['loadPostgresConfig', 'DB_SSL', 'maybe'],
+  ])('%s rejects %s=%s and names the variable, never the value', (loader, name, value) => {
+    const load = ({ loadConfig, loadStorageConfig, loadPostgresConfig } as Record<string, (env: NodeJS.ProcessEnv) => unknown>)[loader]!;
     expect(() => load({ [name]: value })).toThrow(new RegExp(`: ${name}$`));
   });
 });
