@@ -9,7 +9,7 @@ import { httpEvent, lambdaContext } from '../support/events';
  * The contract's routes in process, header by header. Over HTTP and in a browser they are checked
  * by test/e2e/contract.test.ts.
  */
-const get = async (fn: typeof docs, path: string, pathParameters?: Record<string, string>) =>
+const get = async (fn: typeof docs, path: string, pathParameters: Record<string, string> = {}) =>
   (await fn({ ...httpEvent({ method: 'GET', path }), pathParameters }, lambdaContext())) as APIGatewayProxyStructuredResultV2 & {
     headers: Record<string, string>;
   };
