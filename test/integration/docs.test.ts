@@ -10,7 +10,10 @@ import { httpEvent, lambdaContext } from '../support/events';
  * by test/e2e/contract.test.ts.
  */
 const get = async (fn: typeof docs, path: string, pathParameters: Record<string, string> = {}) =>
-  (await fn({ ...httpEvent({ method: 'GET', path }), pathParameters }, lambdaContext())) as APIGatewayProxyStructuredResultV2 & {
+  (await fn(
+    { ...httpEvent({ method: 'GET', path }), pathParameters } as Parameters<typeof docs>[0],
+    lambdaContext(),
+  )) as APIGatewayProxyStructuredResultV2 & {
     headers: Record<string, string>;
   };
 
