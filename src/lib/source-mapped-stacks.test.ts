@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import * as esbuild from 'esbuild';
+import type * as Stacks from './source-mapped-stacks';
 
 /** A bundle built as the functions are (minified, with a map beside it), run in its own process. */
 function runBundle(source: string, { map = true } = {}): string {
@@ -59,5 +60,85 @@ describe('installSourceMappedStacks', () => {
     expect(stack.split('\n')[0]).toBe('TypeError: boom');
     expect(stack).toMatch(/handler\.js:\d+:\d+\)/);
     expect(stack).not.toMatch(/\.ts:/);
+  });
+});
+
+describe('the stack formatter, in process', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'stacks-'));
+  const bundle = path.join(dir, 'handler.js');
+  // Bundle line 1 maps to line 1 of the first source, bundle line 2 to its line 2; the second source has no segment.
+  fs.writeFileSync(`${bundle}.map`, JSON.stringify({ version: 3, sources: ['../../src/lib/x.ts'], names: [], mappings: 'AAAA;AACA' }));
+  const original = Error.prepareStackTrace;
+  const site = (file: string | null, line: number | null, column: number | null) =>
+    ({
+      getFileName: () => file,
+      getLineNumber: () => line,
+      getColumnNumber: () => column,
+      toString: () => `fn (${file}:${line}:${column})`,
+    }) as unknown as NodeJS.CallSite;
+  /** A fresh module, as in a new container: the map is read at most once per module. */
+  const install = (file: string) => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- isolateModules is synchronous
+    jest.isolateModules(() => (require('./source-mapped-stacks') as typeof Stacks).installSourceMappedStacks(file));
+    return (error: unknown, sites: NodeJS.CallSite[]) => Error.prepareStackTrace!(error as Error, sites) as string;
+  };
+
+  afterEach(() => (Error.prepareStackTrace = original));
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('maps frames in the bundle and leaves the others as V8 wrote them', () => {
+    const format = install(bundle);
+    const stack = format(new TypeError('boom'), [
+      site(bundle, 2, 1),
+      site(bundle, 1, 5),
+      site('/var/runtime/index.mjs', 3, 4),
+      site(bundle, null, 1),
+    ]);
+    expect(stack.split('\n')).toEqual([
+      'TypeError: boom',
+      '    at fn (src/lib/x.ts:2:1)',
+      '    at fn (src/lib/x.ts:1:1)',
+      '    at fn (/var/runtime/index.mjs:3:4)',
+      `    at fn (${bundle}:null:1)`,
+    ]);
+  });
+
+  it('reads the map once, on the first stack, and never before', () => {
+    const read = jest.spyOn(fs, 'readFileSync');
+    const format = install(bundle);
+    expect(read).not.toHaveBeenCalled();
+    format(new Error('one'), [site(bundle, 1, 1)]);
+    format(new Error('two'), [site(bundle, 2, 1)]);
+    expect(read.mock.calls.map(([file]) => file)).toEqual([`${bundle}.map`]);
+    read.mockRestore();
+  });
+
+  it("leaves V8's text without a map, past the map's segments, and for a frame that cannot be read", () => {
+    const missing = path.join(dir, 'other.js');
+    expect(install(missing)(new Error('x'), [site(missing, 1, 1)])).toBe(`Error: x\n    at fn (${missing}:1:1)`);
+    const format = install(bundle);
+    // A position before the first segment: the map's answer names no source.
+    expect(format(new Error('x'), [site(bundle, 0, 0)])).toBe(`Error: x\n    at fn (${bundle}:0:0)`);
+    const broken = {
+      ...site(bundle, 1, 1),
+      getLineNumber: () => {
+        throw new Error('no line');
+      },
+      toString: () => 'native',
+    };
+    expect(format(new Error('x'), [broken as unknown as NodeJS.CallSite])).toBe('Error: x\n    at native');
+  });
+
+  it('names an error whose text cannot be formatted, and does nothing for a file that is not a bundle', () => {
+    const format = install(bundle);
+    const hostile = {
+      toString: () => {
+        throw new Error('no text');
+      },
+    };
+    expect(format(hostile, [])).toBe('<error>');
+    Error.prepareStackTrace = original;
+    install(path.join(dir, 'handler.ts'));
+    expect(Error.prepareStackTrace).toBe(original);
   });
 });

@@ -90,6 +90,32 @@ function subnetIds(template: Template, node: any): any[] {
   return typeof split === 'string' ? split.split(',') : split['Fn::Join'][1];
 }
 
+// The loops below walk these lists: they must hold every function, or a loop would check nothing.
+it('derives every list from the whole function list', () => {
+  expect(functions).toEqual([
+    'healthLive',
+    'healthReady',
+    'health',
+    'usersCreate',
+    'usersList',
+    'usersGet',
+    'usersUpdate',
+    'usersDelete',
+    'openapi',
+    'docs',
+    'docsAssets',
+    'notFound',
+    'migrate',
+    'alerts',
+    'releaseMigrations',
+    'preTraffic',
+    'userPoolKeys',
+  ]);
+  expect(apiFunctions).toHaveLength(12);
+  expect(inVpc.length + outsideVpc.length).toBe(functions.length);
+  expect(inVpc.length).toBeGreaterThan(outsideVpc.length);
+});
+
 describe.each(Object.entries(expected))('stage %s', (stage, want) => {
   const template = () => templates[stage]!;
   const resources = () => created(template());
