@@ -16,23 +16,18 @@ export const areas = Object.freeze({
     mutate: ['src/lib/storage/access.ts'],
     tests: ['integration/rotation-and-outage', 'integration/secrets-aws'],
   },
+  idempotency: { mutate: ['src/lib/http/{idempotency,idempotency-store}.ts'], tests: ['integration/idempotency'] },
+  auth: { mutate: ['src/lib/auth/{authenticate,jwks-document}.ts'], tests: ['integration/auth', 'integration/cognito-tokens'] },
   routes: {
     mutate: [
       'src/handlers/{users-*,health*,not-found}.ts',
-      'src/lib/http/{route,database-route,secured-route,readiness,request-metrics,idempotency,idempotency-store,responses}.ts',
+      'src/lib/http/{route,database-route,secured-route,readiness,request-metrics,responses}.ts',
       'src/lib/users/{postgres,routes,pagination}.ts',
-      'src/lib/auth/{authenticate,jwks-document}.ts',
       'src/lib/storage/{engine,selected-engine,secret}.ts',
       'src/lib/{metrics,tracing,lifecycle}.ts',
       'src/lib/db/engine.ts',
     ],
-    tests: [
-      'integration/handlers',
-      'integration/auth',
-      'integration/idempotency',
-      'integration/users-contract',
-      'integration/cognito-tokens',
-    ],
+    tests: ['integration/handlers', 'integration/users-contract'],
   },
   release: {
     mutate: [
