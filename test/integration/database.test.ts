@@ -373,6 +373,15 @@ describe('a connection lost', () => {
     expect(metricsAdded()).toEqual(['RetryInFlightRepeat']);
   });
 
+  it('never repeats a statement the server refused, idempotent or not', async () => {
+    const db = databaseWith(fixedSecret(secret));
+    const before = await attempts();
+    const error = await db.query("select nextval('probe_attempts') / 0", [], { idempotent: true }).catch((reason: unknown) => reason);
+    expect(error).toMatchObject({ code: '22012' });
+    expect(await attempts()).toBe(before + 1);
+    expect(metricsAdded()).toEqual([]);
+  });
+
   it('logs, and survives, the loss of an idle connection', async () => {
     const db = databaseWith(fixedSecret(secret));
     await db.query('select 1');
