@@ -43,7 +43,12 @@ export const areas = Object.freeze({
     tests: ['integration/docs', 'infrastructure/openapi'],
   },
   // The DocumentDB engine's repository runs in users-contract only when MONGODB_URI names a server.
-  documentdb: { mutate: ['src/lib/documentdb/*.ts'], tests: ['integration/users-contract'] },
+  documentdb: {
+    mutate: ['src/lib/documentdb/*.ts'],
+    tests: ['integration/users-contract'],
+    // What the area's integration tests need, where it is not always there.
+    needs: { env: 'MONGODB_URI', what: 'a MongoDB server for the DocumentDB repository' },
+  },
   unit: { mutate: ['src/lib/**/*.ts', 'src/handlers/*.ts'], tests: [] },
 });
 
