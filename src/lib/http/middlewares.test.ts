@@ -1,5 +1,6 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type { Logger } from '@aws-lambda-powertools/logger';
+import { ConflictError } from '../errors';
 import { problemDetails, requestBody } from './middlewares';
 import { HttpError } from './problem';
 
@@ -135,6 +136,36 @@ describe('problemDetails', () => {
       },
     ]);
   });
+
+  it("logs an expected refusal's cause by its code and name, and a request without a body without its size", () => {
+    const error = new ConflictError('duplicate', { cause: { code: '23505', name: 'DatabaseError', detail: marker } });
+    onError({ error, event: { routeKey: 'POST /api/users' }, context: {}, response: undefined });
+    expect(logged.at(-1)).toEqual([
+      'request rejected',
+      {
+        statusCode: 409,
+        reason: 'Conflict',
+        errorName: 'ConflictError',
+        cause: { code: '23505', name: 'DatabaseError' },
+        bodyBytes: undefined,
+      },
+    ]);
+  });
+
+  it('logs an unexpected failure as an error, with its name and the function version, and answers 500', () => {
+    const request = {
+      error: new TypeError('boom'),
+      event: { routeKey: 'GET /api/users' },
+      context: { functionVersion: '7' },
+      response: undefined as any,
+    };
+    onError(request);
+    expect(request.response.statusCode).toBe(500);
+    expect(logged.at(-1)).toEqual([
+      'request failed',
+      { route: 'GET /api/users', errorName: 'TypeError', functionVersion: '7', error: request.error },
+    ]);
+  });
 });
 
 describe('requestBody: what each refusal says', () => {
@@ -171,9 +202,16 @@ describe('requestBody: what each refusal says', () => {
       ['application/json; charset=utf-8"', '415'],
       ['application/json; charset="utf-8', '415'],
       [' application/json ', 'passed'],
+      // A parameter without "=" whose name only starts with charset, and a value with spaces around it.
+      ['application/json; charsetX', 'passed'],
+      ['application/json; charset= "UTF-8" ', 'passed'],
     ]) {
       expect([type, refusal({ body: '{}', headers: { 'content-type': type } }).split(' ')[0]]).toEqual([type, outcome]);
     }
+  });
+
+  it('reads an event with no headers as one with no media type', () => {
+    expect(refusal({ body: '{}', headers: undefined })).toBe('415 The request body must be JSON (Content-Type: application/json)');
   });
 
   it('refuses a limit that is not a positive whole number, saying so', () => {
