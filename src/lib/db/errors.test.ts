@@ -96,3 +96,21 @@ describe('failureKind', () => {
     expect(failureKind(new Error(message))).toBe(kind);
   });
 });
+
+describe('the edges of the classification', () => {
+  it('takes only a whole five-character SQLSTATE as a refused statement', () => {
+    expect(['ABCDEF', 'x12345', 'ECONNABORTED', '2350'].map((code) => failureKind(Object.assign(new Error('x'), { code })))).toEqual([
+      'other',
+      'other',
+      'other',
+      'other',
+    ]);
+  });
+
+  it('counts an error already translated as an outage, and says so in its message', () => {
+    const translated = translateDatabaseError(Object.assign(new Error('refused'), { code: 'ECONNREFUSED' })) as Error;
+    expect(translated.message).toBe('The database is temporarily unavailable');
+    expect(isUnavailable(translated)).toBe(true);
+    expect(isUnavailable(new DatabaseUnavailableError('no secret'))).toBe(true);
+  });
+});
