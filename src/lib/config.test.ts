@@ -99,6 +99,12 @@ describe('the configuration, by concern', () => {
     expect(loadStorageConfig({ DB_PORT: '1' }).endpoint.port).toBe(1);
   });
 
+  it('names every offending variable, in order', () => {
+    expect(() => loadPostgresConfig({ DB_POOL_MAX: '0', DB_SSL: 'maybe' })).toThrow(
+      /^Invalid PostgreSQL configuration: DB_POOL_MAX, DB_SSL$/,
+    );
+  });
+
   it.each([
     ['loadConfig', 'STAGE', 'qa'],
     ['loadStorageConfig', 'DB_ENGINE', 'mysql'],

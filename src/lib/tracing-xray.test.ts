@@ -60,3 +60,19 @@ describe('inSubsegment', () => {
     expect(JSON.stringify(subsegment.cause)).toContain('throttled');
   });
 });
+
+it('runs the work untraced outside Lambda, where there is no segment', async () => {
+  const env = { ...process.env };
+  for (const name of Object.keys(lambdaTraceEnv(0))) Reflect.deleteProperty(process.env, name);
+  try {
+    let untraced!: typeof inSubsegment;
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- isolateModules is synchronous
+    jest.isolateModules(() => ({ inSubsegment: untraced } = require('./tracing-xray') as typeof import('./tracing-xray')));
+    const before = received.length;
+    await expect(untraced('PostgreSQL', async () => 42, { sql: 'select 1' })).resolves.toBe(42);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(received.length).toBe(before);
+  } finally {
+    Object.assign(process.env, env);
+  }
+});
