@@ -1,5 +1,7 @@
 import { createHmac, createPublicKey, generateKeyPairSync, randomUUID } from 'node:crypto';
 import http from 'node:http';
+import { JwtVerifier } from 'aws-jwt-verify';
+import { JwtExpiredError, JwtInvalidIssuerError, JwtNotBeforeError } from 'aws-jwt-verify/error';
 import fc from 'fast-check';
 import { jwksOf, localAuthEnv, localIssuer, signToken, type SigningKey } from '../../local/token-issuer';
 import { listenOnLoopback } from '../../local/loopback-server';
@@ -132,6 +134,14 @@ describe('createTokenVerifier', () => {
     await jwks.close();
     const unreachable = createTokenVerifier(loadAuthConfig({ ...localAuthEnv(uri), AUTH_JWKS_TIMEOUT_MS: '500' }));
     await expect(outcome(unreachable, token())).resolves.toEqual({ status: 503 });
+    const error = (await unreachable.verify(token(), 'users.read').catch((reason: unknown) => reason)) as UnavailableError;
+    expect([error.cause503, error.message, error.detail, error.retryAfterSeconds]).toEqual([
+      'token-keys',
+      'The JWKS could not be fetched',
+      'The service cannot check access tokens right now. Retry shortly.',
+      1,
+    ]);
+    expect(error.cause).toBeInstanceOf(Error);
     await expect(outcome(verifier, token({}, {}, newKey()))).resolves.toMatchObject({ status: 401 });
   });
 
@@ -157,6 +167,96 @@ describe('createTokenVerifier', () => {
     }
   });
 
+  it('verifies a token once while it is valid, again once it has expired, and keeps at most 256', async () => {
+    const fresh = createTokenVerifier(inlineConfig());
+    const verifications = jest.spyOn(JwtVerifier.prototype, 'verify');
+    try {
+      const first = token({ subject: 'first', expiresInSeconds: 60 });
+      for (let i = 0; i < 3; i += 1) await expect(outcome(fresh, first)).resolves.toEqual({ subject: 'first' });
+      expect(verifications).toHaveBeenCalledTimes(1);
+      const others = Array.from({ length: 256 }, (_, i) => token({ subject: `other-${i}` }));
+      for (const other of others) await fresh.verify(other, 'users.read');
+      expect(verifications).toHaveBeenCalledTimes(257);
+      // The oldest made room for the newest: verified again; the most recent are still kept.
+      await fresh.verify(others.at(-1)!, 'users.read');
+      expect(verifications).toHaveBeenCalledTimes(257);
+      await fresh.verify(first, 'users.read');
+      expect(verifications).toHaveBeenCalledTimes(258);
+      const now = jest.spyOn(Date, 'now').mockReturnValue(Date.now() + 61_000);
+      await expect(outcome(fresh, first)).resolves.toMatchObject({ status: 401, message: 'The access token has expired' });
+      now.mockRestore();
+      expect(verifications).toHaveBeenCalledTimes(259);
+      // A token without an expiry is never kept.
+      const endless = token({ subject: 'endless', claims: { exp: undefined } });
+      await outcome(fresh, endless);
+      await outcome(fresh, endless);
+      expect(verifications).toHaveBeenCalledTimes(261);
+    } finally {
+      verifications.mockRestore();
+    }
+  });
+
+  it('refuses a token longer than 8 KiB without verifying it', async () => {
+    const verifications = jest.spyOn(JwtVerifier.prototype, 'verify');
+    try {
+      const padded = (length: number) => `${'a'.repeat(length - 4)}.b.c`;
+      await expect(outcome(verifier, padded(8 * 1024 + 1))).resolves.toEqual({
+        status: 401,
+        error: 'invalid_token',
+        message: 'The access token is not valid',
+      });
+      expect(verifications).not.toHaveBeenCalled();
+      await expect(outcome(verifier, padded(8 * 1024))).resolves.toMatchObject({ status: 401 });
+      expect(verifications).toHaveBeenCalledTimes(1);
+    } finally {
+      verifications.mockRestore();
+    }
+  });
+
+  it('takes the client from client_id or from any audience, and needs one of its own', async () => {
+    const claims = (extra: Record<string, unknown>) => token({ claims: { client_id: undefined, ...extra } });
+    await expect(outcome(verifier, claims({ aud: 'local-browser' }))).resolves.toEqual({ subject: 'local-machine' });
+    await expect(outcome(verifier, claims({ aud: ['other', 'local-browser'] }))).resolves.toEqual({ subject: 'local-machine' });
+    await expect(verifier.verify(claims({ aud: ['local-browser', 'other'] }), 'users.read')).resolves.toMatchObject({
+      clientId: 'local-browser',
+    });
+    await expect(outcome(verifier, token({ claims: { aud: ['other'] } }))).resolves.toEqual({ subject: 'local-machine' });
+    const denied = { status: 401, error: 'invalid_token', message: 'The access token was issued to another client' };
+    await expect(outcome(verifier, claims({ aud: ['other'] }))).resolves.toEqual(denied);
+    await expect(outcome(verifier, claims({}))).resolves.toEqual(denied);
+    await expect(outcome(verifier, token({ claims: { client_id: 42, aud: 'local-machine' } }))).resolves.toEqual({
+      subject: 'local-machine',
+    });
+  });
+
+  it('needs a subject, and holds no scope without a scope claim', async () => {
+    await expect(outcome(verifier, token({ subject: '' }))).resolves.toEqual({
+      status: 401,
+      error: 'invalid_token',
+      message: 'The access token names no subject',
+    });
+    // The library refuses a subject that is not text before our check sees it.
+    await expect(outcome(verifier, token({ claims: { sub: 7 } }))).resolves.toMatchObject({ status: 401, error: 'invalid_token' });
+    await expect(outcome(verifier, token({ claims: { scope: ['users-api/users.read'] } }))).resolves.toMatchObject({ status: 401 });
+    await expect(outcome(verifier, token({ claims: { scope: undefined } }))).resolves.toMatchObject({
+      status: 403,
+      error: 'insufficient_scope',
+    });
+    await expect(
+      verifier.verify(token({ claims: { scope: ' users-api/users.read  users-api/users.write ' } }), 'users.read'),
+    ).resolves.toMatchObject({
+      scopes: ['users-api/users.read', 'users-api/users.write'],
+    });
+  });
+
+  it("keeps the library's own error as the cause of each refusal", async () => {
+    const causeOf = async (bad: string) => (await verifier.verify(bad, 'users.read').catch((error: unknown) => error)) as AccessDeniedError;
+    expect((await causeOf(token({ now: Date.now() - 2 * 3600_000 }))).cause).toBeInstanceOf(JwtExpiredError);
+    expect((await causeOf(token({ claims: { nbf: Math.floor(Date.now() / 1000) + 3600 } }))).cause).toBeInstanceOf(JwtNotBeforeError);
+    expect((await causeOf(token({ claims: { iss: 'https://elsewhere.example.com' } }))).cause).toBeInstanceOf(JwtInvalidIssuerError);
+    expect((await causeOf(`${token().slice(0, -4)}AAAA`)).cause).toBeDefined();
+  });
+
   it('issues local tokens as Cognito shapes them', () => {
     expect(payloadOf(token())).toMatchObject({
       iss: localIssuer,
@@ -165,6 +265,27 @@ describe('createTokenVerifier', () => {
       token_use: 'access',
       scope: 'users-api/users.read users-api/users.write',
     });
+  });
+});
+
+describe('a JWKS endpoint that fails', () => {
+  const token = () => signToken(key, { scopes: ['users.read'] });
+
+  it.each([
+    ['answers 500', (response: http.ServerResponse) => response.writeHead(500).end('{"keys":[]}')],
+    ['never answers', () => undefined],
+  ])('answers 503 within the timeout when it %s', async (_case, answer) => {
+    const server = http.createServer((_request, response) => answer(response));
+    const { url, close } = await listenOnLoopback(server);
+    try {
+      const verifier = createTokenVerifier(loadAuthConfig({ ...localAuthEnv(`${url}/jwks.json`), AUTH_JWKS_TIMEOUT_MS: '300' }));
+      const started = Date.now();
+      await expect(outcome(verifier, token())).resolves.toEqual({ status: 503 });
+      expect(Date.now() - started).toBeLessThan(2000);
+    } finally {
+      server.closeAllConnections();
+      await close();
+    }
   });
 });
 
