@@ -4,6 +4,7 @@ import path from 'node:path';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
 import pg from 'pg';
+import { logger } from '../../src/lib/logger';
 import { lambdaContext } from '../support/events';
 import { count, startTestDatabase, type TestDatabase } from '../support/postgres';
 
@@ -55,7 +56,11 @@ afterAll(async () => {
 });
 
 it("applies the packaged migrations and makes the functions' login from its secret, then nothing on a second run", async () => {
+  const info = jest.spyOn(logger, 'info');
   const first = await handler({}, lambdaContext('users-api-dev-migrate'));
+  expect(info).toHaveBeenCalledWith('migrations applied', { applied: migrations, count: migrations.length });
+  expect(info).toHaveBeenCalledWith('application login users_api: created');
+  info.mockRestore();
   expect(migrations.length).toBeGreaterThanOrEqual(2);
   expect(first.applied).toEqual(migrations);
   expect(await count(database.admin, "select count(*) as n from information_schema.tables where table_name = 'users'")).toBe(1);
@@ -87,4 +92,15 @@ it('fails the invocation, and changes nothing, when a migration fails', async ()
   await expect(handler({}, lambdaContext('users-api-dev-migrate'))).rejects.toThrow(/no_such_function/);
   expect(await count(database.admin, "select count(*) as n from information_schema.tables where table_name = 'half_done'")).toBe(0);
   expect(await count(database.admin, 'select count(*) as n from pgmigrations')).toBe(migrations.length);
+});
+
+it('fails, changing nothing, when the login secret lacks its password', async () => {
+  secretsManager
+    .on(GetSecretValueCommand, { SecretId: appSecretArn })
+    .resolves({ SecretString: JSON.stringify({ username: 'users_api' }) });
+  const before = await count(database.admin, 'select count(*) as n from pgmigrations');
+  await expect(handler({}, lambdaContext('users-api-dev-migrate'))).rejects.toThrow(
+    'The application login secret needs a username and a password',
+  );
+  expect(await count(database.admin, 'select count(*) as n from pgmigrations')).toBe(before);
 });
