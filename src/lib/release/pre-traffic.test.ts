@@ -8,7 +8,8 @@ const codedeploy = mockClient(CodeDeployClient);
 const lambda = mockClient(LambdaClient);
 const clients = { codedeploy: new CodeDeployClient({ region: 'eu-west-1' }), lambda: new LambdaClient({ region: 'eu-west-1' }) };
 const warnings: unknown[] = [];
-const logger = { info: () => undefined, warn: (...args: unknown[]) => warnings.push(args) } as unknown as Logger;
+const infos: unknown[] = [];
+const logger = { info: (...args: unknown[]) => infos.push(args), warn: (...args: unknown[]) => warnings.push(args) } as unknown as Logger;
 const event = { DeploymentId: 'd-ABC123', LifecycleEventHookExecutionId: 'hook-1' };
 
 /** The AppSpec CloudFormation gives a Lambda deployment. */
@@ -32,6 +33,7 @@ beforeEach(() => {
   codedeploy.reset();
   lambda.reset();
   warnings.length = 0;
+  infos.length = 0;
   codedeploy
     .on(GetDeploymentCommand)
     .resolves({ deploymentInfo: { revision: { revisionType: 'AppSpecContent', appSpecContent: { content: appSpec } } } });
@@ -69,6 +71,55 @@ describe('the pre-traffic hook', () => {
     codedeploy.on(GetDeploymentCommand).resolves({ deploymentInfo: {} });
     expect(await checkBeforeTraffic(event, clients, logger)).toBe('Failed');
     expect(reported().map((input) => input.status)).toEqual(['Failed', 'Failed']);
+  });
+
+  it('logs which version is ready, and why one is not', async () => {
+    answer({ statusCode: 200 });
+    await checkBeforeTraffic(event, clients, logger);
+    expect(infos).toEqual([['new version ready', { functionName: 'users-api-prod-usersGet', version: '8', deploymentId: 'd-ABC123' }]]);
+    answer({ statusCode: 503 });
+    await checkBeforeTraffic(event, clients, logger);
+    expect(warnings).toEqual([
+      [
+        'new version not ready: the deployment stops',
+        { deploymentId: 'd-ABC123', reason: 'the new version answered 503 to its readiness probe' },
+      ],
+    ]);
+  });
+
+  it('invokes the version synchronously, and fails on an empty or statusless answer', async () => {
+    lambda.on(InvokeCommand).resolves({ StatusCode: 200 });
+    expect(await checkBeforeTraffic(event, clients, logger)).toBe('Failed');
+    expect(lambda.commandCalls(InvokeCommand)[0]!.args[0].input.InvocationType).toBe('RequestResponse');
+    answer(null);
+    expect(await checkBeforeTraffic(event, clients, logger)).toBe('Failed');
+    answer({ body: 'ready' });
+    expect(await checkBeforeTraffic(event, clients, logger)).toBe('Failed');
+    expect(warnings.map((warning) => (warning as [string, { reason: string }])[1].reason)).toEqual([
+      'the new version answered nothing to its readiness probe',
+      'the new version answered nothing to its readiness probe',
+      'the new version answered nothing to its readiness probe',
+    ]);
+  });
+
+  it('fails when the deployment has no revision, and names a crash with the start of its answer', async () => {
+    codedeploy.on(GetDeploymentCommand).resolves({});
+    expect(await checkBeforeTraffic(event, clients, logger)).toBe('Failed');
+    codedeploy.on(GetDeploymentCommand).resolves({ deploymentInfo: { revision: {} } });
+    expect(await checkBeforeTraffic(event, clients, logger)).toBe('Failed');
+    expect(lambda.commandCalls(InvokeCommand)).toHaveLength(0);
+    codedeploy
+      .on(GetDeploymentCommand)
+      .resolves({ deploymentInfo: { revision: { revisionType: 'AppSpecContent', appSpecContent: { content: appSpec } } } });
+    answer({ errorMessage: 'x'.repeat(400) }, 'Unhandled');
+    await checkBeforeTraffic(event, clients, logger);
+    const reason = (warnings.at(-1) as [string, { reason: string }])[1].reason;
+    expect(reason).toBe(`the new version failed: ${JSON.stringify({ errorMessage: 'x'.repeat(400) }).slice(0, 300)}`);
+  });
+
+  it('needs both the function and the target version', () => {
+    expect(() => targetOf('{"Name": "users-api-dev-health"}')).toThrow('The deployment names no function and target version');
+    expect(() => targetOf('{"TargetVersion": "3"}')).toThrow('The deployment names no function and target version');
   });
 
   it('reads the target from a YAML AppSpec too', () => {
