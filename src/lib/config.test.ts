@@ -99,6 +99,14 @@ describe('the configuration, by concern', () => {
     expect(loadStorageConfig({ DB_PORT: '1' }).endpoint.port).toBe(1);
   });
 
+  it('accepts each stage and each TLS mode, and says which configuration a bad value is in', () => {
+    expect(['local', 'dev', 'staging', 'prod'].map((STAGE) => loadConfig({ STAGE }).stage)).toEqual(['local', 'dev', 'staging', 'prod']);
+    expect(['off', 'verify'].map((DB_SSL) => loadPostgresConfig({ DB_SSL }).ssl)).toEqual(['off', 'verify']);
+    expect(['postgres', 'documentdb'].map((DB_ENGINE) => loadStorageConfig({ DB_ENGINE }).engine)).toEqual(['postgres', 'documentdb']);
+    expect(() => loadConfig({ STAGE: 'qa' })).toThrow(/^Invalid function configuration: STAGE$/);
+    expect(() => loadStorageConfig({ DB_PORT: '0' })).toThrow(/^Invalid storage configuration: DB_PORT$/);
+  });
+
   it('names every offending variable, in order', () => {
     expect(() => loadPostgresConfig({ DB_POOL_MAX: '0', DB_SSL: 'maybe' })).toThrow(
       /^Invalid PostgreSQL configuration: DB_POOL_MAX, DB_SSL$/,

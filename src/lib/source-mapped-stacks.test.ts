@@ -110,6 +110,11 @@ describe('the stack formatter, in process', () => {
     format(new Error('one'), [site(bundle, 1, 1)]);
     format(new Error('two'), [site(bundle, 2, 1)]);
     expect(read.mock.calls.map(([file]) => file)).toEqual([`${bundle}.map`]);
+    // Frames of other files, or without a position, never need it.
+    read.mockClear();
+    const other = install(bundle);
+    other(new Error('elsewhere'), [site('/var/runtime/index.mjs', 1, 1), site(bundle, null, 1), site(bundle, 1, null)]);
+    expect(read).not.toHaveBeenCalled();
     read.mockRestore();
   });
 
