@@ -24,7 +24,8 @@ export function bearerToken(headers: APIGatewayProxyEventV2['headers'] | undefin
   if (!header) throw new AccessDeniedError('An access token is required: Authorization: Bearer <token>');
   const match = /^bearer(?: +(.*))?$/i.exec(header.trim());
   if (!match) throw new AccessDeniedError('An access token is required: Authorization: Bearer <token>');
-  const token = match[1]?.trim();
+  // The header is trimmed and ` +` takes every space before the token: what is left is the token.
+  const token = match[1];
   if (!token || /\s/.test(token)) throw new AccessDeniedError('The access token is not valid', 'invalid_token');
   return token;
 }

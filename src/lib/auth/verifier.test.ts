@@ -318,6 +318,22 @@ describe('bearerToken', () => {
   it('reads the token of a Bearer header, the scheme in any case', () => {
     expect(statusOf('Bearer abc.def.ghi')).toBe('abc.def.ghi');
     expect(statusOf('bearer   abc.def.ghi ')).toBe('abc.def.ghi');
+    expect(statusOf(' BEARER abc.def.ghi')).toBe('abc.def.ghi');
+  });
+
+  it('says what a client must send, and never reads a token from another scheme', () => {
+    const message = (headers: Record<string, string> | undefined) => {
+      try {
+        return bearerToken(headers);
+      } catch (error) {
+        return (error as AccessDeniedError).message;
+      }
+    };
+    const required = 'An access token is required: Authorization: Bearer <token>';
+    expect(
+      [undefined, {}, { authorization: 'Basic abc' }, { authorization: 'xBearer abc' }, { authorization: 'Bearerx abc' }].map(message),
+    ).toEqual([required, required, required, required, required]);
+    expect(message({ authorization: 'Bearer a b' })).toBe('The access token is not valid');
   });
 
   it('asks for a token, with no error code, when the request has none (RFC 6750 section 3.1)', () => {
