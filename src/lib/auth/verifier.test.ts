@@ -322,7 +322,7 @@ describe('bearerToken', () => {
   });
 
   it('says what a client must send, and never reads a token from another scheme', () => {
-    const message = (headers: Record<string, string> | undefined) => {
+    const message = (headers: { authorization?: string } | undefined) => {
       try {
         return bearerToken(headers);
       } catch (error) {
