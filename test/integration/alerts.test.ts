@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { execFile, execFileSync } from 'node:child_process';
 import { promisify } from 'node:util';
 import fs from 'node:fs';
@@ -41,12 +42,14 @@ describeWithMoto('the alerts function', () => {
   let queueUrl: string;
   let topicArn: string;
   let table = 0;
+  // The stand-ins may be shared (startDynamoDb, startMoto): what this file creates is its own.
+  const run = randomUUID();
   const logs: string[] = [];
 
   /** The handler loaded afresh, as a new container would, with `env` over the stand-ins' environment. */
   async function loadHandler(env: Record<string, string> = {}, { createTable = true } = {}) {
     table += 1;
-    const tableName = `alerts-${table}`;
+    const tableName = `alerts-${run}-${table}`;
     if (createTable) await createAlertsTable(dynamodb.client, tableName);
     Object.assign(process.env, {
       STAGE: 'dev',
@@ -89,8 +92,8 @@ describeWithMoto('the alerts function', () => {
     secrets = await startSecretsEndpoint(secretsDir);
     const sns = new SNSClient({ endpoint: moto.url, region: 'eu-west-1', credentials });
     sqs = new SQSClient({ endpoint: moto.url, region: 'eu-west-1', credentials });
-    topicArn = (await sns.send(new CreateTopicCommand({ Name: 'users-api-dev-alerts' }))).TopicArn!;
-    queueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: 'mailbox' }))).QueueUrl!;
+    topicArn = (await sns.send(new CreateTopicCommand({ Name: `users-api-dev-alerts-${run}` }))).TopicArn!;
+    queueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: `mailbox-${run}` }))).QueueUrl!;
     const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] }));
     await sns.send(new SubscribeCommand({ TopicArn: topicArn, Protocol: 'sqs', Endpoint: Attributes!.QueueArn }));
     sns.destroy();
@@ -178,7 +181,7 @@ describeWithMoto('the alerts function', () => {
     expect(outcomes.reduce((sum, outcome) => sum + outcome.suppressed, 0 as number)).toBe(980);
     expect(slack.bodies).toHaveLength(1);
     expect(await emails()).toHaveLength(1);
-    expect(await count(`alerts-${table}`, 'usersGet#RangeError')).toBe(1000);
+    expect(await count(`alerts-${run}-${table}`, 'usersGet#RangeError')).toBe(1000);
   });
 
   it('says how many were held back when the next window opens', async () => {
@@ -240,15 +243,15 @@ describeWithMoto('the alerts function', () => {
     try {
       const bundle = path.join(dir, 'alerts');
       execFileSync('unzip', ['-q', '-o', path.join(dir, 'alerts.zip'), '-d', bundle]);
-      const tableName = 'alerts-bundle';
+      const tableName = `alerts-${run}-bundle`;
       await createAlertsTable(dynamodb.client, tableName);
       const event = logsEvent(logGroup, [
         serviceErrorLine(new TypeError('bundled'), 'req-b1'),
         serviceErrorLine(new TypeError('bundled'), 'req-b2'),
       ]);
-      const run = `require(${JSON.stringify(path.join(bundle, 'src/handlers/alerts.js'))}).handler(JSON.parse(process.env.EVENT), { functionVersion: '1', awsRequestId: 'a' }).then((r) => process.stdout.write(JSON.stringify(r)))`;
+      const script = `require(${JSON.stringify(path.join(bundle, 'src/handlers/alerts.js'))}).handler(JSON.parse(process.env.EVENT), { functionVersion: '1', awsRequestId: 'a' }).then((r) => process.stdout.write(JSON.stringify(r)))`;
       // Asynchronously: the stand-ins answering it live in this process.
-      const { stdout } = await promisify(execFile)(process.execPath, ['-e', run], {
+      const { stdout } = await promisify(execFile)(process.execPath, ['-e', script], {
         env: {
           PATH: process.env.PATH,
           // The Lambda runtime provides the AWS SDK; here the project's copy stands in for it.

@@ -11,7 +11,8 @@ import { serveSecrets, type LocalSecrets } from '../support/service-env';
 
 jest.setTimeout(60_000);
 
-const tableName = 'users-api-test-idempotency';
+// Unique: the DynamoDB Local may be shared (startDynamoDb).
+const tableName = `users-api-test-idempotency-${randomUUID()}`;
 let database: TestDatabase;
 let dynamodb: LocalDynamoDb;
 let secrets: LocalSecrets;

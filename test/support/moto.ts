@@ -10,8 +10,14 @@ export interface Moto {
 export const motoMissing =
   spawnSync('moto_server', ['--help'], { stdio: 'ignore' }).status === 0 ? undefined : 'moto_server is not installed: skipped';
 
-/** moto's local AWS API (SNS, SQS, Secrets Manager...) on a free loopback port. */
+/**
+ * moto's local AWS API (SNS, SQS, Secrets Manager...) on a free loopback port. Under mutation
+ * testing, the one that scripts/mutation.ts started for every run instead (TEST_SHARED_MOTO_URL),
+ * which this leaves running: the tests name what they create uniquely.
+ */
 export async function startMoto(): Promise<Moto> {
+  const shared = process.env.TEST_SHARED_MOTO_URL;
+  if (shared) return { url: shared, stop: async () => undefined };
   const port = await freePort();
   const child = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], { stdio: 'ignore' });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));

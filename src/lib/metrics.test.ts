@@ -1,0 +1,64 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type * as Metrics from './metrics';
+
+/** The module loaded afresh with `env`, as a cold start does: the Metrics instance is made at load. */
+function load(env: Record<string, string | undefined>): typeof Metrics {
+  const saved = Object.fromEntries(Object.keys(env).map((name) => [name, process.env[name]]));
+  const set = (values: Record<string, string | undefined>) => {
+    for (const [name, value] of Object.entries(values)) {
+      if (value === undefined) Reflect.deleteProperty(process.env, name);
+      else process.env[name] = value;
+    }
+  };
+  set(env);
+  try {
+    let loaded!: typeof Metrics;
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- isolateModules is synchronous
+    jest.isolateModules(() => (loaded = require('./metrics') as typeof Metrics));
+    return loaded;
+  } finally {
+    set(saved);
+  }
+}
+
+/** One EMF record, as CloudWatch would read it from the logs. */
+function record(module: typeof Metrics) {
+  module.count(module.metricNames.secretFetch, 2);
+  module.milliseconds(module.metricNames.databaseRoundTrip, 3);
+  const emf = module.metrics.serializeMetrics() as unknown as {
+    _aws: { CloudWatchMetrics: { Namespace: string; Dimensions: string[][]; Metrics: { Name: string; Unit: string }[] }[] };
+    [key: string]: unknown;
+  };
+  return { ...emf._aws.CloudWatchMetrics[0]!, values: emf };
+}
+
+describe('metrics', () => {
+  it('writes to the UsersApi namespace, with the service and the stage as dimensions', () => {
+    const emf = record(load({ POWERTOOLS_METRICS_NAMESPACE: undefined, STAGE: 'staging', SERVICE_NAME: 'users-api' }));
+    expect(emf.Namespace).toBe('UsersApi');
+    expect(emf.Dimensions).toEqual([['service', 'stage']]);
+    expect(emf.values).toMatchObject({ service: 'users-api', stage: 'staging', SecretFetches: 2, DatabaseRoundTrip: 3 });
+    expect(emf.Metrics).toEqual([
+      { Name: 'SecretFetches', Unit: 'Count' },
+      { Name: 'DatabaseRoundTrip', Unit: 'Milliseconds' },
+    ]);
+  });
+
+  it("takes Powertools' namespace variable where a stage sets one", () => {
+    expect(record(load({ POWERTOOLS_METRICS_NAMESPACE: 'Elsewhere' })).Namespace).toBe('Elsewhere');
+  });
+
+  it('writes exactly the metrics the README documents, each under one name', () => {
+    const { metricNames } = load({});
+    const written = JSON.stringify(metricNames)
+      .match(/"[A-Z]\w+"/g)!
+      .map((name) => name.slice(1, -1));
+    const readme = fs.readFileSync(path.join(__dirname, '../../README.md'), 'utf8');
+    const table = readme.slice(readme.indexOf('| Metric '), readme.indexOf('\n\n', readme.indexOf('| Metric ')));
+    const documented = [...table.matchAll(/`(\w+)`/g)].map((match) => match[1]!).filter((name) => name !== 'ColdStart');
+    expect([...written].sort()).toEqual([...documented].sort());
+    expect(new Set(written).size).toBe(written.length);
+    expect(Object.isFrozen(metricNames)).toBe(true);
+  });
+});
