@@ -1,6 +1,7 @@
 import type * as ServiceConfig from './config';
 import type * as PostgresConfig from './db/config';
 import type * as StorageConfig from './storage/config';
+import { fresh } from '../../test/support/fresh';
 
 let loadConfig: typeof ServiceConfig.loadConfig;
 let loadPostgresConfig: typeof PostgresConfig.loadPostgresConfig;
@@ -8,12 +9,12 @@ let loadStorageConfig: typeof StorageConfig.loadStorageConfig;
 
 // Each test loads the modules afresh, as a cold start does: their schemas and defaults are built at load.
 beforeEach(() => {
-  /* eslint-disable @typescript-eslint/no-require-imports -- isolateModules is synchronous */
-  jest.isolateModules(() => {
-    ({ loadConfig } = require('./config') as typeof ServiceConfig);
-    ({ loadPostgresConfig } = require('./db/config') as typeof PostgresConfig);
-    ({ loadStorageConfig } = require('./storage/config') as typeof StorageConfig);
-  });
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  ({ loadConfig, loadPostgresConfig, loadStorageConfig } = fresh(() => ({
+    ...(require('./config') as typeof ServiceConfig),
+    ...(require('./db/config') as typeof PostgresConfig),
+    ...(require('./storage/config') as typeof StorageConfig),
+  })));
   /* eslint-enable @typescript-eslint/no-require-imports */
 });
 

@@ -1,26 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { fresh } from '../../test/support/fresh';
 import type * as Metrics from './metrics';
 
 /** The module loaded afresh with `env`, as a cold start does: the Metrics instance is made at load. */
-function load(env: Record<string, string | undefined>): typeof Metrics {
-  const saved = Object.fromEntries(Object.keys(env).map((name) => [name, process.env[name]]));
-  const set = (values: Record<string, string | undefined>) => {
-    for (const [name, value] of Object.entries(values)) {
-      if (value === undefined) Reflect.deleteProperty(process.env, name);
-      else process.env[name] = value;
-    }
-  };
-  set(env);
-  try {
-    let loaded!: typeof Metrics;
-    // eslint-disable-next-line @typescript-eslint/no-require-imports -- isolateModules is synchronous
-    jest.isolateModules(() => (loaded = require('./metrics') as typeof Metrics));
-    return loaded;
-  } finally {
-    set(saved);
-  }
-}
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const load = (env: Record<string, string | undefined>) => fresh(() => require('./metrics') as typeof Metrics, env);
 
 /** One EMF record, as CloudWatch would read it from the logs. */
 function record(module: typeof Metrics) {

@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import * as esbuild from 'esbuild';
 import type * as Stacks from './source-mapped-stacks';
+import { fresh } from '../../test/support/fresh';
 
 /** A bundle built as the functions are (minified, with a map beside it), run in its own process. */
 function runBundle(source: string, { map = true } = {}): string {
@@ -78,8 +79,8 @@ describe('the stack formatter, in process', () => {
     }) as unknown as NodeJS.CallSite;
   /** A fresh module, as in a new container: the map is read at most once per module. */
   const install = (file: string) => {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports -- isolateModules is synchronous
-    jest.isolateModules(() => (require('./source-mapped-stacks') as typeof Stacks).installSourceMappedStacks(file));
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    fresh(() => (require('./source-mapped-stacks') as typeof Stacks).installSourceMappedStacks(file));
     return (error: unknown, sites: NodeJS.CallSite[]) => Error.prepareStackTrace!(error as Error, sites) as string;
   };
 

@@ -1,4 +1,5 @@
 import dgram from 'node:dgram';
+import { fresh } from '../../test/support/fresh';
 
 /**
  * The subsegments as X-Ray receives them: a UDP listener on loopback stands in for the daemon that
@@ -65,9 +66,8 @@ it('runs the work untraced outside Lambda, where there is no segment', async () 
   const env = { ...process.env };
   for (const name of Object.keys(lambdaTraceEnv(0))) Reflect.deleteProperty(process.env, name);
   try {
-    let untraced!: typeof inSubsegment;
-    // eslint-disable-next-line @typescript-eslint/no-require-imports -- isolateModules is synchronous
-    jest.isolateModules(() => ({ inSubsegment: untraced } = require('./tracing-xray') as typeof import('./tracing-xray')));
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const untraced = fresh(() => require('./tracing-xray') as typeof import('./tracing-xray')).inSubsegment;
     const before = received.length;
     await expect(untraced('PostgreSQL', async () => 42, { sql: 'select 1' })).resolves.toBe(42);
     await new Promise((resolve) => setTimeout(resolve, 50));

@@ -17,6 +17,7 @@ import { motoMissing, startMoto, type Moto } from '../support/moto';
 import { startReceiver, type Receiver } from '../support/receiver';
 import { packageStage } from '../support/template';
 import { serviceErrorLine } from '../support/service-logs';
+import { fresh } from '../support/fresh';
 
 jest.setTimeout(120_000);
 
@@ -62,10 +63,8 @@ describeWithMoto('the alerts function', () => {
       ...loopbackAwsEnv({ SECRETS_MANAGER: secrets.url, SNS: moto.url, DYNAMODB: dynamodb.url }),
       ...env,
     });
-    let handler!: Handler;
-    // isolateModules is synchronous: the module must be loaded with require().
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    jest.isolateModules(() => (handler = require('../../src/handlers/alerts').handler));
+    const { handler } = fresh(() => require('../../src/handlers/alerts') as { handler: Handler });
     return (event: unknown) => handler(event, lambdaContext('users-api-dev-alerts'), () => undefined);
   }
 

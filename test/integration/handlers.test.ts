@@ -3,6 +3,7 @@ import type { Reply, RequestShape } from '../support/events';
 import { count, startTestDatabase, type TestDatabase } from '../support/postgres';
 import { serveSecrets, type LocalSecrets } from '../support/service-env';
 import { expectProblemBody } from '../support/problems';
+import { testToken } from '../support/auth';
 
 let database: TestDatabase;
 let secrets: LocalSecrets;
@@ -47,10 +48,18 @@ describe('health', () => {
   });
 
   it('reports readiness and diagnostics from one database round trip', async () => {
-    expect((await call('health-ready', { path: '/api/health/ready' })).status).toBe(200);
+    const ready = await call('health-ready', { path: '/api/health/ready' });
+    expect([ready.status, ready.body]).toEqual([200, { status: 'ready' }]);
     const first = await call('health', { path: '/api/health' });
     expect(first.status).toBe(200);
-    expect(first.body).toMatchObject({ stage: 'local', version: expect.any(String), coldStart: true, database: { status: 'ok' } });
+    expect(first.body).toMatchObject({
+      status: 'ok',
+      service: 'users-api',
+      stage: 'local',
+      version: expect.any(String),
+      coldStart: true,
+      database: { status: 'ok' },
+    });
     expect(first.body.database.roundTripMs).toBeGreaterThanOrEqual(0);
     expect((await call('health', { path: '/api/health' })).body.coldStart).toBe(false);
   });
@@ -342,5 +351,89 @@ describe('bodies that are absent, null or not an object (the 500 that sls offlin
       }
     }
     expect(await count(database.admin, 'select count(*) as n from users')).toBe(before);
+  });
+});
+
+/**
+ * What each handler declares (its scope, its schemas) takes effect when its module loads: here in
+ * a new container, as a cold start loads it, rather than in the one the other tests share.
+ */
+describe('each route as a new container loads it', () => {
+  const id = '01890000-0000-7000-8000-00000000abcd';
+  const readOnly = `Bearer ${testToken({ scopes: ['users.read'] })}`;
+  const writeOnly = `Bearer ${testToken({ scopes: ['users.write'] })}`;
+
+  it('serves the whole lifecycle of a user, each step with its status and body', async () => {
+    const fresh = loadContainer();
+    const health = await fresh.invoke('health', { path: '/api/health' });
+    expect([health.status, health.body.coldStart]).toEqual([200, true]);
+    const email = `fresh-${Date.now()}@example.com`;
+    const made = await fresh.invoke('users-create', {
+      method: 'POST',
+      path: '/api/users',
+      headers: json,
+      body: JSON.stringify({ email, name: 'Fresh' }),
+    });
+    expect(made.status).toBe(201);
+    expect(made.headers.location).toBe(`/api/users/${made.body.id}`);
+    const at = { path: `/api/users/${made.body.id}`, pathParameters: { id: made.body.id } };
+    expect((await fresh.invoke('users-get', at)).body).toEqual(made.body);
+    const replaced = await fresh.invoke('users-update', {
+      ...at,
+      method: 'PUT',
+      headers: json,
+      body: JSON.stringify({ email, name: 'Renamed' }),
+    });
+    expect([replaced.status, replaced.body.name]).toEqual([200, 'Renamed']);
+    const listed = await fresh.invoke('users-list', { path: '/api/users', query: { limit: '100' } });
+    expect(listed.status).toBe(200);
+    expect(listed.body.items.map((user: { id: string }) => user.id)).toContain(made.body.id);
+    expect((await fresh.invoke('users-delete', { ...at, method: 'DELETE' })).status).toBe(204);
+    expectProblem(await fresh.invoke('users-get', at), 404);
+    const live = await fresh.invoke('health-live', { path: '/api/health/live' });
+    expect([live.status, live.body]).toEqual([200, { status: 'ok' }]);
+  });
+
+  it('demands the scope each route declares', async () => {
+    const fresh = loadContainer();
+    const at = { path: `/api/users/${id}`, pathParameters: { id } };
+    const body = JSON.stringify({ email: 'scope@example.com', name: 'Scope' });
+    const refused: [HandlerName, Partial<RequestShape>][] = [
+      ['users-list', { path: '/api/users', headers: { authorization: writeOnly } }],
+      ['users-get', { ...at, headers: { authorization: writeOnly } }],
+      ['users-create', { method: 'POST', path: '/api/users', headers: { ...json, authorization: readOnly }, body }],
+      ['users-update', { ...at, method: 'PUT', headers: { ...json, authorization: readOnly }, body }],
+      ['users-delete', { ...at, method: 'DELETE', headers: { authorization: readOnly } }],
+    ];
+    for (const [name, request] of refused) expect([name, (await fresh.invoke(name, request)).status]).toEqual([name, 403]);
+  });
+
+  it('validates the path, the query and the body each route declares', async () => {
+    const fresh = loadContainer();
+    // An id that is no uuid is a path that names nothing: 404, before the database.
+    const bad = { path: '/api/users/not-a-uuid', pathParameters: { id: 'not-a-uuid' } };
+    const body = JSON.stringify({ email: 'a@example.com', name: 'A' });
+    for (const [name, request] of [
+      ['users-get', bad],
+      ['users-delete', { ...bad, method: 'DELETE' }],
+      ['users-update', { ...bad, method: 'PUT', headers: json, body }],
+    ] as [HandlerName, Partial<RequestShape>][]) {
+      const reply = await fresh.invoke(name, request);
+      expectProblem(reply, 404);
+      expect([name, reply.body.detail]).toEqual([name, 'No resource exists at this path']);
+    }
+    const at = { path: `/api/users/${id}`, pathParameters: { id } };
+    const invalid: [HandlerName, Partial<RequestShape>, string][] = [
+      ['users-create', { method: 'POST', path: '/api/users', headers: json, body: JSON.stringify({ name: 'No email' }) }, 'email'],
+      ['users-update', { ...at, method: 'PUT', headers: json, body: JSON.stringify({ email: 'a@example.com' }) }, 'name'],
+      ['users-list', { path: '/api/users', query: { limit: '0' } }, 'limit'],
+      ['users-list', { path: '/api/users', query: { cursor: '' } }, 'cursor'],
+    ];
+    for (const [name, request, field] of invalid) {
+      const reply = await fresh.invoke(name, request);
+      expect([name, field, reply.status]).toEqual([name, field, 400]);
+      expectProblem(reply, 400);
+      expect([name, reply.body.errors.map((issue: { field: string }) => issue.field)]).toEqual([name, [field]]);
+    }
   });
 });

@@ -2,6 +2,7 @@ import { apiFunctions, handlerModule } from '../../resources/functions';
 import type { Reply, RequestShape } from './events';
 import { readinessProbeEvent } from '../../src/lib/http/readiness';
 import { invoke, lambdaContext } from './events';
+import { fresh } from './fresh';
 
 type Handler = Parameters<typeof invoke>[0];
 
@@ -24,9 +25,8 @@ export interface Container {
 export function loadContainer(): Container {
   const handlers = {} as Record<HandlerName, Handler>;
   let pools: { opened: number } | undefined;
-  // isolateModules is synchronous: the modules must be loaded with require().
   /* eslint-disable @typescript-eslint/no-require-imports */
-  jest.isolateModules(() => {
+  fresh(() => {
     for (const name of handlerNames) handlers[name] = (require(`../../src/handlers/${name}`) as { handler: Handler }).handler;
     pools = (require('../../src/lib/db/database') as { containerPools: { opened: number } }).containerPools;
   });

@@ -1,5 +1,6 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { lambdaContext } from './events';
+import { fresh } from './fresh';
 
 /**
  * The lines the service's real logger writes, captured from stdout and stderr: `write` runs with a fresh
@@ -14,8 +15,8 @@ export function captureLogs(requestId: string, write: (logger: Logger, modules: 
   const writes = streams.map((stream) => stream.write);
   for (const stream of streams) stream.write = ((chunk: string | Uint8Array) => lines.push(String(chunk)) > 0) as typeof stream.write;
   try {
-    /* eslint-disable @typescript-eslint/no-require-imports -- isolateModules is synchronous */
-    jest.isolateModules(() => {
+    /* eslint-disable @typescript-eslint/no-require-imports */
+    fresh(() => {
       const { logger } = require('../../src/lib/logger') as { logger: Logger };
       logger.addContext({ ...lambdaContext('users-api-dev-usersGet'), awsRequestId: requestId, functionVersion: '7' });
       write(logger, { middlewares: require('../../src/lib/http/middlewares'), errors: require('../../src/lib/errors') });

@@ -1,16 +1,16 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
+import { fresh } from '../../../test/support/fresh';
 
 describe('eventFunction', () => {
   const load = () => {
     const calls: { level: string; message: string; details: any }[] = [];
-    let eventFunction!: typeof import('./event-function').eventFunction;
-    /* eslint-disable @typescript-eslint/no-require-imports -- isolateModules is synchronous */
-    jest.isolateModules(() => {
+    /* eslint-disable @typescript-eslint/no-require-imports */
+    const { eventFunction } = fresh(() => {
       const { logger } = require('../logger') as { logger: Logger };
       for (const level of ['error', 'warn', 'info'] as const) {
         jest.spyOn(logger, level).mockImplementation((...[message, details]: any[]) => void calls.push({ level, message, details }));
       }
-      eventFunction = require('./event-function').eventFunction;
+      return require('./event-function') as typeof import('./event-function');
     });
     /* eslint-enable @typescript-eslint/no-require-imports */
     return { eventFunction, calls };

@@ -1,6 +1,7 @@
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import * as z from 'zod/mini';
 import { httpEvent, lambdaContext, type RequestShape } from '../../../test/support/events';
+import { fresh } from '../../../test/support/fresh';
 import type * as Errors from '../errors';
 import type * as Metrics from '../metrics';
 import type * as Readiness from './readiness';
@@ -23,16 +24,14 @@ const origins = 'https://app.example.com,https://admin.example.com';
 
 beforeEach(() => {
   process.env.CORS_ORIGINS = origins;
-  /* eslint-disable @typescript-eslint/no-require-imports -- isolateModules is synchronous */
-  jest.isolateModules(() => {
-    modules = {
-      route: require('./route') as typeof Route,
-      readiness: require('./readiness') as typeof Readiness,
-      responses: require('./responses') as typeof Responses,
-      errors: require('../errors') as typeof Errors,
-      metrics: require('../metrics') as typeof Metrics,
-    };
-  });
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  modules = fresh(() => ({
+    route: require('./route') as typeof Route,
+    readiness: require('./readiness') as typeof Readiness,
+    responses: require('./responses') as typeof Responses,
+    errors: require('../errors') as typeof Errors,
+    metrics: require('../metrics') as typeof Metrics,
+  }));
   /* eslint-enable @typescript-eslint/no-require-imports */
 });
 

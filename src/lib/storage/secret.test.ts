@@ -1,4 +1,11 @@
-import { parseDbSecret } from './secret';
+import { fresh } from '../../../test/support/fresh';
+import type * as Secret from './secret';
+
+let parseDbSecret: typeof Secret.parseDbSecret;
+
+// Loaded afresh for each test, as a cold start does: the secret's schema is built when the module loads.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+beforeEach(() => ({ parseDbSecret } = fresh(() => require('./secret') as typeof Secret)));
 
 describe('parseDbSecret', () => {
   it('reads a secret, taking what it lacks from the defaults, and what it has over them', () => {

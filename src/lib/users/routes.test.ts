@@ -1,0 +1,56 @@
+import { fresh } from '../../../test/support/fresh';
+import type * as Routes from './routes';
+
+let routes: typeof Routes;
+
+// Loaded afresh for each test, as a cold start does: the schemas are built when the module loads.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+beforeEach(() => (routes = fresh(() => require('./routes') as typeof Routes)));
+
+const limitMessage = 'must be a whole number from 1 to 100, in decimal digits';
+
+/** The query's parse: the value, or each issue as `field: message`. */
+function query(input: Record<string, string>) {
+  const result = routes.listUsersQuery.safeParse(input);
+  return result.success ? result.data : result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+}
+
+describe('the users routes’ request shapes', () => {
+  it('takes a limit of 1 to 100 in decimal digits, and 20 when there is none', () => {
+    expect(query({})).toEqual({ limit: 20 });
+    for (const [text, value] of [
+      ['1', 1],
+      ['7', 7],
+      ['20', 20],
+      ['99', 99],
+      ['100', 100],
+      ['007', 7],
+    ] as const) {
+      expect(query({ limit: text })).toEqual({ limit: value });
+    }
+  });
+
+  it('refuses any other limit with one message that says what a limit is', () => {
+    for (const text of ['0', '000', '101', '999', '1000', '-1', '+5', '1.5', '1e2', '0x10', ' 5', '5 ', 'a12', '12a', 'ten', '']) {
+      expect([text, query({ limit: text })]).toEqual([text, [`limit: ${limitMessage}`]]);
+    }
+  });
+
+  it('takes a cursor of 1 to 200 characters, with a message for each bound', () => {
+    expect(query({ cursor: 'c' })).toEqual({ limit: 20, cursor: 'c' });
+    expect(query({ cursor: 'c'.repeat(200) })).toEqual({ limit: 20, cursor: 'c'.repeat(200) });
+    expect(query({ cursor: '' })).toEqual(['cursor: must not be empty']);
+    expect(query({ cursor: 'c'.repeat(201) })).toEqual(['cursor: must be a cursor returned by a previous page']);
+  });
+
+  it('takes a user id that is a UUID, and nothing else', () => {
+    const id = '01890000-0000-7000-8000-000000000000';
+    expect(routes.userIdPath.safeParse({ id })).toEqual({ success: true, data: { id } });
+    for (const other of ['', 'not-a-uuid', `${id}0`, id.slice(1)]) expect(routes.userIdPath.safeParse({ id: other }).success).toBe(false);
+    expect(routes.userIdPath.safeParse({}).success).toBe(false);
+  });
+
+  it('places a user at /api/users/<id>', () => {
+    expect(routes.userLocation('01890000-0000-7000-8000-000000000000')).toBe('/api/users/01890000-0000-7000-8000-000000000000');
+  });
+});
