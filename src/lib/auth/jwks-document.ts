@@ -13,7 +13,7 @@ const signingKey = z.looseObject({
 
 const jwksDocument = z.object({ keys: z.array(signingKey).check(z.minLength(1)) });
 
-const defaults = Object.freeze({ timeoutMs: 10_000 });
+const defaults: Readonly<{ timeoutMs: number }> = Object.freeze({ timeoutMs: 10_000 });
 
 /** Fetches a JWKS over HTTPS and returns it with each key's verification fields only; throws when it is not one. */
 export async function fetchJwksDocument(uri: string, options: Partial<typeof defaults> = {}): Promise<string> {
