@@ -14,8 +14,8 @@
 export const areas = Object.freeze({
   database: { mutate: ['src/lib/db/database.ts'], tests: ['integration/database'] },
   access: {
-    mutate: ['src/lib/storage/access.ts'],
-    tests: ['integration/rotation-and-outage', 'integration/secrets-aws'],
+    mutate: ['src/lib/storage/access.ts', 'src/lib/aws-requests.ts'],
+    tests: ['integration/rotation-and-outage', 'integration/secrets-aws', 'integration/hung-database'],
   },
   idempotency: {
     mutate: ['src/lib/http/{idempotency,idempotency-store}.ts'],

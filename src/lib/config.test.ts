@@ -26,6 +26,7 @@ describe('the configuration, by concern', () => {
       secretId: 'db',
       endpoint: { host: undefined, port: undefined, dbname: undefined },
       secretsCacheTtlMs: 300_000,
+      secretsTimeoutMs: 1000,
     });
     expect(loadPostgresConfig({})).toEqual({
       poolMax: 1,
@@ -53,6 +54,7 @@ describe('the configuration, by concern', () => {
       DB_PORT: '6432',
       DB_NAME: 'app',
       SECRETS_CACHE_TTL_MS: '-1',
+      SECRETS_TIMEOUT_MS: '750',
       DB_POOL_MAX: '3',
       DB_CONNECT_TIMEOUT_MS: '1500',
       DB_QUERY_TIMEOUT_MS: '2000',
@@ -73,6 +75,7 @@ describe('the configuration, by concern', () => {
       secretId: 'arn:aws:secretsmanager:eu-west-1:1:secret:db',
       endpoint: { host: 'cluster.example.com', port: 6432, dbname: 'app' },
       secretsCacheTtlMs: -1,
+      secretsTimeoutMs: 750,
     });
     expect(loadPostgresConfig(env)).toEqual({
       poolMax: 3,
@@ -120,6 +123,7 @@ describe('the configuration, by concern', () => {
     ['loadStorageConfig', 'DB_SECRET_ID', ''],
     ['loadStorageConfig', 'DB_PORT', '0'],
     ['loadStorageConfig', 'SECRETS_CACHE_TTL_MS', '-2'],
+    ['loadStorageConfig', 'SECRETS_TIMEOUT_MS', '0'],
     ['loadPostgresConfig', 'DB_POOL_MAX', '0'],
     ['loadPostgresConfig', 'DB_POOL_MAX', '101'],
     ['loadPostgresConfig', 'DB_POOL_MAX', 'many'],

@@ -1,7 +1,8 @@
-import net from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
+import { startBlackhole, type Blackhole } from '../support/blackhole';
 import { loadContainer } from '../support/containers';
+import { withEnv } from '../support/fresh';
 import { backendsOf, createServiceRole, startTestDatabase, type TestDatabase } from '../support/postgres';
 import { serveSecrets, type LocalSecrets } from '../support/service-env';
 
@@ -10,24 +11,24 @@ jest.setTimeout(30_000);
 const list = { path: '/api/users', query: { limit: '5' } };
 
 describe('a database that accepts connections and never answers', () => {
-  let blackhole: net.Server;
-  const sockets = new Set<net.Socket>();
+  let blackhole: Blackhole;
   let secrets: LocalSecrets;
 
   beforeAll(async () => {
-    blackhole = net.createServer((socket) => {
-      sockets.add(socket);
-      socket.on('close', () => sockets.delete(socket));
+    blackhole = await startBlackhole();
+    secrets = await serveSecrets({
+      engine: 'postgres',
+      host: '127.0.0.1',
+      port: blackhole.port,
+      username: 'u',
+      password: 'p',
+      dbname: 'd',
     });
-    await new Promise<void>((resolve) => blackhole.listen(0, '127.0.0.1', () => resolve()));
-    const { port } = blackhole.address() as net.AddressInfo;
-    secrets = await serveSecrets({ engine: 'postgres', host: '127.0.0.1', port, username: 'u', password: 'p', dbname: 'd' });
   });
 
   afterAll(async () => {
     await secrets?.close();
-    for (const socket of sockets) socket.destroy();
-    await new Promise((resolve) => blackhole.close(resolve));
+    await blackhole?.close();
   });
 
   it('answers 503 with Retry-After within 3 s instead of hanging', async () => {
@@ -39,6 +40,37 @@ describe('a database that accepts connections and never answers', () => {
       expect(reply.status).toBe(503);
       expect(reply.headers['retry-after']).toMatch(/^\d+$/);
     }
+  });
+});
+
+describe('a Secrets Manager that accepts connections and never answers', () => {
+  let blackhole: Blackhole;
+  let secrets: LocalSecrets;
+  let database: TestDatabase;
+
+  beforeAll(async () => {
+    [blackhole, database] = await Promise.all([startBlackhole(), startTestDatabase()]);
+    secrets = await serveSecrets(database.secret);
+  });
+
+  afterAll(async () => {
+    await secrets?.close();
+    await blackhole?.close();
+    await database?.stop();
+  });
+
+  it('answers 503 with Retry-After within 3 s at cold start, and serves once Secrets Manager answers again', async () => {
+    const hung = { AWS_ENDPOINT_URL_SECRETS_MANAGER: `http://127.0.0.1:${blackhole.port}` };
+    const container = withEnv(hung, loadContainer);
+    const started = Date.now();
+    const reply = await withEnv(hung, () => container.invoke('users-list', list));
+    expect(Date.now() - started).toBeLessThan(3000);
+    expect(reply.status).toBe(503);
+    expect(reply.headers['retry-after']).toMatch(/^\d+$/);
+    // Two attempts, not the SDK's default of three.
+    expect(blackhole.accepted()).toBe(2);
+    blackhole.heal(Number(new URL(secrets.endpoint.url).port));
+    expect((await withEnv(hung, () => container.invoke('users-list', list))).status).toBe(200);
   });
 });
 

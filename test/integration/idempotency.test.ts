@@ -6,6 +6,8 @@ import { testToken } from '../support/auth';
 import { loadContainer, type Container } from '../support/containers';
 import type { Reply } from '../support/events';
 import { startDynamoDb, type LocalDynamoDb } from '../support/dynamodb';
+import { withEnv } from '../support/fresh';
+import { startBlackhole } from '../support/blackhole';
 import { count, startTestDatabase, type TestDatabase } from '../support/postgres';
 import { serveSecrets, type LocalSecrets } from '../support/service-env';
 
@@ -83,7 +85,11 @@ describe('POST /api/users with an Idempotency-Key', () => {
     const reply = await post(container, other, key);
     expect(reply.status).toBe(422);
     expect(reply.headers['content-type']).toBe('application/problem+json');
-    expect(reply.body).toMatchObject({ status: 422, title: 'Unprocessable Content' });
+    expect(reply.body).toMatchObject({
+      status: 422,
+      title: 'Unprocessable Content',
+      detail: 'This Idempotency-Key was already used for a different request',
+    });
     expect(await rowsWith(other.email)).toBe(0);
   });
 
@@ -98,7 +104,7 @@ describe('POST /api/users with an Idempotency-Key', () => {
       if (reply.status === 201) expect(reply.body).toEqual(fresh[0]!.body);
       else {
         expect(reply.status).toBe(409);
-        expect(reply.body.detail).toMatch(/still in progress/);
+        expect(reply.body.detail).toBe('A request with this Idempotency-Key is still in progress; retry after it completes');
       }
     }
     expect(await rowsWith(user.email)).toBe(1);
@@ -192,16 +198,42 @@ describe('PUT and DELETE with an Idempotency-Key', () => {
 });
 
 describe('when DynamoDB cannot be reached', () => {
+  it('answers 503 within two attempts of IDEMPOTENCY_TIMEOUT_MS when DynamoDB accepts connections and never answers', async () => {
+    const hung = await startBlackhole();
+    try {
+      const env = { AWS_ENDPOINT_URL_DYNAMODB: `http://127.0.0.1:${hung.port}`, IDEMPOTENCY_TIMEOUT_MS: '300' };
+      const cut = withEnv(env, loadContainer);
+      const user = newUser();
+      const started = Date.now();
+      const reply = await withEnv(env, () => post(cut, user, randomUUID()));
+      expect(reply.status).toBe(503);
+      // Two attempts of 300 ms each, and the SDK's backoff between them; not the SDK's default of three unbounded ones.
+      expect(Date.now() - started).toBeGreaterThanOrEqual(600);
+      expect(Date.now() - started).toBeLessThan(2000);
+      expect(hung.accepted()).toBe(2);
+      expect(await rowsWith(user.email)).toBe(0);
+    } finally {
+      await hung.close();
+    }
+  });
+
   it('answers 503 with Retry-After to a request with a key, within 3 s, and writes nothing; requests without one are served', async () => {
-    await dynamodb.stop();
+    // A container whose store has nothing listening at its endpoint (the DynamoDB Local may be shared).
+    const cut = loadContainer();
+    const send = (user: ReturnType<typeof newUser>, key?: string) =>
+      withEnv({ AWS_ENDPOINT_URL_DYNAMODB: 'http://127.0.0.1:9' }, () => post(cut, user, key));
     const user = newUser();
     const started = Date.now();
-    const reply = await post(container, user, randomUUID());
+    const reply = await send(user, randomUUID());
     expect(Date.now() - started).toBeLessThan(3000);
     expect(reply.status).toBe(503);
     expect(reply.headers['retry-after']).toBe('1');
-    expect(reply.body.detail).toMatch(/Idempotency-Key/);
+    expect(reply.body).toMatchObject({
+      status: 503,
+      title: 'Service Unavailable',
+      detail: 'The service cannot record this Idempotency-Key right now. Retry shortly.',
+    });
     expect(await rowsWith(user.email)).toBe(0);
-    expect((await post(container, user)).status).toBe(201);
+    expect((await send(user)).status).toBe(201);
   });
 });

@@ -2,6 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import type { Context } from 'aws-lambda';
+import { boundedRequests } from '../aws-requests';
 import { idempotencyTable, type IdempotencySettings, type IdempotentCall } from './idempotency';
 import type { HttpResult } from './responses';
 
@@ -16,10 +17,7 @@ export const replayedHeader = 'Idempotent-Replayed';
  * request is not executed. Powertools' errors are mapped to the service's by ./idempotency.ts.
  */
 export function idempotencyStore(env: IdempotencySettings) {
-  const client = new DynamoDBClient({
-    maxAttempts: 2,
-    requestHandler: { connectionTimeout: Math.floor(env.IDEMPOTENCY_TIMEOUT_MS / 2), requestTimeout: env.IDEMPOTENCY_TIMEOUT_MS },
-  });
+  const client = new DynamoDBClient(boundedRequests(env.IDEMPOTENCY_TIMEOUT_MS));
   const config = new IdempotencyConfig({
     eventKeyJmesPath: 'key',
     payloadValidationJmesPath: 'request',

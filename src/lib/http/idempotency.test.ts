@@ -10,8 +10,9 @@ const keyOf = (value?: string) => {
 };
 
 describe('idempotencyKey', () => {
-  it('is absent without the header', () => {
+  it('is absent without the header, and in an event without headers', () => {
     expect(keyOf()).toBeUndefined();
+    expect(idempotencyKey(undefined)).toBeUndefined();
   });
 
   it('reads a Structured Field string, as the draft writes it, and the same characters unquoted', () => {

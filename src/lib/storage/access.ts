@@ -3,6 +3,7 @@ import secretsManager from '@middy/secrets-manager';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { clearCache, getCache } from '@middy/util';
 import type { Context } from 'aws-lambda';
+import { boundedRequests } from '../aws-requests';
 import { DatabaseUnavailableError } from '../errors';
 import { logger } from '../logger';
 import { count, metricNames } from '../metrics';
@@ -37,6 +38,7 @@ class MiddySecretSource implements SecretSource {
   // the expiry is checked here, on the request path.
   private readonly middleware = secretsManager({
     AwsClient: SecretsManagerClient,
+    awsClientOptions: boundedRequests(storageConfig.secretsTimeoutMs),
     fetchData: { dbSecret: storageConfig.secretId },
     cacheKey,
     cacheExpiry: -1,

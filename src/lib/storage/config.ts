@@ -14,6 +14,8 @@ const storageEnvironmentSchema = z.object({
   DB_PORT: z.optional(wholeNumber()),
   DB_NAME: optionalText,
   SECRETS_CACHE_TTL_MS: z._default(wholeNumber({ min: -1 }), 300_000),
+  // Each of the two attempts at a secret fetch; Secrets Manager answers in tens of milliseconds.
+  SECRETS_TIMEOUT_MS: z._default(wholeNumber(), 1000),
 });
 
 export type StorageConfig = ReturnType<typeof loadStorageConfig>;
@@ -25,6 +27,7 @@ export function loadStorageConfig(env: NodeJS.ProcessEnv) {
     secretId: e.DB_SECRET_ID,
     endpoint: Object.freeze({ host: e.DB_HOST, port: e.DB_PORT, dbname: e.DB_NAME }),
     secretsCacheTtlMs: e.SECRETS_CACHE_TTL_MS,
+    secretsTimeoutMs: e.SECRETS_TIMEOUT_MS,
   });
 }
 
