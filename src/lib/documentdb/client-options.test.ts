@@ -60,18 +60,13 @@ describe('clientSettings', () => {
     );
   });
 
-  it('brackets an IPv6 host', () => {
+  it('brackets an IPv6 host, once', () => {
     expect(clientSettings({ ...secret, host: '::1' }, loadDocumentDbConfig({})).uri).toBe('mongodb://[::1]:27017/');
+    expect(clientSettings({ ...secret, host: '[::1]' }, loadDocumentDbConfig({})).uri).toBe('mongodb://[::1]:27017/');
   });
-});
 
-describe('loadDocumentDbConfig', () => {
-  it.each([
-    ['DOCDB_POOL_MAX', '0'],
-    ['DOCDB_POOL_MAX', '21'],
-    ['DOCDB_SOCKET_TIMEOUT_MS', 'slow'],
-    ['DOCDB_TLS', 'maybe'],
-  ])('rejects %s=%s and names the variable', (name, value) => {
-    expect(() => loadDocumentDbConfig({ [name]: value })).toThrow(new RegExp(`: ${name}$`));
+  it('names the service to the server, unless told another name', () => {
+    expect(clientSettings(secret, loadDocumentDbConfig({})).options.appName).toBe('users-api');
+    expect(clientSettings(secret, loadDocumentDbConfig({}), 'users-api-migrate').options.appName).toBe('users-api-migrate');
   });
 });

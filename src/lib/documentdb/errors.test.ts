@@ -20,6 +20,41 @@ describe('documentFailureKind', () => {
     expect(documentFailureKind(error)).toBe(kind);
   });
 
+  it('reads a rejected login by its code or by its name alone, and a duplicate only by a numeric code', () => {
+    expect(documentFailureKind(Object.assign(new Error('Authentication failed.'), { code: 18 }))).toBe('credentials');
+    expect(documentFailureKind(Object.assign(new Error('auth'), { name: 'MongoAuthenticationError' }))).toBe('credentials');
+    expect(documentFailureKind(Object.assign(new Error('dup'), { code: 11001 }))).toBe('duplicate');
+    expect(documentFailureKind(Object.assign(new Error('dup'), { code: '11000' }))).toBe('other');
+    // Not an Error: whatever fields it has, nothing is read from it.
+    expect(documentFailureKind({ code: 18, name: 'MongoAuthenticationError' })).toBe('other');
+    expect(documentFailureKind({ name: 'MongoNetworkError' })).toBe('other');
+  });
+
+  it.each([
+    'MongoServerSelectionError',
+    'MongoNetworkError',
+    'MongoNetworkTimeoutError',
+    'MongoTopologyClosedError',
+    'MongoPoolClearedError',
+    'MongoNotConnectedError',
+    'MongoOperationTimeoutError',
+  ])('takes a %s for an unavailable database', (name) => {
+    expect(documentFailureKind(Object.assign(new Error('down'), { name }))).toBe('unavailable');
+  });
+
+  it('reads a cause only for a rejected login, and stops at an error that is its own cause', () => {
+    const unavailable = Object.assign(new Error('down'), { name: 'MongoPoolClearedError' });
+    expect(documentFailureKind(Object.assign(unavailable, { cause: new Error('socket hang up') }))).toBe('unavailable');
+    expect(documentFailureKind(Object.assign(new Error('boom'), { cause: serverError(11000, 'E11000') }))).toBe('other');
+    const loop = new Error('loop');
+    Object.assign(loop, { cause: loop });
+    expect(documentFailureKind(loop)).toBe('other');
+    const deep = Object.assign(new Error('outer'), {
+      cause: Object.assign(new Error('inner'), { cause: serverError(18, 'Authentication failed.') }),
+    });
+    expect(documentFailureKind(deep)).toBe('credentials');
+  });
+
   it('finds a rejected login wrapped in a selection error', () => {
     const wrapped = selectionError('Server selection timed out');
     Object.defineProperty(wrapped, 'cause', { value: serverError(18, 'Authentication failed.') });
