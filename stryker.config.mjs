@@ -93,6 +93,8 @@ export default {
   reporters: ['clear-text', 'progress', 'html', 'json'],
   htmlReporter: { fileName: `reports/mutation/${name}/index.html` },
   jsonReporter: { fileName: `reports/mutation/${name}/mutation.json` },
+  // With --incremental, only the mutants whose code or tests changed since the area's last run are tested again.
+  incrementalFile: `reports/mutation/${name}/incremental.json`,
   tempDirName: '.stryker-tmp',
   cleanTempDir: 'always',
   thresholds: { high: 85, low: 80, break: null },
