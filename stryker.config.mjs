@@ -7,15 +7,15 @@
  * Each area: the files it mutates, the test files beyond the unit tests (which always run) that
  * reach them, and the local AWS servers those use, which scripts/mutation.ts starts once for all
  * the runs. A file belongs to the first area whose globs match it; `unit` takes the rest. The
- * scenario files (storms, outages, idle sessions, hostile input, the embedded cluster) repeat through
- * the handlers what the focused files test directly, at many times the cost per mutant: add them
- * with MUTATION_TESTS to a run that needs them.
+ * scenario files (storms, rotation under load, outages, idle sessions, hostile input, the embedded
+ * cluster) repeat through the handlers what the focused files test directly, at many times the
+ * cost per mutant: add them with MUTATION_TESTS to a run that needs them.
  */
 export const areas = Object.freeze({
   database: { mutate: ['src/lib/db/database.ts'], tests: ['integration/database'] },
   access: {
     mutate: ['src/lib/storage/access.ts', 'src/lib/aws-requests.ts'],
-    tests: ['integration/rotation-and-outage', 'integration/secrets-aws', 'integration/hung-database'],
+    tests: ['integration/secrets-aws', 'integration/hung-database'],
   },
   idempotency: {
     mutate: ['src/lib/http/{idempotency,idempotency-store}.ts'],
