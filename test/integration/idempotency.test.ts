@@ -157,6 +157,28 @@ describe('POST /api/users with an Idempotency-Key', () => {
 });
 
 describe('PUT and DELETE with an Idempotency-Key', () => {
+  it('answers 422 for the same key and body on another user: the path is part of the request', async () => {
+    const ids = [(await post(container, newUser())).body.id as string, (await post(container, newUser())).body.id as string];
+    const key = randomUUID();
+    const body = JSON.stringify({ email: `idem-${randomUUID()}@example.com`, name: 'Same body' });
+    const replies = [];
+    for (const id of ids) {
+      replies.push(
+        await container.invoke('users-update', {
+          method: 'PUT',
+          route: '/api/users/{id}',
+          path: `/api/users/${id}`,
+          pathParameters: { id },
+          headers: { 'content-type': 'application/json', 'idempotency-key': key },
+          body,
+        }),
+      );
+    }
+    expect(replies.map((reply) => reply.status)).toEqual([200, 422]);
+    const second = await container.invoke('users-get', { path: `/api/users/${ids[1]}`, pathParameters: { id: ids[1]! } });
+    expect(second.body.name).toBe('Idempotent');
+  });
+
   it('replays a replace and a delete instead of running them again', async () => {
     const created = await post(container, newUser());
     const id = created.body.id as string;
