@@ -10,6 +10,7 @@ import { CreateQueueCommand, GetQueueAttributesCommand, PurgeQueueCommand, Recei
 import type { Handler } from 'aws-lambda';
 import { loopbackAwsEnv } from '../../src/local/aws-endpoints';
 import { startSecretsEndpoint, type SecretsEndpoint } from '../../src/local/secrets-endpoint';
+import { startBlackhole } from '../support/blackhole';
 import { createAlertsTable, startDynamoDb, type LocalDynamoDb } from '../support/dynamodb';
 import { lambdaContext } from '../support/events';
 import { logsEvent, timeoutReport } from '../support/logs-payload';
@@ -217,6 +218,21 @@ describeWithMoto('the alerts function', () => {
     expect(result).toEqual({ sent: 1, suppressed: 0 });
     expect(slack.bodies).toHaveLength(1);
     expect(logs.some((line) => line.includes('alert delivery failed') && line.includes('"channel":"email"'))).toBe(true);
+  });
+
+  it('still posts to Slack, within two bounded attempts, when SNS accepts connections and never answers', async () => {
+    const hung = await startBlackhole();
+    try {
+      const handler = await loadHandler({ AWS_ENDPOINT_URL_SNS: `http://127.0.0.1:${hung.port}` });
+      const started = Date.now();
+      const result = await handler(logsEvent(logGroup, [serviceErrorLine(new Error('boom'), 'req-h')]));
+      expect(Date.now() - started).toBeLessThan(10_000);
+      expect(result).toEqual({ sent: 1, suppressed: 0 });
+      expect(slack.bodies).toHaveLength(1);
+      expect(hung.accepted()).toBe(2);
+    } finally {
+      await hung.close();
+    }
   });
 
   it('still sends when DynamoDB is down: a repeated alert rather than a lost one', async () => {

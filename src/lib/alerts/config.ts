@@ -23,3 +23,6 @@ export function loadAlertsConfig(env: NodeJS.ProcessEnv) {
     region: e.AWS_REGION,
   });
 }
+
+/** Each of the two attempts at a call to DynamoDB, SNS or Secrets Manager. */
+export const alertsRequestTimeoutMs = 2000;

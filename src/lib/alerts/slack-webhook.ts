@@ -2,7 +2,9 @@ import type middy from '@middy/core';
 import secretsManager from '@middy/secrets-manager';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { Context } from 'aws-lambda';
+import { boundedRequests } from '../aws-requests';
 import { logger } from '../logger';
+import { alertsRequestTimeoutMs } from './config';
 
 export interface SlackContext extends Context {
   /** The webhook secret as fetched by @middy/secrets-manager: `{"webhookUrl": "https://hooks.slack.com/..."}`. */
@@ -17,6 +19,7 @@ export interface SlackContext extends Context {
 export function slackWebhook(secretId: string): middy.MiddlewareObj<unknown, unknown, Error, SlackContext> {
   const fetchSecret = secretsManager({
     AwsClient: SecretsManagerClient,
+    awsClientOptions: boundedRequests(alertsRequestTimeoutMs),
     fetchData: { slackWebhook: secretId },
     cacheKey: 'slack-webhook',
     cacheExpiry: 0,
