@@ -104,7 +104,8 @@ async function terminateWhenRunning(statement: string): Promise<number> {
   const deadline = Date.now() + 3000;
   while (Date.now() < deadline) {
     const { rowCount } = await database.admin.query(
-      "select pg_terminate_backend(pid) from pg_stat_activity where query = $1 and state = 'active' and pid <> pg_backend_pid()",
+      // In its pg_sleep: the statement has taken its number from the sequence, which the tests count.
+      "select pg_terminate_backend(pid) from pg_stat_activity where query = $1 and state = 'active' and wait_event = 'PgSleep' and pid <> pg_backend_pid()",
       [statement],
     );
     if (rowCount) return rowCount;
