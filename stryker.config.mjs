@@ -44,7 +44,7 @@ export const areas = Object.freeze({
       'src/handlers/{migrate,release-migrations,pre-traffic,user-pool-keys}.ts',
       'src/lib/release/*.ts',
     ],
-    tests: ['integration/release-migrations', 'integration/migrate-function', 'integration/application-role', 'integration/migrate-wait'],
+    tests: ['integration/release-functions', 'integration/migrate-function', 'integration/application-role', 'integration/migrate-wait'],
   },
   alerts: {
     mutate: ['src/lib/alerts/*.ts', 'src/lib/events/*.ts', 'src/handlers/alerts.ts'],

@@ -47,6 +47,7 @@ describe('the pre-traffic hook', () => {
     answer({ statusCode: 200, body: '{"status":"ready"}' });
     expect(await checkBeforeTraffic(event, clients, logger)).toBe('Succeeded');
     const invoked = lambda.commandCalls(InvokeCommand)[0]!.args[0].input;
+    expect(codedeploy.commandCalls(GetDeploymentCommand).map((call) => call.args[0].input)).toEqual([{ deploymentId: 'd-ABC123' }]);
     expect(invoked.FunctionName).toBe('users-api-prod-usersGet:8');
     expect(JSON.parse(Buffer.from(invoked.Payload as Uint8Array).toString())).toMatchObject({ readinessProbe: true, version: '2.0' });
     expect(reported()).toEqual([{ deploymentId: 'd-ABC123', lifecycleEventHookExecutionId: 'hook-1', status: 'Succeeded' }]);
@@ -103,11 +104,14 @@ describe('the pre-traffic hook', () => {
   });
 
   it('fails when the deployment has no revision, and names a crash with the start of its answer', async () => {
-    codedeploy.on(GetDeploymentCommand).resolves({});
-    expect(await checkBeforeTraffic(event, clients, logger)).toBe('Failed');
-    codedeploy.on(GetDeploymentCommand).resolves({ deploymentInfo: { revision: {} } });
-    expect(await checkBeforeTraffic(event, clients, logger)).toBe('Failed');
+    for (const deploymentInfo of [undefined, {}, { revision: {} }, { revision: { appSpecContent: {} } }]) {
+      codedeploy.on(GetDeploymentCommand).resolves({ deploymentInfo });
+      expect(await checkBeforeTraffic(event, clients, logger)).toBe('Failed');
+    }
     expect(lambda.commandCalls(InvokeCommand)).toHaveLength(0);
+    expect(warnings.map((warning) => (warning as [string, { reason: string }])[1].reason)).toEqual(
+      Array(4).fill('The deployment names no function and target version'),
+    );
     codedeploy
       .on(GetDeploymentCommand)
       .resolves({ deploymentInfo: { revision: { revisionType: 'AppSpecContent', appSpecContent: { content: appSpec } } } });

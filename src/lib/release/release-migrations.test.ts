@@ -30,6 +30,20 @@ describe('runMigrations', () => {
     await expect(failure).rejects.toThrow(MigrationsFailedError);
     await expect(failure).rejects.toThrow('migrate failed: column "x" does not exist');
   });
+
+  it('fails with the kind of failure when migrate answered nothing', async () => {
+    lambda.on(InvokeCommand).resolves({ FunctionError: 'Unhandled' });
+    await expect(runMigrations(client, 'm')).rejects.toThrow(/^migrate failed: Unhandled$/);
+    lambda.on(InvokeCommand).resolves({ Payload: Buffer.from('') as never, FunctionError: 'Unhandled' });
+    await expect(runMigrations(client, 'm')).rejects.toThrow(/^migrate failed: Unhandled$/);
+  });
+
+  it('counts nothing applied when the answer names no list', async () => {
+    for (const Payload of [undefined, Buffer.from(''), Buffer.from('null'), Buffer.from('{}'), Buffer.from('{"applied":"1_a"}')]) {
+      lambda.on(InvokeCommand).resolves({ Payload: Payload as never, StatusCode: 200 });
+      expect(await runMigrations(client, 'm')).toEqual([]);
+    }
+  });
 });
 
 describe('respondToCloudFormation', () => {
@@ -82,7 +96,14 @@ describe('respondToCloudFormation', () => {
   it('fails when the URL refuses the answer, so the failure is not silent', async () => {
     status = 403;
     await expect(respondToCloudFormation(event(), 'id', { status: 'SUCCESS', data: { Applied: 1 } })).rejects.toThrow(/answered 403/);
-    expect(received.at(-1)!.body).toMatchObject({ Status: 'SUCCESS', Data: { Applied: 1 } });
+    expect(received.at(-1)!.body).toEqual({
+      Status: 'SUCCESS',
+      PhysicalResourceId: 'id',
+      StackId: 'arn:aws:cloudformation:eu-west-1:123456789012:stack/users-api-dev/guid',
+      RequestId: 'request-1',
+      LogicalResourceId: 'ReleaseMigrations',
+      Data: { Applied: 1 },
+    });
     status = 200;
   });
 });
