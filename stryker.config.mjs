@@ -36,7 +36,9 @@ export const areas = Object.freeze({
       'src/lib/{metrics,tracing,lifecycle}.ts',
       'src/lib/db/engine.ts',
     ],
-    tests: ['integration/handlers', 'integration/users-contract'],
+    // The idempotency tests too: the idempotent routes key each request by the caller the secured route hands over.
+    tests: ['integration/handlers', 'integration/users-contract', 'integration/idempotency'],
+    servers: ['dynamodb'],
   },
   release: {
     mutate: [

@@ -5,6 +5,8 @@ import type * as Tracing from './tracing';
 /** `traced` as a bundle with TRACE_SUBSEGMENTS=`value` runs it, with the X-Ray module watched. */
 function tracedWith(value: string | undefined) {
   const inSubsegment = jest.fn(async (_name: string, work: () => Promise<unknown>) => work());
+  // A mock module made in an earlier test stays in the registry, and would take this test's calls.
+  jest.resetModules();
   const { traced } = fresh(() => {
     jest.doMock('./tracing-xray', () => ({ inSubsegment }));
     return require('./tracing') as typeof Tracing;

@@ -12,7 +12,8 @@ export function requestMetrics(): middy.MiddlewareObj<APIGatewayProxyEventV2, AP
   const record = (request: middy.Request<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>) => {
     const status = request.response?.statusCode ?? 500;
     count(metricNames.status[String(status)[0]!] ?? metricNames.status['5']!);
-    if (status === 503 && request.error instanceof UnavailableError) count(metricNames.unavailable[request.error.cause503]);
+    // problemDetails answers every UnavailableError with 503.
+    if (request.error instanceof UnavailableError) count(metricNames.unavailable[request.error.cause503]);
   };
   return {
     before: ({ event }) => {

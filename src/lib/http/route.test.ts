@@ -5,6 +5,7 @@ import { fresh } from '../../../test/support/fresh';
 import type * as Errors from '../errors';
 import type * as Metrics from '../metrics';
 import type * as Readiness from './readiness';
+import type * as RequestMetrics from './request-metrics';
 import type * as Responses from './responses';
 import type * as Route from './route';
 
@@ -19,6 +20,7 @@ let modules: {
   responses: typeof Responses;
   errors: typeof Errors;
   metrics: typeof Metrics;
+  requestMetrics: typeof RequestMetrics;
 };
 const origins = 'https://app.example.com,https://admin.example.com';
 
@@ -31,6 +33,7 @@ beforeEach(() => {
     responses: require('./responses') as typeof Responses,
     errors: require('../errors') as typeof Errors,
     metrics: require('../metrics') as typeof Metrics,
+    requestMetrics: require('./request-metrics') as typeof RequestMetrics,
   }));
   /* eslint-enable @typescript-eslint/no-require-imports */
 });
@@ -130,6 +133,39 @@ describe('the invocation', () => {
       await send(handler, {}, context);
       expect(context.callbackWaitsForEmptyEventLoop).toBe(false);
     }
+  });
+
+  it("keeps the keys a request adds to its log lines (the caller's) out of the next request's", async () => {
+    const lines: string[] = [];
+    /* eslint-disable @typescript-eslint/no-require-imports */
+    const loaded = fresh(
+      () => ({
+        route: require('./route') as typeof Route,
+        responses: require('./responses') as typeof Responses,
+        logger: (require('../logger') as typeof import('../logger')).logger,
+      }),
+      { POWERTOOLS_LOG_LEVEL: 'INFO', CORS_ORIGINS: origins },
+    );
+    /* eslint-enable @typescript-eslint/no-require-imports */
+    let requests = 0;
+    const handler = loaded.route.httpRoute({}, async () => {
+      requests += 1;
+      if (requests === 1) loaded.logger.appendKeys({ caller: { subject: 'user-1' } });
+      loaded.logger.info(`request ${requests}`);
+      return loaded.responses.ok({});
+    });
+    jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => lines.push(String(chunk)) > 0);
+    await send(handler, {});
+    await send(handler, {});
+    jest.restoreAllMocks();
+    const logged = lines
+      .flatMap((chunk) => chunk.split('\n'))
+      .filter(Boolean)
+      .map((line) => JSON.parse(line));
+    expect(logged.map((line) => [line.message, line.caller])).toEqual([
+      ['request 1', { subject: 'user-1' }],
+      ['request 2', undefined],
+    ]);
   });
 
   it('does not cut a slow handler short before Lambda would (no early timeout)', async () => {
@@ -370,6 +406,19 @@ describe('request metrics', () => {
       answering(async () => ({ statusCode: 503 })),
       {},
     );
+    expect(names).toEqual(['Status5xx']);
+  });
+
+  it('counts a failure that reached it with no response as a server error', async () => {
+    const { names } = recorded();
+    const counter = modules.requestMetrics.requestMetrics();
+    const request = {
+      event: httpEvent({ method: 'GET', path: '/x' }),
+      context: lambdaContext(),
+      error: new Error('bug'),
+      response: undefined,
+    };
+    await counter.onError!(request as never);
     expect(names).toEqual(['Status5xx']);
   });
 

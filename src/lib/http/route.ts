@@ -59,7 +59,8 @@ export function httpRoute<O extends RouteOptions, C extends Context = Context, S
   extension: RouteExtension<C, S, X> = noExtension as unknown as RouteExtension<C, S, X>,
 ) {
   const route = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Error, C>({ timeoutEarlyInMillis: 0 })
-    .use(doNotWaitForEmptyEventLoop({ runOnBefore: true, runOnError: true }))
+    // Before the handler, which is enough: nothing the stack does after it can turn the flag back.
+    .use(doNotWaitForEmptyEventLoop())
     // resetKeys: the caller's keys belong to one request's log lines.
     .use(injectLambdaContext(logger, { resetKeys: true }))
     // Published once the response is known: one EMF record per invocation, with the cold start.
