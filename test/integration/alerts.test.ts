@@ -148,6 +148,10 @@ describeWithMoto('the alerts function', () => {
       '[users-api dev] usersGet: TypeError',
     ]);
     expect(mail.find((message) => message.Subject.endsWith('TypeError'))!.Message).toBe(typeError.text);
+    const processed = logs.flatMap((chunk) => chunk.split('\n')).filter((line) => line.includes('"alerts processed"'));
+    expect(processed.map((line) => JSON.parse(line))).toEqual([
+      expect.objectContaining({ level: 'INFO', message: 'alerts processed', sent: 2, suppressed: 0, logGroup }),
+    ]);
   });
 
   it('ignores CloudWatch Logs control messages', async () => {
@@ -194,6 +198,22 @@ describeWithMoto('the alerts function', () => {
     await handler(logsEvent(logGroup, [line]));
     expect(slack.bodies).toHaveLength(2);
     expect(slack.bodies[1].text).toContain('Since the previous alert, 3 more of this error were counted and not sent.');
+  });
+
+  it("keeps a window's item a day past the window's end (the table's TTL), with what it sent and counted", async () => {
+    const handler = await loadHandler();
+    const started = Date.now();
+    const line = serviceErrorLine(new SyntaxError('Unexpected token'), 'req-ttl');
+    expect(await handler(logsEvent(logGroup, [line]))).toEqual({ sent: 1, suppressed: 0 });
+    expect(await handler(logsEvent(logGroup, [line, line]))).toEqual({ sent: 0, suppressed: 2 });
+    const { Item } = await dynamodb.client.send(
+      new GetItemCommand({ TableName: `alerts-${run}-${table}`, Key: { pk: { S: 'usersGet#SyntaxError' } } }),
+    );
+    const windowEnds = Number(Item!.windowEnds!.N);
+    expect(windowEnds).toBeGreaterThanOrEqual(started + 300_000);
+    expect(windowEnds).toBeLessThanOrEqual(Date.now() + 300_000);
+    expect(Number(Item!.expiresAt!.N)).toBe(Math.ceil(windowEnds / 1000) + 24 * 60 * 60);
+    expect([Item!.sent!.N, Item!.total!.N]).toEqual(['1', '3']);
   });
 
   it('still mails when Slack is down, and does not fail', async () => {

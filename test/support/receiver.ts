@@ -5,6 +5,8 @@ export interface Receiver {
   url: string;
   /** The JSON bodies received, in order. */
   bodies: any[];
+  /** The headers of each request, in the same order. */
+  headers: http.IncomingHttpHeaders[];
   /** The status it answers with (500 makes it a failing webhook). */
   status: number;
   close(): Promise<void>;
@@ -17,6 +19,7 @@ export async function startReceiver(): Promise<Receiver> {
     request.on('data', (chunk) => (body += chunk));
     request.on('end', () => {
       receiver.bodies.push(JSON.parse(body));
+      receiver.headers.push(request.headers);
       response.writeHead(receiver.status, { 'content-type': 'text/plain' }).end(receiver.status === 200 ? 'ok' : 'failure');
     });
   });
@@ -24,6 +27,7 @@ export async function startReceiver(): Promise<Receiver> {
   const receiver: Receiver = {
     url: `http://127.0.0.1:${(server.address() as net.AddressInfo).port}/services/T000/B000/hook`,
     bodies: [],
+    headers: [],
     status: 200,
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };

@@ -37,3 +37,18 @@ export function serviceErrorLine(error: Error, requestId: string): string {
   });
   return line!;
 }
+
+/** The JSON lines that the logger writes to stdout (INFO and DEBUG) while `run` runs. */
+export async function stdoutLines(run: () => Promise<unknown>): Promise<any[]> {
+  const chunks: string[] = [];
+  const write = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => chunks.push(String(chunk)) > 0);
+  try {
+    await run();
+  } finally {
+    write.mockRestore();
+  }
+  return chunks
+    .flatMap((chunk) => chunk.split('\n'))
+    .filter(Boolean)
+    .map((line) => JSON.parse(line));
+}

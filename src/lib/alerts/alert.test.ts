@@ -14,6 +14,7 @@ describe('alerts', () => {
   it("names the function from its log group, and keeps another service's group whole", () => {
     expect(functionNameOf('/aws/lambda/users-api-prod-usersCreate', scope)).toBe('usersCreate');
     expect(functionNameOf('/aws/lambda/other-prod-x', scope)).toBe('other-prod-x');
+    expect(functionNameOf('/custom/aws/lambda/users-api-prod-x', scope)).toBe('/custom/aws/lambda/users-api-prod-x');
   });
 
   it('groups events by error name in order of first appearance, counting them and keeping each request id once', () => {
@@ -45,7 +46,9 @@ describe('alerts', () => {
     expect(formatAlert(alert!, scope, 41).text).toContain('Since the previous alert, 41 more of this error were counted and not sent.');
     expect(formatAlert(alert!, scope, 0).text).not.toContain('previous alert');
     expect(formatAlert(alert!, scope).text).toContain('(1 error)');
-    expect(formatAlert({ ...alert!, requestIds: [] }, scope).text).toContain('Request ids: none logged');
+    expect(formatAlert({ ...alert!, requestIds: [] }, scope).text.split('\n')).toContain('Request ids: none logged');
+    const ten = Array.from({ length: 10 }, (_, i) => `r${i}`);
+    expect(formatAlert({ ...alert!, requestIds: ten }, scope).text.split('\n')).toContain(`Request ids: ${ten.join(', ')}`);
   });
 
   it('keeps the SNS subject within 100 characters', () => {
@@ -53,5 +56,8 @@ describe('alerts', () => {
     const { subject } = formatAlert(alert!, scope);
     expect(subject).toHaveLength(100);
     expect(subject.endsWith('…')).toBe(true);
+    // '[users-api prod] usersCreate: ' is 30 characters: a 70-character name makes a subject of exactly 100, kept whole.
+    const [fits] = groupAlerts(payload([line('F'.repeat(70))]), scope);
+    expect(formatAlert(fits!, scope).subject).toBe(`[users-api prod] usersCreate: ${'F'.repeat(70)}`);
   });
 });

@@ -40,12 +40,37 @@ describe('describeFailure', () => {
     expect(describeFailure(init)).toEqual({ errorName: 'Runtime.ExitError', message: 'platform.initReport: error', requestId: undefined });
   });
 
+  it("reads a platform record without a status or type as a failure, and a line of another type as the logger's", () => {
+    expect(describeFailure('{"type":"platform.report","record":{"requestId":"req-6"}}')).toEqual({
+      errorName: 'Runtime.failure',
+      message: 'platform.report: failure',
+      requestId: 'req-6',
+    });
+    expect(describeFailure('{"type":"audit","errorName":"Denied","error":{"message":"no"},"function_request_id":"req-7"}')).toEqual({
+      errorName: 'Denied',
+      message: 'no',
+      requestId: 'req-7',
+    });
+  });
+
   it('keeps a line that is not JSON as text, and one without names as Error', () => {
     expect(describeFailure('  Task timed out after 10.01 seconds\n')).toEqual({
       errorName: 'UnstructuredLog',
       message: 'Task timed out after 10.01 seconds',
     });
-    expect(describeFailure('[1,2]')).toEqual({ errorName: 'UnstructuredLog', message: '[1,2]' });
+    for (const json of ['[1,2]', '"a string"', '42', 'null', 'true']) {
+      expect(describeFailure(json)).toEqual({ errorName: 'UnstructuredLog', message: json });
+    }
+    expect(describeFailure('{"level":"ERROR","message":"plain words"}')).toEqual({
+      errorName: 'Error',
+      message: 'plain words',
+      requestId: undefined,
+    });
+    expect(describeFailure('{"level":"ERROR","errorName":"NoMessage"}')).toEqual({
+      errorName: 'NoMessage',
+      message: '',
+      requestId: undefined,
+    });
     expect(describeFailure('{"level":"ERROR","message":{"nested":true}}')).toEqual({
       errorName: 'Error',
       message: '{"nested":true}',

@@ -34,7 +34,7 @@ export async function processPayload(payload: LogsPayload, deps: AlertsDependenc
     const admission: Admission = await deps.window.admit(key, alert.count).catch((error: Error) => {
       // Better a repeated alert than a lost one.
       deps.logger.warn('alert window unavailable; sending without it', { key, reason: error.message });
-      return { send: true, suppressedBefore: 0, total: alert.count };
+      return { send: true, suppressedBefore: 0 };
     });
     if (!admission.send) {
       outcome.suppressed += alert.count;

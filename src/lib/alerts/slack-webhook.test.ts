@@ -1,5 +1,7 @@
-import { slackChannel } from './channels';
-import { webhookUrlFrom } from './slack-webhook';
+import { lambdaContext } from '../../../test/support/events';
+import { withEnv } from '../../../test/support/fresh';
+import { logger } from '../logger';
+import { slackWebhook, webhookUrlFrom } from './slack-webhook';
 
 describe('the Slack webhook', () => {
   it('reads the URL from the secret, as JSON or as a plain string', () => {
@@ -8,13 +10,48 @@ describe('the Slack webhook', () => {
   });
 
   it('turns Slack off for an empty, missing or non-URL secret', () => {
-    for (const secret of [undefined, '', { webhookUrl: '' }, { webhookUrl: 42 }, 'hooks.slack.com', { url: 'https://x' }]) {
+    for (const secret of [
+      undefined,
+      '',
+      { webhookUrl: '' },
+      { webhookUrl: 42 },
+      'hooks.slack.com',
+      'javascript:https://x',
+      { url: 'https://x' },
+    ]) {
       expect(webhookUrlFrom(secret)).toBeUndefined();
     }
   });
 
-  it('refuses a channel whose webhook is not an http(s) URL', () => {
-    expect(() => slackChannel('ftp://example.com')).toThrow(TypeError);
-    expect(slackChannel('https://hooks.slack.com/x').name).toBe('slack');
+  it('leaves Slack off, saying why at WARN, when the secret cannot be fetched', async () => {
+    const warn = jest.spyOn(logger, 'warn').mockImplementation(() => undefined);
+    const request = {
+      event: {},
+      context: { ...lambdaContext(), slackWebhook: 'from before' },
+      response: undefined,
+      error: undefined,
+      internal: {},
+    };
+    try {
+      // A closed port: the fetch fails at once.
+      await withEnv(
+        {
+          AWS_ENDPOINT_URL_SECRETS_MANAGER: 'http://127.0.0.1:9',
+          AWS_REGION: 'eu-west-1',
+          AWS_ACCESS_KEY_ID: 'local',
+          AWS_SECRET_ACCESS_KEY: 'local',
+        },
+        () => slackWebhook('users-api-dev-slack-webhook').before!(request as never),
+      );
+    } finally {
+      jest.restoreAllMocks();
+    }
+    expect(request.context.slackWebhook).toBeUndefined();
+    expect(warn.mock.calls).toEqual([
+      [
+        'Slack webhook secret could not be fetched; alerts go by email only',
+        { alertDeliveryFailed: true, channel: 'slack', reason: expect.stringMatching(/ECONNREFUSED/) },
+      ],
+    ]);
   });
 });

@@ -34,12 +34,20 @@ export function slackWebhook(secretId: string): middy.MiddlewareObj<unknown, unk
         logger.warn('Slack webhook secret could not be fetched; alerts go by email only', {
           alertDeliveryFailed: true,
           channel: 'slack',
-          reason: (error as Error).message,
+          reason: fetchFailure(error as Error),
         });
         request.context.slackWebhook = undefined;
       }
     },
   };
+}
+
+/** Why the fetch failed: middy reports "Failed to resolve internal values", with the fetch's own error as its cause. */
+function fetchFailure(error: Error): string {
+  const failed = (error.cause as { data?: unknown } | undefined)?.data;
+  return Array.isArray(failed)
+    ? failed.map((reason) => (reason instanceof Error ? reason.message : String(reason))).join('; ')
+    : error.message;
 }
 
 /** The webhook URL in the secret, or undefined when none is set (Slack is then off). */

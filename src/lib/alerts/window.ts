@@ -5,8 +5,6 @@ export interface Admission {
   send: boolean;
   /** Errors of this key that the previous window counted but did not send. */
   suppressedBefore: number;
-  /** Errors counted in the current window so far, these included. */
-  total: number;
 }
 
 /** Items outlive their window by a day, so the next alert can say how many were held back. */
@@ -45,21 +43,20 @@ export class AlertWindow {
       );
       const old = opened.Attributes;
       const suppressedBefore = old ? Number(old.total?.N ?? 0) - Number(old.sent?.N ?? 0) : 0;
-      return { send: true, suppressedBefore, total: count };
+      return { send: true, suppressedBefore };
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
     }
-    const counted = await this.client.send(
+    await this.client.send(
       new UpdateItemCommand({
         TableName: this.table,
         Key: { pk: { S: key } },
         UpdateExpression: 'ADD #total :count',
         ExpressionAttributeNames: { '#total': 'total' },
         ExpressionAttributeValues: { ':count': { N: String(count) } },
-        ReturnValues: 'UPDATED_NEW',
       }),
     );
-    return { send: false, suppressedBefore: 0, total: Number(counted.Attributes?.total?.N ?? count) };
+    return { send: false, suppressedBefore: 0 };
   }
 
   /** Closes the key's window, so the next errors (or a retry of these) are sent. */

@@ -1,5 +1,6 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { fresh } from '../../../test/support/fresh';
+import { stdoutLines } from '../../../test/support/service-logs';
 
 describe('eventFunction', () => {
   const load = () => {
@@ -53,6 +54,29 @@ describe('eventFunction', () => {
 
   it('validates its options', () => {
     const { eventFunction } = load();
-    expect(() => eventFunction(async () => undefined, { failureLevel: 'info' as never })).toThrow(TypeError);
+    expect(() => eventFunction(async () => undefined, { failureLevel: 'info' as never })).toThrow(
+      new TypeError('eventFunction: failureLevel must be error or warn'),
+    );
+  });
+
+  it("keeps the keys an invocation adds to its log lines out of the next invocation's", async () => {
+    /* eslint-disable @typescript-eslint/no-require-imports */
+    const { eventFunction, logger } = fresh(
+      () => ({
+        ...(require('./event-function') as typeof import('./event-function')),
+        logger: (require('../logger') as { logger: Logger }).logger,
+      }),
+      { POWERTOOLS_LOG_LEVEL: 'INFO' },
+    );
+    /* eslint-enable @typescript-eslint/no-require-imports */
+    const handler = eventFunction(async (event: { key?: string }) => {
+      if (event.key) logger.appendKeys({ key: event.key });
+      logger.info('handled');
+    });
+    const logged = await stdoutLines(async () => {
+      await handler({ key: 'first' }, context);
+      await handler({}, context);
+    });
+    expect(logged.map((line) => line.key)).toEqual(['first', undefined]);
   });
 });

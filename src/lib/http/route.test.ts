@@ -2,6 +2,7 @@ import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import * as z from 'zod/mini';
 import { httpEvent, lambdaContext, type RequestShape } from '../../../test/support/events';
 import { fresh } from '../../../test/support/fresh';
+import { stdoutLines } from '../../../test/support/service-logs';
 import type * as Errors from '../errors';
 import type * as Metrics from '../metrics';
 import type * as Readiness from './readiness';
@@ -136,7 +137,6 @@ describe('the invocation', () => {
   });
 
   it("keeps the keys a request adds to its log lines (the caller's) out of the next request's", async () => {
-    const lines: string[] = [];
     /* eslint-disable @typescript-eslint/no-require-imports */
     const loaded = fresh(
       () => ({
@@ -154,14 +154,10 @@ describe('the invocation', () => {
       loaded.logger.info(`request ${requests}`);
       return loaded.responses.ok({});
     });
-    jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => lines.push(String(chunk)) > 0);
-    await send(handler, {});
-    await send(handler, {});
-    jest.restoreAllMocks();
-    const logged = lines
-      .flatMap((chunk) => chunk.split('\n'))
-      .filter(Boolean)
-      .map((line) => JSON.parse(line));
+    const logged = await stdoutLines(async () => {
+      await send(handler, {});
+      await send(handler, {});
+    });
     expect(logged.map((line) => [line.message, line.caller])).toEqual([
       ['request 1', { subject: 'user-1' }],
       ['request 2', undefined],
