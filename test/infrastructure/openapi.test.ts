@@ -4,6 +4,7 @@ import path from 'node:path';
 import SwaggerParser from '@apidevtools/swagger-parser';
 import { openApiDocumentText } from '../../src/lib/openapi/document';
 import { contractViolations } from '../support/contract';
+import { fresh } from '../support/fresh';
 
 /* eslint-disable @typescript-eslint/no-require-imports */
 const { catalog, resourceServer } = require('../../resources/functions.js') as {
@@ -23,6 +24,19 @@ describe('openapi.json', () => {
   it('is a valid OpenAPI 3.1 document (swagger-parser, with every $ref resolved)', async () => {
     const api = await SwaggerParser.validate(structuredClone(document));
     expect((api as { openapi?: string }).openapi).toBe('3.1.0');
+  });
+
+  it('cannot be generated while an API function has no description in it', () => {
+    /* eslint-disable @typescript-eslint/no-require-imports */
+    const generate = fresh(() => {
+      const functions = require('../../resources/functions.js') as { catalog: object };
+      const undescribed = { http: { method: 'GET', path: '/api/undescribed' }, handler: 'src/handlers/health.handler' };
+      jest.doMock('../../resources/functions.js', () => ({ ...functions, catalog: { ...functions.catalog, undescribed } }));
+      return (require('../../src/lib/openapi/document') as typeof import('../../src/lib/openapi/document')).openApiDocumentText;
+    });
+    /* eslint-enable @typescript-eslint/no-require-imports */
+    jest.dontMock('../../resources/functions.js');
+    expect(() => generate()).toThrow(new Error('undescribed is an API function that the OpenAPI document does not describe'));
   });
 
   it('describes every API route with its scope, and the key only where a retry may send one', () => {
