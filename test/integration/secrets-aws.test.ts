@@ -1,9 +1,14 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
 import { invoke, type RequestShape } from '../support/events';
 import { createServiceRole, dropBackends, setPassword, startTestDatabase, type TestDatabase } from '../support/postgres';
 import type { DbSecret } from '../../src/lib/storage/secret';
+import { startSecretsEndpoint } from '../../src/local/secrets-endpoint';
+import { fresh, withEnv } from '../support/fresh';
 
 jest.setTimeout(30_000);
 
@@ -114,6 +119,16 @@ it('answers 503, not 500, when the password was rotated and Secrets Manager cann
 it('logs the secret lifecycle with timings and never a secret value', async () => {
   const health = await call(handlers.health, { path: '/api/health' });
   const text = logs.join('');
+  const fetched = logs
+    .flatMap((chunk) => chunk.split('\n'))
+    .filter((line) => line.includes('"message":"database secret fetched"'))
+    .map((line) => JSON.parse(line) as { reason: string; fetches: number });
+  // Each line counts the container's fetches so far: the cold start's first.
+  expect(fetched[0]).toMatchObject({ reason: 'cold start', fetches: 1 });
+  const counts = fetched.map((line) => line.fetches);
+  expect(counts.length).toBeGreaterThanOrEqual(3);
+  expect(new Set(counts).size).toBe(counts.length);
+  expect(counts).toEqual([...counts].sort((a, b) => a - b));
   expect(text).toMatch(/"message":"database secret fetched".*"durationMs":\d+/);
   expect(text).toMatch(/"reason":"rejected by the database"/);
   expect(text).toMatch(/"message":"database connection opened".*"durationMs":\d+/);
@@ -134,4 +149,43 @@ it('answers 503, not 500, while the secret has the wrong shape', async () => {
   expect(logs.slice(logged).join('')).toMatch(
     /"level":"ERROR","message":"database secret is not usable".*"error":"The database secret is missing or invalid fields: [a-z, ]*password/,
   );
+  // The 503's own line names what caused it.
+  expect(logs.slice(logged).join('')).toMatch(
+    /"message":"request rejected".*"statusCode":503,.*"errorName":"DatabaseUnavailableError","cause":\{"name":"Error"\}/,
+  );
+});
+
+it('keeps the secret for the life of the container with a cache period of -1, and fetches it for every request with 0', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'users-api-ttl-secrets-'));
+  const endpoint = await startSecretsEndpoint(dir);
+  try {
+    for (const [ttl, name] of [
+      ['-1', 'db-kept'],
+      ['0', 'db-every-time'],
+    ] as const) {
+      fs.writeFileSync(path.join(dir, `${name}.json`), JSON.stringify({ ...secret, password: 'aws:third/P@ss' }));
+      await withEnv(
+        {
+          DB_SECRET_ID: name,
+          SECRETS_CACHE_TTL_MS: ttl,
+          AWS_ENDPOINT_URL_SECRETS_MANAGER: endpoint.url,
+          AWS_ACCESS_KEY_ID: 'local',
+          AWS_SECRET_ACCESS_KEY: 'local',
+        },
+        async () => {
+          // eslint-disable-next-line @typescript-eslint/no-require-imports
+          const list = fresh(() => require('../../src/handlers/users-list') as { handler: Handler }).handler;
+          for (let request = 0; request < 3; request += 1) {
+            expect((await call(list, { path: '/api/users' })).status).toBe(200);
+            await sleep(5);
+          }
+        },
+      );
+    }
+    // The cold start's prefetch, then: none again; one per request.
+    expect(Object.fromEntries(endpoint.fetches)).toEqual({ 'db-kept': 1, 'db-every-time': 4 });
+  } finally {
+    await endpoint.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });
