@@ -105,6 +105,19 @@ describe('headers on every response', () => {
     expect(headers['access-control-allow-origin']).toBe('https://app.example.com');
   });
 
+  it('grants no origin where the stage allows none', async () => {
+    /* eslint-disable @typescript-eslint/no-require-imports */
+    const loaded = fresh(() => ({ route: require('./route') as typeof Route, responses: require('./responses') as typeof Responses }), {
+      CORS_ORIGINS: '',
+    });
+    /* eslint-enable @typescript-eslint/no-require-imports */
+    const { headers } = await send(
+      loaded.route.httpRoute({}, async () => loaded.responses.ok({})),
+      { headers: { origin: 'https://app.example.com' } },
+    );
+    expect(headers['access-control-allow-origin'] ?? '').toBe('');
+  });
+
   it('answers a preflight itself, with the methods, headers and lifetime the API allows', async () => {
     const handler = jest.fn(async () => modules.responses.ok({}));
     const reply = await send(modules.route.httpRoute({}, handler), {
