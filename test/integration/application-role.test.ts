@@ -79,6 +79,11 @@ describe('the application login that the release makes', () => {
     });
     expect(log).toContain('application login users_api: kept');
     expect(await as(login, 'select 1')).toBe('ok 1');
+    // A login that lost the role's membership gets it back.
+    await database.admin.query('revoke users_api_app from users_api');
+    expect(await as(login, 'select * from users')).toBe('42501');
+    await migrate(database.secret, { applicationLogin: { username: 'users_api', password: 'another-password' } });
+    expect(await as(login, 'select * from users')).toBe('ok 0');
     expect(await as({ ...login, password: 'another-password' }, 'select 1')).toBe('28P01');
   });
 

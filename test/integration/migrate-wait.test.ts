@@ -1,4 +1,10 @@
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
 import { migrate } from '../../src/lib/db/migrate';
+import { listenOnLoopback } from '../../src/local/loopback-server';
+import { fresh } from '../support/fresh';
 import { count, createServiceRole, migrationCount, startTestDatabase, type TestDatabase } from '../support/postgres';
 
 jest.setTimeout(60_000);
@@ -76,4 +82,55 @@ it('waits while the server has no connection slot for it, then gives up after it
     'waiting for the database (53300): attempt 1, next in 250 ms',
     'waiting for the database (53300): attempt 2, next in 500 ms',
   ]);
+});
+
+it('waits while logins are dropped (a failover), then gives up after its bound', async () => {
+  // A loopback server that accepts each connection and closes it at once.
+  const dropping = net.createServer((socket) => socket.destroy());
+  const { url, close } = await listenOnLoopback(dropping as never);
+  try {
+    const log: string[] = [];
+    const port = Number(new URL(url).port);
+    await expect(migrate({ ...database.secret, port }, { waitMs: 1000, log: (line) => log.push(line) })).rejects.toThrow();
+    expect(log.slice(0, 2)).toEqual([
+      'waiting for the database (connection-lost): attempt 1, next in 250 ms',
+      'waiting for the database (connection-lost): attempt 2, next in 500 ms',
+    ]);
+  } finally {
+    await close();
+  }
+});
+
+describe("migrate's own session", () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'users-api-migrations-'));
+  });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('names itself to the server, and says nothing of waiting when the server was there', async () => {
+    fs.writeFileSync(
+      path.join(dir, '1_seen.sql'),
+      "create table migrate_seen as select current_setting('application_name') as application_name;",
+    );
+    const log: string[] = [];
+    expect(await migrate(database.secret, { dir, log: (line) => log.push(line) })).toEqual(['1_seen']);
+    const { rows } = await database.admin.query('select application_name from migrate_seen');
+    expect(rows).toEqual([{ application_name: 'users-api-migrate' }]);
+    expect(log.filter((line) => /reachable|waiting/.test(line))).toEqual([]);
+  });
+
+  it('applies the pending migrations in one transaction: a failing one leaves none of them applied', async () => {
+    fs.writeFileSync(path.join(dir, '2_first.sql'), 'create table migrate_first (id int);');
+    fs.writeFileSync(path.join(dir, '3_broken.sql'), 'select * from no_such_table;');
+    await expect(migrate(database.secret, { dir })).rejects.toMatchObject({ code: '42P01' });
+    expect(await count(database.admin, "select count(*) as n from pg_tables where tablename = 'migrate_first'")).toBe(0);
+    expect(await count(database.admin, "select count(*) as n from pgmigrations where name in ('2_first', '3_broken')")).toBe(0);
+  });
+
+  it("takes the project's migrations by default", () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { migrationsDir } = fresh(() => require('../../src/lib/db/migrate') as typeof import('../../src/lib/db/migrate'));
+    expect(fs.readdirSync(migrationsDir)).toContain('1763776800000_create-users.sql');
+  });
 });
