@@ -8,6 +8,7 @@ import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, GetQueueAttributesCommand, PurgeQueueCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { Handler } from 'aws-lambda';
+import { AlertWindow } from '../../src/lib/alerts/window';
 import { loopbackAwsEnv } from '../../src/local/aws-endpoints';
 import { startSecretsEndpoint, type SecretsEndpoint } from '../../src/local/secrets-endpoint';
 import { startBlackhole } from '../support/blackhole';
@@ -214,6 +215,15 @@ describeWithMoto('the alerts function', () => {
     expect(windowEnds).toBeLessThanOrEqual(Date.now() + 300_000);
     expect(Number(Item!.expiresAt!.N)).toBe(Math.ceil(windowEnds / 1000) + 24 * 60 * 60);
     expect([Item!.sent!.N, Item!.total!.N]).toEqual(['1', '3']);
+  });
+
+  it('opens a window on a key that was only ever reopened, with nothing held back before it', async () => {
+    const tableName = `alerts-${run}-window`;
+    await createAlertsTable(dynamodb.client, tableName);
+    const window = new AlertWindow(dynamodb.client, tableName, 300);
+    await window.reopen('usersGet#Reopened');
+    expect(await window.admit('usersGet#Reopened', 2)).toEqual({ send: true, suppressedBefore: 0 });
+    expect(await window.admit('usersGet#Reopened', 1)).toEqual({ send: false, suppressedBefore: 0 });
   });
 
   it('still mails when Slack is down, and does not fail', async () => {

@@ -71,6 +71,7 @@ describe('describeFailure', () => {
       message: '',
       requestId: undefined,
     });
+    expect(describeFailure('{"level":"ERROR","message":null}')).toEqual({ errorName: 'Error', message: 'null', requestId: undefined });
     expect(describeFailure('{"level":"ERROR","message":{"nested":true}}')).toEqual({
       errorName: 'Error',
       message: '{"nested":true}',

@@ -1,7 +1,7 @@
 import { lambdaContext } from '../../../test/support/events';
 import { withEnv } from '../../../test/support/fresh';
 import { logger } from '../logger';
-import { slackWebhook, webhookUrlFrom } from './slack-webhook';
+import { fetchFailure, slackWebhook, webhookUrlFrom } from './slack-webhook';
 
 describe('the Slack webhook', () => {
   it('reads the URL from the secret, as JSON or as a plain string', () => {
@@ -53,5 +53,13 @@ describe('the Slack webhook', () => {
         { alertDeliveryFailed: true, channel: 'slack', reason: expect.stringMatching(/ECONNREFUSED/) },
       ],
     ]);
+  });
+
+  it("names the fetch's own errors inside middy's, and a plain error by its message", () => {
+    const internal = new Error('Failed to resolve internal values', {
+      cause: { package: '@middy/util', data: [new Error('connect ECONNREFUSED'), 'throttled'] },
+    });
+    expect(fetchFailure(internal)).toBe('connect ECONNREFUSED; throttled');
+    expect(fetchFailure(new Error('plain'))).toBe('plain');
   });
 });

@@ -21,6 +21,7 @@ export function slackWebhook(secretId: string): middy.MiddlewareObj<unknown, unk
     AwsClient: SecretsManagerClient,
     awsClientOptions: boundedRequests(alertsRequestTimeoutMs),
     fetchData: { slackWebhook: secretId },
+    // Stryker disable next-line StringLiteral: any name serves; the cache expires at once.
     cacheKey: 'slack-webhook',
     cacheExpiry: 0,
     disablePrefetch: true,
@@ -43,7 +44,7 @@ export function slackWebhook(secretId: string): middy.MiddlewareObj<unknown, unk
 }
 
 /** Why the fetch failed: middy reports "Failed to resolve internal values", with the fetch's own error as its cause. */
-function fetchFailure(error: Error): string {
+export function fetchFailure(error: Error): string {
   const failed = (error.cause as { data?: unknown } | undefined)?.data;
   return Array.isArray(failed)
     ? failed.map((reason) => (reason instanceof Error ? reason.message : String(reason))).join('; ')
