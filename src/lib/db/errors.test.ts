@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { DatabaseUnavailableError } from '../errors';
+import { fresh } from '../../../test/support/fresh';
 import { failureKind, isUnavailable, translateDatabaseError } from './errors';
 
 const pgError = (code: string, message = 'server said no') => Object.assign(new Error(message), { code });
@@ -67,33 +68,62 @@ describe('translateDatabaseError', () => {
 });
 
 describe('failureKind', () => {
+  // Loaded afresh for each case: the tables it classifies by are built when the module loads.
+  let classify: typeof failureKind;
+  beforeEach(() => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    ({ failureKind: classify } = fresh(() => require('./errors') as typeof import('./errors')));
+  });
+
   it.each([
     ['28P01', 'credentials'],
     ['28000', 'credentials'],
     ['53300', 'capacity'],
+    ['53400', 'capacity'],
     ['57P03', 'capacity'],
     ['57P01', 'connection-lost'],
+    ['57P02', 'connection-lost'],
     ['57P05', 'connection-lost'],
+    ['08000', 'connection-lost'],
+    ['08003', 'connection-lost'],
+    ['08006', 'connection-lost'],
+    ['08007', 'connection-lost'],
     ['ECONNRESET', 'connection-lost'],
-    ['ECONNREFUSED', 'unavailable'],
+    ['EPIPE', 'connection-lost'],
     ['57014', 'unavailable'],
+    ['3D000', 'unavailable'],
+    ['08001', 'unavailable'],
+    ['08004', 'unavailable'],
+    ['ECONNREFUSED', 'unavailable'],
+    ['ETIMEDOUT', 'unavailable'],
+    ['ENOTFOUND', 'unavailable'],
+    ['EHOSTUNREACH', 'unavailable'],
+    ['ENETUNREACH', 'unavailable'],
+    ['EAI_AGAIN', 'unavailable'],
     ['23505', 'statement'],
     ['22P02', 'statement'],
   ])('classifies %s as %s', (code, kind) => {
-    expect(failureKind(pgError(code))).toBe(kind);
+    expect(classify(pgError(code))).toBe(kind);
   });
 
   it.each([
     ['sorry, too many clients already', 'capacity'],
+    ['too many connections for role "users_api"', 'capacity'],
+    ['remaining connection slots are reserved for roles with the SUPERUSER attribute', 'capacity'],
     ['no more connections allowed (max_client_conn)', 'capacity'],
+    ['connection limit exceeded for non-superusers', 'capacity'],
     ['Connection terminated unexpectedly', 'connection-lost'],
+    ['Connection closed', 'connection-lost'],
+    ['connection is closed', 'connection-lost'],
+    ['Client has encountered a connection error and is not queryable', 'connection-lost'],
     ['timeout exceeded when trying to connect', 'unavailable'],
     ['Connection terminated due to connection timeout', 'unavailable'],
     ['Query read timeout', 'unavailable'],
+    ['Cannot use a pool after calling end on the pool', 'unavailable'],
     ['unsupported startup parameter: statement_timeout', 'startup-parameters'],
     ['boom', 'other'],
   ])('classifies "%s" as %s', (message, kind) => {
-    expect(failureKind(new Error(message))).toBe(kind);
+    expect(classify(new Error(message))).toBe(kind);
   });
 });
 

@@ -9,6 +9,7 @@ import {
   ValidationError,
 } from '../errors';
 import { HttpError, problemResponse, toProblem } from './problem';
+import { fresh } from '../../../test/support/fresh';
 import { expectProblemBody } from '../../../test/support/problems';
 
 const bodyOf = (error: unknown) => JSON.parse(problemResponse(error).response.body as string);
@@ -121,5 +122,45 @@ describe('toProblem', () => {
         expected: false,
       });
     }
+  });
+});
+
+describe('the titles and the challenge, on a module loaded afresh (they are built when it loads)', () => {
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  const load = () =>
+    fresh(() => ({
+      problem: require('./problem') as typeof import('./problem'),
+      errors: require('../errors') as typeof import('../errors'),
+    }));
+  /* eslint-enable @typescript-eslint/no-require-imports */
+
+  it('titles each status as RFC 9110 names it, and another as Error', () => {
+    const { problem } = load();
+    const titleOf = (status: number) =>
+      JSON.parse(problem.problemResponse(new problem.HttpError(status, 'x')).response.body as string).title;
+    expect(
+      Object.fromEntries([400, 401, 403, 404, 405, 409, 413, 415, 422, 500, 503, 418].map((status) => [status, titleOf(status)])),
+    ).toEqual({
+      400: 'Bad Request',
+      401: 'Unauthorized',
+      403: 'Forbidden',
+      404: 'Not Found',
+      405: 'Method Not Allowed',
+      409: 'Conflict',
+      413: 'Content Too Large',
+      415: 'Unsupported Media Type',
+      422: 'Unprocessable Content',
+      500: 'Internal Server Error',
+      503: 'Service Unavailable',
+      418: 'Error',
+    });
+  });
+
+  it('challenges in its realm, with quoted-strings that hold no quote, backslash or non-ASCII character', () => {
+    const { problem, errors } = load();
+    const refused = new errors.AccessDeniedError('The "access" token\\ has expired\u00e9', 'invalid_token', 'users-api/users.read');
+    expect(problem.bearerChallenge(refused)).toBe(
+      'Bearer realm="users-api", error="invalid_token", error_description="The access token has expired?", scope="users-api/users.read"',
+    );
   });
 });
