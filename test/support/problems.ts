@@ -4,6 +4,7 @@ export const statusTitles: Readonly<Record<number, string>> = Object.freeze({
   401: 'Unauthorized',
   403: 'Forbidden',
   404: 'Not Found',
+  405: 'Method Not Allowed',
   409: 'Conflict',
   413: 'Content Too Large',
   415: 'Unsupported Media Type',

@@ -10,7 +10,7 @@ import {
 } from '../errors';
 import { HttpError, problemResponse, toProblem } from './problem';
 import { fresh } from '../../../test/support/fresh';
-import { expectProblemBody } from '../../../test/support/problems';
+import { expectProblemBody, statusTitles } from '../../../test/support/problems';
 
 const bodyOf = (error: unknown) => JSON.parse(problemResponse(error).response.body as string);
 
@@ -138,22 +138,8 @@ describe('the titles and the challenge, on a module loaded afresh (they are buil
     const { problem } = load();
     const titleOf = (status: number) =>
       JSON.parse(problem.problemResponse(new problem.HttpError(status, 'x')).response.body as string).title;
-    expect(
-      Object.fromEntries([400, 401, 403, 404, 405, 409, 413, 415, 422, 500, 503, 418].map((status) => [status, titleOf(status)])),
-    ).toEqual({
-      400: 'Bad Request',
-      401: 'Unauthorized',
-      403: 'Forbidden',
-      404: 'Not Found',
-      405: 'Method Not Allowed',
-      409: 'Conflict',
-      413: 'Content Too Large',
-      415: 'Unsupported Media Type',
-      422: 'Unprocessable Content',
-      500: 'Internal Server Error',
-      503: 'Service Unavailable',
-      418: 'Error',
-    });
+    const statuses = [...Object.keys(statusTitles).map(Number), 418];
+    expect(Object.fromEntries(statuses.map((status) => [status, titleOf(status)]))).toEqual({ ...statusTitles, 418: 'Error' });
   });
 
   it('challenges in its realm, with quoted-strings that hold no quote, backslash or non-ASCII character', () => {
