@@ -29,6 +29,13 @@ const answer = (value: DbSecret) =>
     .on(GetSecretValueCommand, { SecretId: secretArn })
     .resolves({ ARN: secretArn, SecretString: JSON.stringify(value), VersionId: 'v' });
 const fetches = () => secretsManager.commandCalls(GetSecretValueCommand).length;
+/** The 'database secret fetched' lines logged since `since` (an index into logs). */
+const secretFetches = (since = 0) =>
+  logs
+    .slice(since)
+    .flatMap((chunk) => chunk.split('\n'))
+    .filter((line) => line.includes('"message":"database secret fetched"'))
+    .map((line) => JSON.parse(line) as { reason: string; fetches: number });
 const call = (handler: Handler, request: Partial<RequestShape>) => invoke(handler, { method: 'GET', path: '/', ...request });
 
 beforeAll(async () => {
@@ -119,10 +126,7 @@ it('answers 503, not 500, when the password was rotated and Secrets Manager cann
 it('logs the secret lifecycle with timings and never a secret value', async () => {
   const health = await call(handlers.health, { path: '/api/health' });
   const text = logs.join('');
-  const fetched = logs
-    .flatMap((chunk) => chunk.split('\n'))
-    .filter((line) => line.includes('"message":"database secret fetched"'))
-    .map((line) => JSON.parse(line) as { reason: string; fetches: number });
+  const fetched = secretFetches();
   // Each line counts the container's fetches so far: the cold start's first.
   expect(fetched[0]).toMatchObject({ reason: 'cold start', fetches: 1 });
   const counts = fetched.map((line) => line.fetches);
@@ -158,12 +162,14 @@ it('answers 503, not 500, while the secret has the wrong shape', async () => {
 it('keeps the secret for the life of the container with a cache period of -1, and fetches it for every request with 0', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'users-api-ttl-secrets-'));
   const endpoint = await startSecretsEndpoint(dir);
+  const lifecycle: Record<string, string[]> = {};
   try {
     for (const [ttl, name] of [
       ['-1', 'db-kept'],
       ['0', 'db-every-time'],
     ] as const) {
       fs.writeFileSync(path.join(dir, `${name}.json`), JSON.stringify({ ...secret, password: 'aws:third/P@ss' }));
+      const logged = logs.length;
       await withEnv(
         {
           DB_SECRET_ID: name,
@@ -181,7 +187,10 @@ it('keeps the secret for the life of the container with a cache period of -1, an
           }
         },
       );
+      lifecycle[name] = secretFetches(logged).map(({ reason, fetches }) => `${reason} ${fetches}`);
     }
+    // The prefetch's secret serves the first request with -1; with 0, each request fetches it again, counted from the prefetch.
+    expect(lifecycle).toEqual({ 'db-kept': ['cold start 1'], 'db-every-time': ['expired 2', 'expired 3', 'expired 4'] });
     // The cold start's prefetch, then: none again; one per request.
     expect(Object.fromEntries(endpoint.fetches)).toEqual({ 'db-kept': 1, 'db-every-time': 4 });
   } finally {
