@@ -21,6 +21,8 @@ const shared = {
   // middy, uuid and swagger-parser's ref parser ship ES modules only.
   transformIgnorePatterns: ['/node_modules/(?!(@middy|uuid|@apidevtools|swagger-ui-dist)/)'],
   testEnvironment: 'node',
+  // As in every bundle (the esbuild alias in serverless.yml): @middy/secrets-manager and the code run on the small client.
+  moduleNameMapper: { '^@aws-sdk/client-secrets-manager$': '<rootDir>/src/lib/secrets-manager.ts' },
   setupFiles: ['<rootDir>/test/support/env.ts'],
 };
 

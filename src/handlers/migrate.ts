@@ -1,4 +1,4 @@
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { middySecretsClient } from '../lib/secrets-manager';
 import type middy from '@middy/core';
 import secretsManager from '@middy/secrets-manager';
 import * as z from 'zod/mini';
@@ -41,7 +41,7 @@ export const handler = eventFunction<unknown, { applied: string[] }, MigrateCont
       ...(applicationSecretId
         ? [
             secretsManager({
-              AwsClient: SecretsManagerClient,
+              AwsClient: middySecretsClient,
               fetchData: { applicationSecret: applicationSecretId },
               cacheKey: 'application-secret',
               setToContext: true,

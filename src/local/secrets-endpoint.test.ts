@@ -1,13 +1,17 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type * as Sdk from '@aws-sdk/client-secrets-manager';
 import { startSecretsEndpoint, type SecretsEndpoint } from './secrets-endpoint';
+
+// The SDK's own client, past jest's mapping to the functions' client: the stand-in must answer it too.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { GetSecretValueCommand, SecretsManagerClient } = require('@aws-sdk/client-secrets-manager/dist-cjs/index.js') as typeof Sdk;
 
 describe('local Secrets Manager endpoint', () => {
   let dir: string;
   let endpoint: SecretsEndpoint;
-  let client: SecretsManagerClient;
+  let client: Sdk.SecretsManagerClient;
 
   beforeAll(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'secrets-'));

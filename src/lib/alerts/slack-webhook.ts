@@ -1,6 +1,6 @@
 import type middy from '@middy/core';
 import secretsManager from '@middy/secrets-manager';
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { middySecretsClient } from '../secrets-manager';
 import type { Context } from 'aws-lambda';
 import { boundedRequests } from '../aws-requests';
 import { logger } from '../logger';
@@ -18,7 +18,7 @@ export interface SlackContext extends Context {
  */
 export function slackWebhook(secretId: string): middy.MiddlewareObj<unknown, unknown, Error, SlackContext> {
   const fetchSecret = secretsManager({
-    AwsClient: SecretsManagerClient,
+    AwsClient: middySecretsClient,
     awsClientOptions: boundedRequests(alertsRequestTimeoutMs),
     fetchData: { slackWebhook: secretId },
     // Stryker disable next-line StringLiteral: any name serves; the cache expires at once.

@@ -1,6 +1,6 @@
 import type middy from '@middy/core';
 import secretsManager from '@middy/secrets-manager';
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { middySecretsClient } from '../secrets-manager';
 import { clearCache, getCache } from '@middy/util';
 import type { Context } from 'aws-lambda';
 import { boundedRequests } from '../aws-requests';
@@ -38,7 +38,7 @@ class MiddySecretSource implements SecretSource {
   // ends a Lambda container) and which fires late after a freeze. So middy caches forever and
   // the expiry is checked here, on the request path.
   private readonly middleware = secretsManager({
-    AwsClient: SecretsManagerClient,
+    AwsClient: middySecretsClient,
     awsClientOptions: boundedRequests(storageConfig.secretsTimeoutMs),
     fetchData: { dbSecret: storageConfig.secretId },
     cacheKey,
