@@ -7,7 +7,8 @@
  *
  * Usage: npm run bench. BENCH_RUNS (default 25) fresh processes per function for the require
  * time, BENCH_WARM (default 1000) warm invocations per route, BENCH_PROFILE a folder for a CPU
- * profile of each warm run. Figures only, no pass or fail.
+ * profile of each warm run, BENCH_ONLY=cold or warm one part, BENCH_NODE the node binary that
+ * runs the functions (default: the Lambda runtime's major). Figures only, no pass or fail.
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -30,6 +31,8 @@ fs.chmodSync(work, 0o755);
 const runs = Number(process.env.BENCH_RUNS ?? 25);
 const warmCount = Number(process.env.BENCH_WARM ?? 1000);
 const lambdalith = 'lambdalith';
+/** BENCH_ONLY=cold or warm: one part of the figures (sizes and cold starts, or warm latency). */
+const parts = process.env.BENCH_ONLY ? [process.env.BENCH_ONLY] : ['cold', 'warm'];
 
 const sorted = (values: number[]) => [...values].sort((a, b) => a - b);
 const percentile = (values: number[], p: number) => {
@@ -41,6 +44,26 @@ const kb = (bytes: number) => `${(bytes / 1024).toFixed(0)} KB`;
 const ratio = (value: number, base: number) => `${(value / base).toFixed(2)}×`;
 const row = (cells: (string | number)[], widths: number[]) =>
   cells.map((cell, i) => (i === 0 ? String(cell).padEnd(widths[i]!) : String(cell).padStart(widths[i]!))).join('  ');
+
+/**
+ * The probes run on the Lambda runtime's Node.js major (serverless.yml's `runtime: nodejsNN.x`), since load times
+ * differ between majors: pg, for one, builds a fetch Response at load on Node.js 20, which has no `navigator`, and
+ * that loads Node's HTTP client (about 50 ms). This machine's node serves when its major is the runtime's; otherwise
+ * the registry's build of that major (`node-<platform>-<arch>`) is installed once under node_modules/.cache.
+ * BENCH_NODE names a binary instead.
+ */
+function runtimeNode(): string {
+  if (process.env.BENCH_NODE) return process.env.BENCH_NODE;
+  const major = /^\s*runtime:\s*nodejs(\d+)\.x/m.exec(fs.readFileSync(path.join(root, 'serverless.yml'), 'utf8'))?.[1];
+  if (!major || process.versions.node.split('.')[0] === major) return process.execPath;
+  const build = `node-${process.platform}-${process.arch}`;
+  const cache = path.join(root, 'node_modules/.cache/bench-node', major);
+  const binary = path.join(cache, 'node_modules', build, 'bin/node');
+  if (!fs.existsSync(binary)) {
+    execFileSync('npm', ['install', '--no-save', '--no-package-lock', '--prefix', cache, `${build}@${major}`], { stdio: 'ignore' });
+  }
+  return binary;
+}
 
 interface Bundle {
   name: string;
@@ -139,6 +162,7 @@ async function main() {
   };
   let nodeOptions = '';
   let probes = 0;
+  const probeNode = runtimeNode();
   // Asynchronous: the Secrets Manager stand-in answers from this process.
   const probe = async <T>(task: Record<string, unknown>): Promise<T> => {
     const output = path.join(work, `probe-${(probes += 1)}.json`);
@@ -150,7 +174,7 @@ async function main() {
         ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(process.env.BENCH_PROFILE)}`, `--cpu-prof-name=${String(task.name)}.cpuprofile`]
         : [];
     const child = spawn(
-      process.execPath,
+      probeNode,
       [...(nodeOptions ? nodeOptions.split(' ') : []), ...profile, path.join(__dirname, 'bench/probe.cjs'), taskFile],
       {
         env: { ...functionEnv, AWS_LAMBDA_FUNCTION_NAME: String(task.name ?? 'bare') },
@@ -181,25 +205,9 @@ async function main() {
     const template = JSON.parse(fs.readFileSync(path.join(work, 'package-postgres/cloudformation-template-update-stack.json'), 'utf8'));
     nodeOptions = template.Resources.UsersGetLambdaFunction.Properties.Environment.Variables.NODE_OPTIONS ?? '';
     const baseline = await bundleLambdalith();
-    console.log(`Node.js ${process.version}, NODE_OPTIONS=${nodeOptions || '(none)'}, ${os.cpus().length} CPUs`);
-    printSizes('Bundles on PostgreSQL (sls package --stage dev):', [...bundles, baseline]);
-    printSizes('Bundles on DocumentDB (--param=dbEngine=documentdb):', packageStage(['--param=dbEngine=documentdb'], 'documentdb'));
-    const traced = packageStage(['--param=traceSubsegments=true'], 'traced');
-    printSizes('With X-Ray subsegments (--param=traceSubsegments=true):', traced);
-
-    // Require time: every function and the lambdalith in turn, `runs` rounds of fresh processes.
-    const all = [...bundles, baseline];
-    const requireTimes = new Map<string, number[]>(all.map((bundle) => [bundle.name, []]));
-    for (let round = 0; round < runs; round += 1) {
-      for (const bundle of all) {
-        requireTimes
-          .get(bundle.name)!
-          .push((await probe<{ require: number }>({ mode: 'require', name: bundle.name, bundle: bundle.file })).require);
-      }
-    }
-    const baseRequire = percentile(requireTimes.get(lambdalith)!, 50);
-
-    // First invocation: each API function's own request, in fresh processes.
+    console.log(
+      `Node.js ${execFileSync(probeNode, ['--version']).toString().trim()}, NODE_OPTIONS=${nodeOptions || '(none)'}, ${os.cpus().length} CPUs`,
+    );
     let unique = 0;
     const email = () => `bench-${(unique += 1)}-${process.pid}@example.com`;
     const userBody = () => JSON.stringify({ email: email(), name: 'Bench User' });
@@ -207,148 +215,171 @@ async function main() {
     let idCursor = 0;
     const nextId = () => ids[(idCursor += 1) % ids.length]!;
     const json = { 'content-type': 'application/json' };
-    const requests: Record<string, () => { request: RequestShape; expect: number }> = {
-      healthLive: () => ({ request: { method: 'GET', path: '/api/health/live' }, expect: 200 }),
-      healthReady: () => ({ request: { method: 'GET', path: '/api/health/ready' }, expect: 200 }),
-      health: () => ({ request: { method: 'GET', path: '/api/health' }, expect: 200 }),
-      usersCreate: () => ({ request: { method: 'POST', path: '/api/users', headers: json, body: userBody() }, expect: 201 }),
-      usersList: () => ({ request: { method: 'GET', path: '/api/users', query: { limit: '20' } }, expect: 200 }),
-      usersGet: () => ({ request: { method: 'GET', ...userPath(ids[0]!) }, expect: 200 }),
-      usersUpdate: () => ({ request: { method: 'PUT', ...userPath(nextId()), headers: json, body: userBody() }, expect: 200 }),
-      usersDelete: () => ({ request: { method: 'DELETE', ...userPath(nextId()) }, expect: 204 }),
-      notFound: () => ({ request: { method: 'GET', path: '/api/nothing', route: '$default' }, expect: 404 }),
-    };
-    const firstRuns = Math.max(5, Math.floor(runs / 5));
-    const first = new Map<string, { first: number[]; rss: number[] }>();
-    const firstOf = async (bundle: Bundle, make: () => { request: RequestShape; expect: number }) => {
-      const figures = { first: [] as number[], rss: [] as number[] };
-      for (let i = 0; i < firstRuns; i += 1) {
-        const { request, expect } = make();
-        const result = await probe<{ first: number; rss: number }>({
-          mode: 'first',
-          name: bundle.name,
-          bundle: bundle.file,
-          expect,
-          events: [{ event: httpEvent(request) }],
-        });
-        figures.first.push(result.first);
-        figures.rss.push(result.rss);
-      }
-      first.set(bundle.name, figures);
-    };
-    for (const bundle of bundles) if (requests[bundle.name]) await firstOf(bundle, requests[bundle.name]!);
-    await firstOf(baseline, requests.usersGet!);
-    const baseFirst = percentile(first.get(lambdalith)!.first, 50);
 
-    const widths = [18, 12, 12, 10, 14, 10, 14, 10, 8, 14];
-    console.log(
-      `\nCold start: require time over ${runs} fresh processes per function, alternating; first invocation over ${firstRuns} (secret fetch and connection included):`,
-    );
-    const baseCold = baseRequire + baseFirst;
-    console.log(
-      row(
-        ['function', 'require p50', 'require p90', 'vs lith', 'first inv p50', 'vs lith', 'cold (sum)', 'vs lith', 'RSS', 'zip (no map)'],
-        widths,
-      ),
-    );
-    for (const bundle of all) {
-      const times = requireTimes.get(bundle.name)!;
-      const firstFigures = first.get(bundle.name);
-      const firstP50 = firstFigures && percentile(firstFigures.first, 50);
+    if (parts.includes('cold')) {
+      printSizes('Bundles on PostgreSQL (sls package --stage dev):', [...bundles, baseline]);
+      printSizes('Bundles on DocumentDB (--param=dbEngine=documentdb):', packageStage(['--param=dbEngine=documentdb'], 'documentdb'));
+      const traced = packageStage(['--param=traceSubsegments=true'], 'traced');
+      printSizes('With X-Ray subsegments (--param=traceSubsegments=true):', traced);
+
+      // Require time: every function and the lambdalith in turn, `runs` rounds of fresh processes.
+      const all = [...bundles, baseline];
+      const requireTimes = new Map<string, number[]>(all.map((bundle) => [bundle.name, []]));
+      for (let round = 0; round < runs; round += 1) {
+        for (const bundle of all) {
+          requireTimes
+            .get(bundle.name)!
+            .push((await probe<{ require: number }>({ mode: 'require', name: bundle.name, bundle: bundle.file })).require);
+        }
+      }
+      const baseRequire = percentile(requireTimes.get(lambdalith)!, 50);
+
+      // First invocation: each API function's own request, in fresh processes.
+      const requests: Record<string, () => { request: RequestShape; expect: number }> = {
+        healthLive: () => ({ request: { method: 'GET', path: '/api/health/live' }, expect: 200 }),
+        healthReady: () => ({ request: { method: 'GET', path: '/api/health/ready' }, expect: 200 }),
+        health: () => ({ request: { method: 'GET', path: '/api/health' }, expect: 200 }),
+        usersCreate: () => ({ request: { method: 'POST', path: '/api/users', headers: json, body: userBody() }, expect: 201 }),
+        usersList: () => ({ request: { method: 'GET', path: '/api/users', query: { limit: '20' } }, expect: 200 }),
+        usersGet: () => ({ request: { method: 'GET', ...userPath(ids[0]!) }, expect: 200 }),
+        usersUpdate: () => ({ request: { method: 'PUT', ...userPath(nextId()), headers: json, body: userBody() }, expect: 200 }),
+        usersDelete: () => ({ request: { method: 'DELETE', ...userPath(nextId()) }, expect: 204 }),
+        notFound: () => ({ request: { method: 'GET', path: '/api/nothing', route: '$default' }, expect: 404 }),
+      };
+      const firstRuns = Math.max(5, Math.floor(runs / 5));
+      const first = new Map<string, { first: number[]; rss: number[] }>();
+      const firstOf = async (bundle: Bundle, make: () => { request: RequestShape; expect: number }) => {
+        const figures = { first: [] as number[], rss: [] as number[] };
+        for (let i = 0; i < firstRuns; i += 1) {
+          const { request, expect } = make();
+          const result = await probe<{ first: number; rss: number }>({
+            mode: 'first',
+            name: bundle.name,
+            bundle: bundle.file,
+            expect,
+            events: [{ event: httpEvent(request) }],
+          });
+          figures.first.push(result.first);
+          figures.rss.push(result.rss);
+        }
+        first.set(bundle.name, figures);
+      };
+      for (const bundle of bundles) if (requests[bundle.name]) await firstOf(bundle, requests[bundle.name]!);
+      await firstOf(baseline, requests.usersGet!);
+      const baseFirst = percentile(first.get(lambdalith)!.first, 50);
+
+      const widths = [18, 12, 12, 10, 14, 10, 14, 10, 8, 14];
+      console.log(
+        `\nCold start: require time over ${runs} fresh processes per function, alternating; first invocation over ${firstRuns} (secret fetch and connection included):`,
+      );
+      const baseCold = baseRequire + baseFirst;
       console.log(
         row(
-          [
-            bundle.name,
-            ms(percentile(times, 50)),
-            ms(percentile(times, 90)),
-            ratio(percentile(times, 50), baseRequire),
-            firstP50 === undefined ? '-' : ms(firstP50),
-            firstP50 === undefined ? '-' : ratio(firstP50, baseFirst),
-            firstP50 === undefined ? '-' : ms(percentile(times, 50) + firstP50),
-            firstP50 === undefined ? '-' : ratio(percentile(times, 50) + firstP50, baseCold),
-            firstFigures ? `${(percentile(firstFigures.rss, 50) / 2 ** 20).toFixed(0)} MB` : '-',
-            kb(bundle.zipWithoutMap),
-          ],
+          ['function', 'require p50', 'require p90', 'vs lith', 'first inv p50', 'vs lith', 'cold (sum)', 'vs lith', 'RSS', 'zip (no map)'],
           widths,
         ),
       );
+      for (const bundle of all) {
+        const times = requireTimes.get(bundle.name)!;
+        const firstFigures = first.get(bundle.name);
+        const firstP50 = firstFigures && percentile(firstFigures.first, 50);
+        console.log(
+          row(
+            [
+              bundle.name,
+              ms(percentile(times, 50)),
+              ms(percentile(times, 90)),
+              ratio(percentile(times, 50), baseRequire),
+              firstP50 === undefined ? '-' : ms(firstP50),
+              firstP50 === undefined ? '-' : ratio(firstP50, baseFirst),
+              firstP50 === undefined ? '-' : ms(percentile(times, 50) + firstP50),
+              firstP50 === undefined ? '-' : ratio(percentile(times, 50) + firstP50, baseCold),
+              firstFigures ? `${(percentile(firstFigures.rss, 50) / 2 ** 20).toFixed(0)} MB` : '-',
+              kb(bundle.zipWithoutMap),
+            ],
+            widths,
+          ),
+        );
+      }
     }
 
     // Warm: one process per function, `warmCount` invocations per route after the first.
-    const creates = Array.from({ length: warmCount + 1 }, userBody);
-    const warmEvents = {
-      get: { label: 'GET /api/users/{id}', event: httpEvent({ method: 'GET', ...userPath(ids[0]!) }) },
-      create: { label: 'POST /api/users', event: httpEvent({ method: 'POST', path: '/api/users', headers: json }), bodies: creates },
-      list: { label: 'GET /api/users?limit=20', event: httpEvent({ method: 'GET', path: '/api/users', query: { limit: '20' } }) },
-    };
-    const warm = async (bundle: Bundle, events: object[], expect?: number) =>
-      (
+    if (parts.includes('warm')) {
+      const creates = Array.from({ length: warmCount + 1 }, userBody);
+      const warmEvents = {
+        get: { label: 'GET /api/users/{id}', event: httpEvent({ method: 'GET', ...userPath(ids[0]!) }) },
+        create: { label: 'POST /api/users', event: httpEvent({ method: 'POST', path: '/api/users', headers: json }), bodies: creates },
+        list: { label: 'GET /api/users?limit=20', event: httpEvent({ method: 'GET', path: '/api/users', query: { limit: '20' } }) },
+      };
+      const warm = async (bundle: Bundle, events: object[], expect?: number) =>
+        (
+          await probe<{ times: Record<string, number[]> }>({
+            mode: 'warm',
+            name: bundle.name,
+            bundle: bundle.file,
+            count: warmCount,
+            events,
+            expect,
+          })
+        ).times;
+      const byName = (name: string) => bundles.find((bundle) => bundle.name === name)!;
+      const project = {
+        ...(await warm(byName('usersGet'), [warmEvents.get], 200)),
+        ...(await warm(
+          byName('usersCreate'),
+          [{ ...warmEvents.create, bodies: creates.map((body) => body.replace('bench-', 'route-')) }],
+          201,
+        )),
+        ...(await warm(byName('usersList'), [warmEvents.list], 200)),
+      };
+      const lith = await warm(baseline, [
+        warmEvents.get,
+        { ...warmEvents.create, bodies: creates.map((body) => body.replace('bench-', 'lith-')) },
+        warmEvents.list,
+      ]);
+      const columnsSql = 'id, email, name, created_at, updated_at';
+      const bare = (
         await probe<{ times: Record<string, number[]> }>({
-          mode: 'warm',
-          name: bundle.name,
-          bundle: bundle.file,
+          mode: 'bare',
+          pg: require.resolve('pg'),
+          connection: { ...secret, user: secret.username, database: secret.dbname },
           count: warmCount,
-          events,
-          expect,
+          statements: {
+            [warmEvents.get.label]: { text: `select ${columnsSql} from users where id = $1`, values: [ids[0]] },
+            [warmEvents.create.label]: {
+              text: `with inserted as (insert into users (id, email, name) values ($1, $2, $3) on conflict (id) do nothing returning ${columnsSql})
+                 select ${columnsSql} from inserted union all select ${columnsSql} from users where id = $1 and not exists (select 1 from inserted)`,
+              values: ['$uuid', 'bare-$i@example.com', 'Bare'],
+            },
+            [warmEvents.list.label]: { text: `select ${columnsSql} from users order by id limit $1`, values: [21] },
+          },
         })
       ).times;
-    const byName = (name: string) => bundles.find((bundle) => bundle.name === name)!;
-    const project = {
-      ...(await warm(byName('usersGet'), [warmEvents.get], 200)),
-      ...(await warm(
-        byName('usersCreate'),
-        [{ ...warmEvents.create, bodies: creates.map((body) => body.replace('bench-', 'route-')) }],
-        201,
-      )),
-      ...(await warm(byName('usersList'), [warmEvents.list], 200)),
-    };
-    const lith = await warm(baseline, [
-      warmEvents.get,
-      { ...warmEvents.create, bodies: creates.map((body) => body.replace('bench-', 'lith-')) },
-      warmEvents.list,
-    ]);
-    const columnsSql = 'id, email, name, created_at, updated_at';
-    const bare = (
-      await probe<{ times: Record<string, number[]> }>({
-        mode: 'bare',
-        pg: require.resolve('pg'),
-        connection: { ...secret, user: secret.username, database: secret.dbname },
-        count: warmCount,
-        statements: {
-          [warmEvents.get.label]: { text: `select ${columnsSql} from users where id = $1`, values: [ids[0]] },
-          [warmEvents.create.label]: {
-            text: `with inserted as (insert into users (id, email, name) values ($1, $2, $3) on conflict (id) do nothing returning ${columnsSql})
-                 select ${columnsSql} from inserted union all select ${columnsSql} from users where id = $1 and not exists (select 1 from inserted)`,
-            values: ['$uuid', 'bare-$i@example.com', 'Bare'],
-          },
-          [warmEvents.list.label]: { text: `select ${columnsSql} from users order by id limit $1`, values: [21] },
-        },
-      })
-    ).times;
-    const warmWidths = [26, 11, 11, 11, 11, 11, 11, 11, 11];
-    console.log(`\nWarm, ${warmCount} invocations per route in one process; bare = the same statement through one pg client:`);
-    console.log(
-      row(['route', 'bare p50', 'route p50', 'route p99', 'vs bare', 'lith p50', 'lith p99', 'vs bare', 'route/lith'], warmWidths),
-    );
-    for (const { label } of Object.values(warmEvents)) {
-      const [b, r, l] = [bare[label]!, project[label]!, lith[label]!];
-      const bareP50 = percentile(b, 50);
+      const warmWidths = [26, 11, 11, 11, 11, 11, 11, 11, 11];
+      console.log(`\nWarm, ${warmCount} invocations per route in one process; bare = the same statement through one pg client:`);
       console.log(
-        row(
-          [
-            label,
-            ms(bareP50),
-            ms(percentile(r, 50)),
-            ms(percentile(r, 99)),
-            ratio(percentile(r, 50), bareP50),
-            ms(percentile(l, 50)),
-            ms(percentile(l, 99)),
-            ratio(percentile(l, 50), bareP50),
-            ratio(percentile(r, 50), percentile(l, 50)),
-          ],
-          warmWidths,
-        ),
+        row(['route', 'bare p50', 'route p50', 'route p99', 'vs bare', 'lith p50', 'lith p99', 'vs bare', 'route/lith'], warmWidths),
       );
+      for (const { label } of Object.values(warmEvents)) {
+        const [b, r, l] = [bare[label]!, project[label]!, lith[label]!];
+        const bareP50 = percentile(b, 50);
+        console.log(
+          row(
+            [
+              label,
+              ms(bareP50),
+              ms(percentile(r, 50)),
+              ms(percentile(r, 99)),
+              ratio(percentile(r, 50), bareP50),
+              ms(percentile(l, 50)),
+              ms(percentile(l, 99)),
+              ratio(percentile(l, 50), bareP50),
+              ratio(percentile(r, 50), percentile(l, 50)),
+            ],
+            warmWidths,
+          ),
+        );
+      }
     }
   } finally {
     await secrets.close();
