@@ -6,9 +6,10 @@
  * against a bare pg query of the same statement on one connection, with the ratios.
  *
  * Usage: npm run bench. BENCH_RUNS (default 25) fresh processes per function for the require
- * time, BENCH_WARM (default 1000) warm invocations per route, BENCH_PROFILE a folder for a CPU
- * profile of each warm run, BENCH_ONLY=cold or warm one part, BENCH_NODE the node binary that
- * runs the functions (default: the Lambda runtime's major). Figures only, no pass or fail.
+ * time, BENCH_WARM (default 1000) warm invocations per route in each of BENCH_WARM_ROUNDS (default
+ * 3) rounds, BENCH_PROFILE a folder for a CPU profile of each warm run, BENCH_ONLY=cold or warm one
+ * part, BENCH_NODE the node binary that runs the functions (default: the Lambda runtime's major).
+ * Figures only, no pass or fail.
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -30,6 +31,7 @@ const work = fs.mkdtempSync(path.join(os.tmpdir(), 'users-api-bench-'));
 fs.chmodSync(work, 0o755);
 const runs = Number(process.env.BENCH_RUNS ?? 25);
 const warmCount = Number(process.env.BENCH_WARM ?? 1000);
+const warmRounds = Number(process.env.BENCH_WARM_ROUNDS ?? 3);
 const lambdalith = 'lambdalith';
 /** BENCH_ONLY=cold or warm: one part of the figures (sizes and cold starts, or warm latency). */
 const parts = process.env.BENCH_ONLY ? [process.env.BENCH_ONLY] : ['cold', 'warm'];
@@ -305,15 +307,15 @@ async function main() {
 
     // Warm: one process per function, `warmCount` invocations per route after the first.
     if (parts.includes('warm')) {
-      const creates = Array.from({ length: warmCount + 1 }, userBody);
       const warmEvents = {
         get: { label: 'GET /api/users/{id}', event: httpEvent({ method: 'GET', ...userPath(ids[0]!) }) },
-        create: { label: 'POST /api/users', event: httpEvent({ method: 'POST', path: '/api/users', headers: json }), bodies: creates },
+        create: { label: 'POST /api/users', event: httpEvent({ method: 'POST', path: '/api/users', headers: json }) },
         list: { label: 'GET /api/users?limit=20', event: httpEvent({ method: 'GET', path: '/api/users', query: { limit: '20' } }) },
       };
+      type Times = Record<string, number[]>;
       const warm = async (bundle: Bundle, events: object[], expect?: number) =>
         (
-          await probe<{ times: Record<string, number[]> }>({
+          await probe<{ times: Times }>({
             mode: 'warm',
             name: bundle.name,
             bundle: bundle.file,
@@ -323,40 +325,46 @@ async function main() {
           })
         ).times;
       const byName = (name: string) => bundles.find((bundle) => bundle.name === name)!;
-      const project = {
-        ...(await warm(byName('usersGet'), [warmEvents.get], 200)),
-        ...(await warm(
-          byName('usersCreate'),
-          [{ ...warmEvents.create, bodies: creates.map((body) => body.replace('bench-', 'route-')) }],
-          201,
-        )),
-        ...(await warm(byName('usersList'), [warmEvents.list], 200)),
-      };
-      const lith = await warm(baseline, [
-        warmEvents.get,
-        { ...warmEvents.create, bodies: creates.map((body) => body.replace('bench-', 'lith-')) },
-        warmEvents.list,
-      ]);
       const columnsSql = 'id, email, name, created_at, updated_at';
-      const bare = (
-        await probe<{ times: Record<string, number[]> }>({
-          mode: 'bare',
-          pg: require.resolve('pg'),
-          connection: { ...secret, user: secret.username, database: secret.dbname },
-          count: warmCount,
-          statements: {
-            [warmEvents.get.label]: { text: `select ${columnsSql} from users where id = $1`, values: [ids[0]] },
-            [warmEvents.create.label]: {
-              text: `with inserted as (insert into users (id, email, name) values ($1, $2, $3) on conflict (id) do nothing returning ${columnsSql})
+      // The three take turns, round after round, so that the machine's drift reaches each alike.
+      const bare: Times = {};
+      const project: Times = {};
+      const lith: Times = {};
+      const gather = (into: Times, times: Times) => {
+        for (const [label, durations] of Object.entries(times)) (into[label] ??= []).push(...durations);
+      };
+      for (let round = 0; round < warmRounds; round += 1) {
+        // Every insert its own email: one body per invocation, and one for the first.
+        const creates = (prefix: string) => Array.from({ length: warmCount + 1 }, () => userBody().replace('bench-', prefix));
+        gather(
+          bare,
+          (
+            await probe<{ times: Times }>({
+              mode: 'bare',
+              pg: require.resolve('pg'),
+              connection: { ...secret, user: secret.username, database: secret.dbname },
+              count: warmCount,
+              statements: {
+                [warmEvents.get.label]: { text: `select ${columnsSql} from users where id = $1`, values: [ids[0]] },
+                [warmEvents.create.label]: {
+                  text: `with inserted as (insert into users (id, email, name) values ($1, $2, $3) on conflict (id) do nothing returning ${columnsSql})
                  select ${columnsSql} from inserted union all select ${columnsSql} from users where id = $1 and not exists (select 1 from inserted)`,
-              values: ['$uuid', 'bare-$i@example.com', 'Bare'],
-            },
-            [warmEvents.list.label]: { text: `select ${columnsSql} from users order by id limit $1`, values: [21] },
-          },
-        })
-      ).times;
+                  values: ['$uuid', `bare-${round}-$i@example.com`, 'Bare'],
+                },
+                [warmEvents.list.label]: { text: `select ${columnsSql} from users order by id limit $1`, values: [21] },
+              },
+            })
+          ).times,
+        );
+        gather(project, await warm(byName('usersGet'), [warmEvents.get], 200));
+        gather(project, await warm(byName('usersCreate'), [{ ...warmEvents.create, bodies: creates('route-') }], 201));
+        gather(project, await warm(byName('usersList'), [warmEvents.list], 200));
+        gather(lith, await warm(baseline, [warmEvents.get, { ...warmEvents.create, bodies: creates('lith-') }, warmEvents.list]));
+      }
       const warmWidths = [26, 11, 11, 11, 11, 11, 11, 11, 11];
-      console.log(`\nWarm, ${warmCount} invocations per route in one process; bare = the same statement through one pg client:`);
+      console.log(
+        `\nWarm, ${warmRounds} rounds of ${warmCount} invocations per route in one process; bare = the same statement through one pg client:`,
+      );
       console.log(
         row(['route', 'bare p50', 'route p50', 'route p99', 'vs bare', 'lith p50', 'lith p99', 'vs bare', 'route/lith'], warmWidths),
       );
