@@ -1,6 +1,7 @@
 import { createHash, createHmac } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { SignatureV4 } from '@smithy/signature-v4';
@@ -36,15 +37,24 @@ class Sha256 {
 }
 
 /** A loopback server answering each request with the next of `answers` (the last one repeats), counting them. */
-async function scripted(answers: { status: number; body?: string; headers?: Record<string, string>; hang?: boolean }[]) {
-  const seen: { headers: http.IncomingHttpHeaders; body: string }[] = [];
+async function scripted(
+  answers: { status: number; body?: string; headers?: Record<string, string>; hang?: boolean; cutShort?: boolean }[],
+) {
+  const seen: { method?: string; headers: http.IncomingHttpHeaders; body: string }[] = [];
   const server = http.createServer((request, response) => {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
-      seen.push({ headers: request.headers, body: Buffer.concat(chunks).toString('utf8') });
+      seen.push({ method: request.method, headers: request.headers, body: Buffer.concat(chunks).toString('utf8') });
       const answer = answers[Math.min(seen.length, answers.length) - 1]!;
       if (answer.hang) return;
+      if (answer.cutShort) {
+        // Headers that promise more than the connection delivers before it drops.
+        response.writeHead(answer.status, { 'content-length': '1000' });
+        response.write('{"SecretString":');
+        setTimeout(() => response.destroy(), 20);
+        return;
+      }
       response.writeHead(answer.status, { 'content-type': 'application/x-amz-json-1.1', ...answer.headers });
       response.end(answer.body ?? '');
     });
@@ -146,7 +156,8 @@ describe('SecretsManagerClient', () => {
         new SecretsManagerClient().send(new GetSecretValueCommand({ SecretId: 'db' })),
       );
       expect(answer).toEqual({ SecretString: 's' });
-      const [{ headers, body }] = server.seen as [(typeof server.seen)[0]];
+      const [{ method, headers, body }] = server.seen as [(typeof server.seen)[0]];
+      expect(method).toBe('POST');
       expect(headers.authorization).toMatch(/^AWS4-HMAC-SHA256 Credential=env-key\/\d{8}\/eu-central-1\/secretsmanager\/aws4_request, /);
       expect(headers['x-amz-security-token']).toBe('env-token');
       expect(headers['x-amz-target']).toBe('secretsmanager.GetSecretValue');
@@ -171,9 +182,11 @@ describe('SecretsManagerClient', () => {
     ).resolves.toMatchObject({
       Name: 'db',
     });
-    await expect(withEnv({ AWS_REGION: 'eu-west-1', AWS_ACCESS_KEY_ID: undefined }, send)).rejects.toThrow(
-      'No AWS credentials: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not set',
-    );
+    for (const missing of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY']) {
+      await expect(
+        withEnv({ AWS_REGION: 'eu-west-1', AWS_ACCESS_KEY_ID: 'a', AWS_SECRET_ACCESS_KEY: 'b', [missing]: undefined }, send),
+      ).rejects.toThrow('No AWS credentials: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not set');
+    }
   });
 
   it('retries throttling and server faults, up to its attempts', async () => {
@@ -239,6 +252,62 @@ describe('SecretsManagerClient', () => {
     }
   });
 
+  it('names a server fault that carries no type as the SDK does', async () => {
+    const server = await scripted([{ status: 500, body: '' }]);
+    try {
+      await expect(clientFor(server.url, { maxAttempts: 1 }).send(new GetSecretValueCommand({ SecretId: 'db' }))).rejects.toMatchObject({
+        name: 'InternalServiceError',
+        $fault: 'server',
+        $metadata: { httpStatusCode: 500, requestId: undefined },
+      });
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('retries an answer cut short by a dropped connection', async () => {
+    const server = await scripted([{ status: 200, cutShort: true }]);
+    try {
+      const failure = clientFor(server.url, { maxAttempts: 2 }).send(new GetSecretValueCommand({ SecretId: 'db' }));
+      await expect(failure).rejects.toMatchObject({ code: 'ECONNRESET' });
+      expect(server.seen).toHaveLength(2);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('speaks TLS to an https endpoint', async () => {
+    const firstBytes: number[] = [];
+    const server = net.createServer((socket) => {
+      socket.once('data', (data: Buffer) => {
+        firstBytes.push(data[0]!);
+        socket.destroy();
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = server.address() as net.AddressInfo;
+      await expect(
+        clientFor(`https://127.0.0.1:${port}`, { maxAttempts: 1 }).send(new GetSecretValueCommand({ SecretId: 'db' })),
+      ).rejects.toThrow();
+      // 0x16: a TLS handshake record, the client hello.
+      expect(firstBytes).toEqual([0x16]);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
+  it('takes an answer of exactly the largest size', async () => {
+    const envelope = '{"SecretString":""}';
+    const server = await scripted([{ status: 200, body: `{"SecretString":"${'x'.repeat(1024 * 1024 - envelope.length)}"}` }]);
+    try {
+      const answer = await clientFor(server.url, { maxAttempts: 1 }).send(new GetSecretValueCommand({ SecretId: 'db' }));
+      expect(answer.SecretString).toHaveLength(1024 * 1024 - envelope.length);
+    } finally {
+      await server.close();
+    }
+  });
+
   it('refuses an answer larger than any secret', async () => {
     const server = await scripted([{ status: 200, body: `{"SecretString":"${'x'.repeat(1024 * 1024)}"}` }]);
     try {
@@ -268,7 +337,7 @@ describe('isRetryable', () => {
     ['a reset connection', true, Object.assign(new Error('reset'), { code: 'ECONNRESET' })],
     ['a refused connection', true, Object.assign(new Error('refused'), { code: 'ECONNREFUSED' })],
     ['a bad certificate', false, Object.assign(new Error('bad certificate'), { code: 'CERT_HAS_EXPIRED' })],
-    ['HTTP 429', true, new SecretsManagerServiceError('TooManyRequestsException', 'slow down', 429)],
+    ['HTTP 429, whatever its type', true, new SecretsManagerServiceError('SlowDown', 'slow down', 429)],
     ['a throttling type on HTTP 400', true, new SecretsManagerServiceError('RequestLimitExceeded', 'slow down', 400)],
     ["the caller's mistake", false, new SecretsManagerServiceError('InvalidRequestException', 'no', 400)],
     ['any other error', false, new Error('anything else')],
