@@ -18,7 +18,7 @@ const cacheKey = 'db-secret';
 const staleRetryMs = 10_000;
 
 export interface DatabaseContext extends Context {
-  /** The database secret as fetched by @middy/secrets-manager. */
+  /** Where @middy/secrets-manager puts a fetched secret, for the source to take and remove. */
   dbSecret?: unknown;
   /** The container's connection to the stage's database, for the handler's services. */
   storage?: StorageConnection;
@@ -63,13 +63,13 @@ class MiddySecretSource implements SecretSource {
     (getCache(cacheKey).value as { dbSecret?: Promise<unknown> } | undefined)?.dbSecret?.catch(() => undefined);
   }
 
-  /** Puts the (cached) secret on the request's context. */
+  /** Fetches the secret through middy when there is a reason to (cold start, expiry, rejection), for `current()`. */
   async load(request: Request): Promise<void> {
-    if (Date.now() < this.staleUntil) return this.serveKept(request);
+    if (Date.now() < this.staleUntil) return;
     if (this.ttlMs >= 0 && Date.now() - this.fetchedAt >= this.ttlMs) this.forget('expired');
     // Nothing to fetch (every reason to is `pending`): the value middy's cache would give is the one parsed here.
     // Stryker disable next-line ConditionalExpression: a shortcut; without it middy's cache answers the same value, more slowly.
-    if (!this.pending && this.parsed) return this.serveKept(request);
+    if (!this.pending && this.parsed) return;
     try {
       const fetch = () => Promise.resolve(this.middleware.before!(request as never));
       // Traced when it goes to Secrets Manager (cold start, expiry, rejection), not when middy's cache answers.
@@ -81,14 +81,17 @@ class MiddySecretSource implements SecretSource {
       if (this.parsed && this.pending?.reason === 'expired') {
         logger.warn('database secret refresh failed; keeping the cached secret', { error: (error as Error).message });
         this.staleUntil = Date.now() + staleRetryMs;
-        return this.serveKept(request);
+        return;
       }
       logger.error('database secret could not be fetched', error as Error);
       throw new DatabaseUnavailableError('The database secret could not be fetched', 1, { cause: error });
     }
     this.staleUntil = 0;
+    const fetched = request.context.dbSecret;
+    // Kept here, not on the request: handlers reach the database through the connection.
+    delete request.context.dbSecret;
     try {
-      this.remember(request.context.dbSecret);
+      this.remember(fetched);
     } catch (error) {
       // A secret of the wrong shape is an operator's error; the client still gets a 503 to retry.
       logger.error('database secret is not usable', { error: (error as Error).message });
@@ -103,10 +106,6 @@ class MiddySecretSource implements SecretSource {
       });
       this.pending = undefined;
     }
-  }
-
-  private serveKept(request: Request) {
-    request.context.dbSecret = this.raw;
   }
 
   current(): DbSecret {
