@@ -62,7 +62,12 @@ function runtimeNode(): string {
   const cache = path.join(root, 'node_modules/.cache/bench-node', major);
   const binary = path.join(cache, 'node_modules', build, 'bin/node');
   if (!fs.existsSync(binary)) {
-    execFileSync('npm', ['install', '--no-save', '--no-package-lock', '--prefix', cache, `${build}@${major}`], { stdio: 'ignore' });
+    try {
+      execFileSync('npm', ['install', '--no-save', '--no-package-lock', '--prefix', cache, `${build}@${major}`], { stdio: 'ignore' });
+    } catch {
+      console.warn(`Node.js ${major} could not be installed (${build}); the functions run on this machine's ${process.version}`);
+      return process.execPath;
+    }
   }
   return binary;
 }
