@@ -3,6 +3,7 @@ import http from 'node:http';
 import https from 'node:https';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { SecretsManagerClient as SdkSecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { fullJitter } from './backoff';
 
 /**
  * AWS Secrets Manager's JSON API in the AWS SDK's own shape: `new SecretsManagerClient(config)
@@ -111,6 +112,8 @@ export class SecretsManagerServiceError extends Error {
 
 const service = 'secretsmanager';
 const maxAnswerBytes = 1024 * 1024;
+/** The SDK's standard retry delays: 100 ms doubled per attempt, at most 20 s. */
+const sdkBackoff = Object.freeze({ baseMs: 100, capMs: 20_000 });
 const throttling = new Set(['ThrottlingException', 'TooManyRequestsException', 'RequestLimitExceeded', 'RequestThrottled']);
 const transientNetwork = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'EAI_AGAIN', 'ENOTFOUND', 'ECONNABORTED']);
 
@@ -283,9 +286,7 @@ export class SecretsManagerClient {
         return await this.attempt(command);
       } catch (error) {
         if (attempt >= this.maxAttempts || !isRetryable(error)) throw error;
-        // Full jitter on the SDK's base delay of 100 ms, doubled per attempt.
-        // Stryker disable next-line ArithmeticOperator: the pause's length, which only a clock would tell.
-        await sleep(Math.random() * 100 * 2 ** attempt);
+        await sleep(fullJitter(attempt, sdkBackoff));
       }
     }
   }

@@ -4,6 +4,7 @@ import pg from 'pg';
 import { config } from '../config';
 import { postgresConfig } from './config';
 import { logger } from '../logger';
+import { fullJitter } from '../backoff';
 import { count, metricNames, milliseconds } from '../metrics';
 import { traced } from '../tracing';
 import { connectionConfig, type ConnectionOptions } from './connection';
@@ -143,8 +144,6 @@ export class ContainerPools {
 }
 
 export const containerPools = new ContainerPools();
-
-const fullJitter = (attempt: number, policy: RetryPolicy) => Math.random() * Math.min(policy.capMs, policy.baseMs * 2 ** attempt);
 
 /**
  * PostgreSQL for one request: bounded timeouts, and the retries that are safe.
