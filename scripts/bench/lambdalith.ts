@@ -82,11 +82,12 @@ app.get('/api/users', async (request, response) => {
 app.post('/api/users', async (request, response) => {
   const input = parse(userInput, request.body);
   const db = await database();
-  const { rows } = await db.query(`insert into users (id, email, name) values ($1, $2, $3) returning ${columns}`, [
-    uuidv7(),
-    input.email,
-    input.name,
-  ]);
+  // The project's statement (an insert that a retry cannot repeat), so that both pay the same database work.
+  const { rows } = await db.query(
+    `with inserted as (insert into users (id, email, name) values ($1, $2, $3) on conflict (id) do nothing returning *)
+     select ${columns} from inserted union all select ${columns} from users where id = $1 and not exists (select 1 from inserted)`,
+    [uuidv7(), input.email, input.name],
+  );
   response.status(201).location(`/api/users/${rows[0].id}`).json(rows[0]);
 });
 app.get('/api/users/:id', async (request, response) => {

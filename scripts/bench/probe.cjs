@@ -7,8 +7,9 @@
  *
  * - require: the time to load the bundle, as the runtime's init phase does;
  * - first: that, then the first invocation (secret fetch and connection included), and the RSS after it;
- * - warm: `count` invocations of each event after a first one, one after the other;
- * - bare: the same statements through one pg client, the floor a route's warm latency is compared to.
+ * - warm: `count` invocations of each event after a first one and `warmup` untimed ones, one after the other;
+ * - bare: the same statements through one pg client, the floor a route's warm latency is compared to
+ *   (a statement with `emf` also writes one metrics record per query, as every invocation does).
  */
 const fs = require('node:fs');
 const { setTimeout } = require('node:timers');
@@ -32,13 +33,13 @@ const context = (name) => ({
   getRemainingTimeInMillis: () => 10_000,
 });
 
-async function invoke(handler, event, name) {
+async function invoke(handler, event, name, expected = task.expect) {
   // serverless-express answers through the callback as well as the promise, as Lambda allows.
   const result = await new Promise((resolve, reject) => {
     const returned = handler(event, context(name), (error, value) => (error ? reject(error) : resolve(value)));
     if (returned && typeof returned.then === 'function') returned.then(resolve, reject);
   });
-  if (task.expect && result.statusCode !== task.expect) throw new Error(`${name} answered ${result.statusCode}: ${result.body}`);
+  if (expected && result.statusCode !== expected) throw new Error(`${name} answered ${result.statusCode}: ${result.body}`);
   return result;
 }
 
@@ -47,17 +48,24 @@ async function run() {
     const { Client } = require(task.pg);
     const client = new Client(task.connection);
     await client.connect();
+    // `emf`: each query followed by one Powertools EMF record, what a route's metrics cost at the least.
+    const { Metrics, MetricUnit } = require('@aws-lambda-powertools/metrics');
+    const metrics = new Metrics({ namespace: 'Bench', serviceName: 'bench' });
     const times = {};
     for (const [label, statement] of Object.entries(task.statements)) {
       const durations = [];
-      for (let i = 0; i < task.count; i += 1) {
+      for (let i = 0; i < task.count + task.warmup; i += 1) {
         const values = statement.values.map((value) => (value === '$uuid' ? require('node:crypto').randomUUID() : value));
         const started = now();
         await client.query(
           statement.text,
           values.map((value) => (typeof value === 'string' ? value.replace('$i', i) : value)),
         );
-        durations.push(now() - started);
+        if (statement.emf) {
+          metrics.addMetric('Status2xx', MetricUnit.Count, 1);
+          metrics.publishStoredMetrics();
+        }
+        if (i >= task.warmup) durations.push(now() - started);
       }
       times[label] = durations;
     }
@@ -72,18 +80,18 @@ async function run() {
   // A request with a body takes its own: the last one, which the warm runs below do not reach.
   const request = ({ event, bodies }, i) => (bodies ? { ...event, body: bodies.at(i) } : event);
   const firstStarted = now();
-  await invoke(handler, request(events[0], -1), task.name);
+  await invoke(handler, request(events[0], -1), task.name, events[0].expect);
   const first = now() - firstStarted;
   const rss = process.memoryUsage().rss;
   if (task.mode === 'first') return { require: required, first, rss };
   const times = {};
   for (const routeEvents of events) {
     const durations = [];
-    for (let i = 0; i < task.count; i += 1) {
+    for (let i = 0; i < task.count + task.warmup; i += 1) {
       const next = request(routeEvents, i);
       const invokeStarted = now();
-      await invoke(handler, next, task.name);
-      durations.push(now() - invokeStarted);
+      await invoke(handler, next, task.name, routeEvents.expect);
+      if (i >= task.warmup) durations.push(now() - invokeStarted);
     }
     times[routeEvents.label] = durations;
   }

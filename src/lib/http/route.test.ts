@@ -85,6 +85,21 @@ describe('headers on every response', () => {
     expect(policy).not.toContain('upgrade-insecure-requests');
   });
 
+  it('sends the page-only headers on pages alone, whatever the responses before', async () => {
+    let html = true;
+    const handler = answering(async () => (html ? page() : modules.responses.ok({ fine: true })));
+    const first = await send(handler, {});
+    html = false;
+    const second = await send(handler, {});
+    html = true;
+    const third = await send(handler, {});
+    expect(first.headers['content-security-policy']).toContain("default-src 'none'");
+    expect(second.headers).not.toHaveProperty('content-security-policy');
+    expect(second.headers).not.toHaveProperty('x-frame-options');
+    expect(second.headers['x-content-type-options']).toBe('nosniff');
+    expect(third.headers).toEqual(first.headers);
+  });
+
   it('grants CORS to an allowed origin, exposing the headers clients read', async () => {
     const { headers } = await send(
       answering(async () => modules.responses.created({}, '/things/1')),
@@ -175,6 +190,25 @@ describe('the invocation', () => {
       ['request 1', { subject: 'user-1' }],
       ['request 2', undefined],
     ]);
+  });
+
+  it('reads no environment variable on a warm request: Powertools reads its settings once (patches/)', async () => {
+    const handler = answering(async () => modules.responses.ok({}));
+    await send(handler, {});
+    const environment = process.env;
+    const reads: string[] = [];
+    process.env = new Proxy(environment, {
+      get: (target, name) => {
+        reads.push(String(name));
+        return Reflect.get(target, name) as unknown;
+      },
+    });
+    try {
+      expect((await send(handler, {})).status).toBe(200);
+    } finally {
+      process.env = environment;
+    }
+    expect(reads).toEqual([]);
   });
 
   it('does not cut a slow handler short before Lambda would (no early timeout)', async () => {
