@@ -116,12 +116,21 @@ function packageStage(params: string[], label: string): Bundle[] {
     });
 }
 
-/** The lambdalith, bundled with the options serverless.yml gives serverless-esbuild. */
-async function bundleLambdalith(): Promise<Bundle> {
-  const dir = path.join(work, lambdalith);
+/** What serverless.yml's `custom.esbuild` adds for the project's own code (its alias and defines, on a PostgreSQL stage). */
+const projectBuild: esbuild.BuildOptions = {
+  alias: { '@aws-sdk/client-secrets-manager': path.join(root, 'src/lib/secrets-manager.ts') },
+  define: { 'process.env.DB_ENGINE': '"postgres"', 'process.env.TRACE_SUBSEGMENTS': '"false"' },
+};
+
+/**
+ * A bench-only entry, bundled with the options serverless.yml gives serverless-esbuild: the
+ * lambdalith, or with `projectBuild` the users route's stack answering from memory (scripts/bench/stack-only.ts).
+ */
+async function bundleEntry(name: string, entry: string, extra: esbuild.BuildOptions = {}): Promise<Bundle> {
+  const dir = path.join(work, name);
   const file = path.join(dir, 'index.js');
   await esbuild.build({
-    entryPoints: [path.join(root, 'scripts/bench/lambdalith.ts')],
+    entryPoints: [path.join(root, entry)],
     outfile: file,
     bundle: true,
     minify: true,
@@ -132,9 +141,10 @@ async function bundleLambdalith(): Promise<Bundle> {
     format: 'cjs',
     external: ['@aws-sdk/*', 'pg-native'],
     logLevel: 'silent',
+    ...extra,
   });
-  execFileSync('zip', ['-q', '-j', path.join(work, `${lambdalith}.zip`), file, `${file}.map`]);
-  return { name: lambdalith, file, bytes: fs.statSync(file).size, ...zipSizes(path.join(work, `${lambdalith}.zip`)) };
+  execFileSync('zip', ['-q', '-j', path.join(work, `${name}.zip`), file, `${file}.map`]);
+  return { name, file, bytes: fs.statSync(file).size, ...zipSizes(path.join(work, `${name}.zip`)) };
 }
 
 function printSizes(title: string, bundles: Bundle[]) {
@@ -213,7 +223,7 @@ async function main() {
     // The functions' NODE_OPTIONS as deployed (the lambdalith gets the same).
     const template = JSON.parse(fs.readFileSync(path.join(work, 'package-postgres/cloudformation-template-update-stack.json'), 'utf8'));
     nodeOptions = template.Resources.UsersGetLambdaFunction.Properties.Environment.Variables.NODE_OPTIONS ?? '';
-    const baseline = await bundleLambdalith();
+    const baseline = await bundleEntry(lambdalith, 'scripts/bench/lambdalith.ts');
     console.log(
       `Node.js ${execFileSync(probeNode, ['--version']).toString().trim()}, NODE_OPTIONS=${nodeOptions || '(none)'}, ${os.cpus().length} CPUs`,
     );
@@ -337,7 +347,11 @@ async function main() {
           })
         ).times;
       const byName = (name: string) => bundles.find((bundle) => bundle.name === name)!;
+      // Where a GET's time goes: the bare query with one metrics record after it, the stack by itself, and the
+      // bare query when the stack has just run (as a route's query always follows the stack's work).
       const withEmf = `${warmEvents.get.label} + EMF`;
+      const afterStack = `${warmEvents.get.label} after the stack`;
+      const stackOnly = await bundleEntry('stackOnly', 'scripts/bench/stack-only.ts', projectBuild);
       const columnsSql = 'id, email, name, created_at, updated_at';
       // The three take turns, round after round, so that the machine's drift reaches each alike.
       const bare: Times = {};
@@ -361,6 +375,11 @@ async function main() {
               statements: {
                 [warmEvents.get.label]: { text: `select ${columnsSql} from users where id = $1`, values: [ids[0]] },
                 [withEmf]: { text: `select ${columnsSql} from users where id = $1`, values: [ids[0]], emf: true },
+                [afterStack]: {
+                  text: `select ${columnsSql} from users where id = $1`,
+                  values: [ids[0]],
+                  after: { bundle: stackOnly.file, ...warmEvents.get },
+                },
                 [warmEvents.create.label]: {
                   text: `with inserted as (insert into users (id, email, name) values ($1, $2, $3) on conflict (id) do nothing returning ${columnsSql})
                  select ${columnsSql} from inserted union all select ${columnsSql} from users where id = $1 and not exists (select 1 from inserted)`,
@@ -372,6 +391,7 @@ async function main() {
           ).times,
         );
         gather(project, await warm(byName('usersGet'), [warmEvents.get]));
+        gather(project, { [stackOnly.name]: (await warm(stackOnly, [warmEvents.get]))[warmEvents.get.label]! });
         gather(project, await warm(byName('usersCreate'), [{ ...warmEvents.create, bodies: creates('route-') }]));
         gather(project, await warm(byName('usersList'), [warmEvents.list]));
         gather(lith, await warm(baseline, [warmEvents.get, { ...warmEvents.create, bodies: creates('lith-') }, warmEvents.list]));
@@ -408,12 +428,15 @@ async function main() {
           ),
         );
       }
-      // What one metrics record per invocation costs by itself, whatever the rest of the stack does.
       const bareGet = percentile(bare[warmEvents.get.label]!, 50);
-      const emfGet = percentile(bare[withEmf]!, 50);
-      console.log(
-        `The bare GET query plus one Powertools EMF record per query: ${ms(emfGet)} p50, ${ratio(emfGet, bareGet)} the bare query (${µs(emfGet - bareGet)}).`,
-      );
+      const part = (label: string, value: number) =>
+        console.log(`  ${label.padEnd(62)} ${ms(value).padStart(9)}  ${ratio(value, bareGet)}`);
+      console.log(`\nWhere ${warmEvents.get.label} goes (p50, and vs the bare query):`);
+      part('the bare query', bareGet);
+      part('the bare query plus one Powertools EMF record', percentile(bare[withEmf]!, 50));
+      part('the route answering from memory: the stack by itself, no query', percentile(project[stackOnly.name]!, 50));
+      part('the bare query right after the stack ran (timed alone)', percentile(bare[afterStack]!, 50));
+      part('the route', percentile(project[warmEvents.get.label]!, 50));
     }
   } finally {
     await secrets.close();

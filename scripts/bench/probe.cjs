@@ -9,7 +9,8 @@
  * - first: that, then the first invocation (secret fetch and connection included), and the RSS after it;
  * - warm: `count` invocations of each event after a first one and `warmup` untimed ones, one after the other;
  * - bare: the same statements through one pg client, the floor a route's warm latency is compared to
- *   (a statement with `emf` also writes one metrics record per query, as every invocation does).
+ *   (a statement with `emf` also writes one metrics record per query, as every invocation does; one with `after`
+ *   runs a function before each query, untimed).
  */
 const fs = require('node:fs');
 const { setTimeout } = require('node:timers');
@@ -54,7 +55,10 @@ async function run() {
     const times = {};
     for (const [label, statement] of Object.entries(task.statements)) {
       const durations = [];
+      // `after`: a function invoked (untimed) before each query, so that the query runs where a route's does.
+      const before = statement.after && require(statement.after.bundle).handler;
       for (let i = 0; i < task.count + task.warmup; i += 1) {
+        if (before) await invoke(before, statement.after.event, 'stackOnly', statement.after.expect);
         const values = statement.values.map((value) => (value === '$uuid' ? require('node:crypto').randomUUID() : value));
         const started = now();
         await client.query(

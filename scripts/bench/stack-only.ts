@@ -1,0 +1,14 @@
+/**
+ * The `GET /api/users/{id}` route's whole stack (token, secret, metrics, logging, HTTP rules,
+ * validation) with a handler that answers from memory instead of the database: what the stack
+ * costs by itself. Measured by scripts/bench.ts; not deployed.
+ */
+import { securedRoute } from '../../src/lib/http/secured-route';
+import { ok } from '../../src/lib/http/responses';
+import { userIdPath } from '../../src/lib/users/routes';
+
+const stored = new Date(0).toISOString();
+
+export const handler = securedRoute({ scope: 'users.read', path: userIdPath }, async ({ path }) =>
+  ok({ id: path.id, email: 'stack@example.com', name: 'Stack Only', createdAt: stored, updatedAt: stored }),
+);
