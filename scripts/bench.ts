@@ -351,6 +351,7 @@ async function main() {
       // bare query when the stack has just run (as a route's query always follows the stack's work).
       const withEmf = `${warmEvents.get.label} + EMF`;
       const afterStack = `${warmEvents.get.label} after the stack`;
+      const afterBusy = `${warmEvents.get.label} after 150 µs busy`;
       const stackOnly = await bundleEntry('stackOnly', 'scripts/bench/stack-only.ts', projectBuild);
       const columnsSql = 'id, email, name, created_at, updated_at';
       // The three take turns, round after round, so that the machine's drift reaches each alike.
@@ -380,6 +381,7 @@ async function main() {
                   values: [ids[0]],
                   after: { bundle: stackOnly.file, ...warmEvents.get },
                 },
+                [afterBusy]: { text: `select ${columnsSql} from users where id = $1`, values: [ids[0]], busyUs: 150 },
                 [warmEvents.create.label]: {
                   text: `with inserted as (insert into users (id, email, name) values ($1, $2, $3) on conflict (id) do nothing returning ${columnsSql})
                  select ${columnsSql} from inserted union all select ${columnsSql} from users where id = $1 and not exists (select 1 from inserted)`,
@@ -436,6 +438,7 @@ async function main() {
       part('the bare query plus one Powertools EMF record', percentile(bare[withEmf]!, 50));
       part('the route answering from memory: the stack by itself, no query', percentile(project[stackOnly.name]!, 50));
       part('the bare query right after the stack ran (timed alone)', percentile(bare[afterStack]!, 50));
+      part('the bare query after 150 µs of busy CPU (timed alone)', percentile(bare[afterBusy]!, 50));
       part('the route', percentile(project[warmEvents.get.label]!, 50));
     }
   } finally {

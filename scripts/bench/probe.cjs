@@ -10,7 +10,7 @@
  * - warm: `count` invocations of each event after a first one and `warmup` untimed ones, one after the other;
  * - bare: the same statements through one pg client, the floor a route's warm latency is compared to
  *   (a statement with `emf` also writes one metrics record per query, as every invocation does; one with `after`
- *   runs a function before each query, untimed).
+ *   runs a function before each query, and one with `busyUs` keeps the CPU busy that long, both untimed).
  */
 const fs = require('node:fs');
 const { setTimeout } = require('node:timers');
@@ -59,6 +59,8 @@ async function run() {
       const before = statement.after && require(statement.after.bundle).handler;
       for (let i = 0; i < task.count + task.warmup; i += 1) {
         if (before) await invoke(before, statement.after.event, 'stackOnly', statement.after.expect);
+        // `busyUs`: the CPU busy that long before each query, untimed, with nothing else to do.
+        for (const until = now() + (statement.busyUs ?? 0) / 1000; now() < until;);
         const values = statement.values.map((value) => (value === '$uuid' ? require('node:crypto').randomUUID() : value));
         const started = now();
         await client.query(
