@@ -4,6 +4,7 @@ import { count, startTestDatabase, type TestDatabase } from '../support/postgres
 import { serveSecrets, type LocalSecrets } from '../support/service-env';
 import { expectProblemBody } from '../support/problems';
 import { testToken } from '../support/auth';
+import { environmentReads } from '../support/environment-reads';
 
 let database: TestDatabase;
 let secrets: LocalSecrets;
@@ -274,6 +275,17 @@ describe('one container', () => {
   it('holds one database connection and fetched the secret once', async () => {
     expect(await connections()).toBe(1);
     expect(secrets.endpoint.fetches.get('db')).toBe(1);
+  });
+
+  it('reads nothing from the environment on a warm request but a bundle constant (token check, database, metrics)', async () => {
+    const created = await create({ email: 'warm-env@example.com', name: 'Warm' });
+    const id = created.body.id as string;
+    const get = () => call('users-get', { path: `/api/users/${id}`, route: '/api/users/{id}', pathParameters: { id } });
+    expect((await get()).status).toBe(200);
+    const { result, reads } = await environmentReads(get);
+    expect(result.status).toBe(200);
+    // The one read is a constant in every bundle (esbuild's `define`), so a deployed function makes none.
+    expect(reads).toEqual(['TRACE_SUBSEGMENTS']);
   });
 
   it('answers 503 with Retry-After within 3 s while the database is down, and recovers without a restart', async () => {

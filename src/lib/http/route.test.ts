@@ -1,5 +1,6 @@
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import * as z from 'zod/mini';
+import { environmentReads } from '../../../test/support/environment-reads';
 import { httpEvent, lambdaContext, type RequestShape } from '../../../test/support/events';
 import { fresh } from '../../../test/support/fresh';
 import { stdoutLines } from '../../../test/support/service-logs';
@@ -195,19 +196,8 @@ describe('the invocation', () => {
   it('reads no environment variable on a warm request: Powertools reads its settings once (patches/)', async () => {
     const handler = answering(async () => modules.responses.ok({}));
     await send(handler, {});
-    const environment = process.env;
-    const reads: string[] = [];
-    process.env = new Proxy(environment, {
-      get: (target, name) => {
-        reads.push(String(name));
-        return Reflect.get(target, name) as unknown;
-      },
-    });
-    try {
-      expect((await send(handler, {})).status).toBe(200);
-    } finally {
-      process.env = environment;
-    }
+    const { result, reads } = await environmentReads(() => send(handler, {}));
+    expect(result.status).toBe(200);
     expect(reads).toEqual([]);
   });
 
