@@ -353,6 +353,7 @@ async function main() {
       const afterStack = `${warmEvents.get.label} after the stack`;
       const afterBusy = `${warmEvents.get.label} after 150 µs busy`;
       const stackOnly = await bundleEntry('stackOnly', 'scripts/bench/stack-only.ts', projectBuild);
+      const stackOnlyCreate = await bundleEntry('stackOnlyCreate', 'scripts/bench/stack-only-create.ts', projectBuild);
       const columnsSql = 'id, email, name, created_at, updated_at';
       // The three take turns, round after round, so that the machine's drift reaches each alike.
       const bare: Times = {};
@@ -394,6 +395,11 @@ async function main() {
         );
         gather(project, await warm(byName('usersGet'), [warmEvents.get]));
         gather(project, { [stackOnly.name]: (await warm(stackOnly, [warmEvents.get]))[warmEvents.get.label]! });
+        gather(project, {
+          [stackOnlyCreate.name]: (await warm(stackOnlyCreate, [{ ...warmEvents.create, bodies: creates('stack-') }]))[
+            warmEvents.create.label
+          ]!,
+        });
         gather(project, await warm(byName('usersCreate'), [{ ...warmEvents.create, bodies: creates('route-') }]));
         gather(project, await warm(byName('usersList'), [warmEvents.list]));
         gather(lith, await warm(baseline, [warmEvents.get, { ...warmEvents.create, bodies: creates('lith-') }, warmEvents.list]));
@@ -440,6 +446,10 @@ async function main() {
       part('the bare query right after the stack ran (timed alone)', percentile(bare[afterStack]!, 50));
       part('the bare query after 150 µs of busy CPU (timed alone)', percentile(bare[afterBusy]!, 50));
       part('the route', percentile(project[warmEvents.get.label]!, 50));
+      const bareCreate = percentile(bare[warmEvents.create.label]!, 50);
+      console.log(
+        `For ${warmEvents.create.label}: the bare insert ${ms(bareCreate)}; the stack by itself ${ms(percentile(project[stackOnlyCreate.name]!, 50))} (${ratio(percentile(project[stackOnlyCreate.name]!, 50), bareCreate)}); the route ${ratio(percentile(project[warmEvents.create.label]!, 50), bareCreate)}.`,
+      );
     }
   } finally {
     await secrets.close();
