@@ -116,32 +116,50 @@ function packageStage(params: string[], label: string): Bundle[] {
     });
 }
 
-/** What serverless.yml's `custom.esbuild` adds for the project's own code (its alias and defines, on a PostgreSQL stage). */
-const projectBuild: esbuild.BuildOptions = {
-  alias: { '@aws-sdk/client-secrets-manager': path.join(root, 'src/lib/secrets-manager.ts') },
-  define: { 'process.env.DB_ENGINE': '"postgres"', 'process.env.TRACE_SUBSEGMENTS': '"false"' },
-};
+/** serverless-esbuild's options for the functions, as `sls package` resolved them (serverless-state.json). */
+interface PackagedBuild {
+  bundle: boolean;
+  minify: boolean;
+  sourcemap: boolean;
+  sourcesContent: boolean;
+  target: string;
+  platform: esbuild.Platform;
+  format: esbuild.Format;
+  external?: string[];
+  exclude?: string[];
+  alias?: Record<string, string>;
+  define?: Record<string, string>;
+}
+
+function packagedBuild(label: string): PackagedBuild {
+  const state = JSON.parse(fs.readFileSync(path.join(work, `package-${label}`, 'serverless-state.json'), 'utf8'));
+  return state.service.custom.esbuild as PackagedBuild;
+}
 
 /**
- * A bench-only entry, bundled with the options serverless.yml gives serverless-esbuild: the
- * lambdalith, or with `projectBuild` the users route's stack answering from memory (scripts/bench/stack-only.ts).
+ * A bench-only entry, bundled with the functions' options: the lambdalith with the general ones
+ * only (it keeps the AWS SDK's own client), or with `asProject` also the alias and defines the
+ * project's code gets (scripts/bench/stack-only*.ts, a route's stack answering from memory).
  */
-async function bundleEntry(name: string, entry: string, extra: esbuild.BuildOptions = {}): Promise<Bundle> {
+async function bundleEntry(name: string, entry: string, build: PackagedBuild, asProject = false): Promise<Bundle> {
   const dir = path.join(work, name);
   const file = path.join(dir, 'index.js');
   await esbuild.build({
     entryPoints: [path.join(root, entry)],
     outfile: file,
-    bundle: true,
-    minify: true,
-    sourcemap: true,
-    sourcesContent: false,
-    target: 'node20',
-    platform: 'node',
-    format: 'cjs',
-    external: ['@aws-sdk/*', 'pg-native'],
+    bundle: build.bundle,
+    minify: build.minify,
+    sourcemap: build.sourcemap,
+    sourcesContent: build.sourcesContent,
+    target: build.target,
+    platform: build.platform,
+    format: build.format,
+    external: [...(build.exclude ?? []), ...(build.external ?? [])],
+    ...(asProject && {
+      alias: Object.fromEntries(Object.entries(build.alias ?? {}).map(([name, target]) => [name, path.join(root, target)])),
+      define: build.define,
+    }),
     logLevel: 'silent',
-    ...extra,
   });
   execFileSync('zip', ['-q', '-j', path.join(work, `${name}.zip`), file, `${file}.map`]);
   return { name, file, bytes: fs.statSync(file).size, ...zipSizes(path.join(work, `${name}.zip`)) };
@@ -223,7 +241,8 @@ async function main() {
     // The functions' NODE_OPTIONS as deployed (the lambdalith gets the same).
     const template = JSON.parse(fs.readFileSync(path.join(work, 'package-postgres/cloudformation-template-update-stack.json'), 'utf8'));
     nodeOptions = template.Resources.UsersGetLambdaFunction.Properties.Environment.Variables.NODE_OPTIONS ?? '';
-    const baseline = await bundleEntry(lambdalith, 'scripts/bench/lambdalith.ts');
+    const build = packagedBuild('postgres');
+    const baseline = await bundleEntry(lambdalith, 'scripts/bench/lambdalith.ts', build);
     console.log(
       `Node.js ${execFileSync(probeNode, ['--version']).toString().trim()}, NODE_OPTIONS=${nodeOptions || '(none)'}, ${os.cpus().length} CPUs`,
     );
@@ -352,9 +371,10 @@ async function main() {
       const withEmf = `${warmEvents.get.label} + EMF`;
       const afterStack = `${warmEvents.get.label} after the stack`;
       const afterBusy = `${warmEvents.get.label} after 150 µs busy`;
-      const stackOnly = await bundleEntry('stackOnly', 'scripts/bench/stack-only.ts', projectBuild);
-      const stackOnlyCreate = await bundleEntry('stackOnlyCreate', 'scripts/bench/stack-only-create.ts', projectBuild);
+      const stackOnly = await bundleEntry('stackOnly', 'scripts/bench/stack-only.ts', build, true);
+      const stackOnlyCreate = await bundleEntry('stackOnlyCreate', 'scripts/bench/stack-only-create.ts', build, true);
       const columnsSql = 'id, email, name, created_at, updated_at';
+      const selectUser = { text: `select ${columnsSql} from users where id = $1`, values: [ids[0]] };
       // The three take turns, round after round, so that the machine's drift reaches each alike.
       const bare: Times = {};
       const project: Times = {};
@@ -375,14 +395,10 @@ async function main() {
               count: warmCount,
               warmup,
               statements: {
-                [warmEvents.get.label]: { text: `select ${columnsSql} from users where id = $1`, values: [ids[0]] },
-                [withEmf]: { text: `select ${columnsSql} from users where id = $1`, values: [ids[0]], emf: true },
-                [afterStack]: {
-                  text: `select ${columnsSql} from users where id = $1`,
-                  values: [ids[0]],
-                  after: { bundle: stackOnly.file, ...warmEvents.get },
-                },
-                [afterBusy]: { text: `select ${columnsSql} from users where id = $1`, values: [ids[0]], busyUs: 150 },
+                [warmEvents.get.label]: selectUser,
+                [withEmf]: { ...selectUser, emf: true },
+                [afterStack]: { ...selectUser, after: { bundle: stackOnly.file, ...warmEvents.get } },
+                [afterBusy]: { ...selectUser, busyUs: 150 },
                 [warmEvents.create.label]: {
                   text: `with inserted as (insert into users (id, email, name) values ($1, $2, $3) on conflict (id) do nothing returning ${columnsSql})
                  select ${columnsSql} from inserted union all select ${columnsSql} from users where id = $1 and not exists (select 1 from inserted)`,
@@ -447,8 +463,10 @@ async function main() {
       part('the bare query after 150 µs of busy CPU (timed alone)', percentile(bare[afterBusy]!, 50));
       part('the route', percentile(project[warmEvents.get.label]!, 50));
       const bareCreate = percentile(bare[warmEvents.create.label]!, 50);
+      const stackCreate = percentile(project[stackOnlyCreate.name]!, 50);
+      const routeCreate = percentile(project[warmEvents.create.label]!, 50);
       console.log(
-        `For ${warmEvents.create.label}: the bare insert ${ms(bareCreate)}; the stack by itself ${ms(percentile(project[stackOnlyCreate.name]!, 50))} (${ratio(percentile(project[stackOnlyCreate.name]!, 50), bareCreate)}); the route ${ratio(percentile(project[warmEvents.create.label]!, 50), bareCreate)}.`,
+        `For ${warmEvents.create.label}: the bare insert ${ms(bareCreate)}; the stack by itself ${ms(stackCreate)} (${ratio(stackCreate, bareCreate)}); the route ${ratio(routeCreate, bareCreate)}.`,
       );
     }
   } finally {
