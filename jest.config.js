@@ -21,8 +21,12 @@ const shared = {
   // middy, uuid and swagger-parser's ref parser ship ES modules only.
   transformIgnorePatterns: ['/node_modules/(?!(@middy|uuid|@apidevtools|swagger-ui-dist)/)'],
   testEnvironment: 'node',
-  // As in every bundle (the esbuild alias in serverless.yml): @middy/secrets-manager and the code run on the small client.
-  moduleNameMapper: { '^@aws-sdk/client-secrets-manager$': '<rootDir>/src/lib/secrets-manager.ts' },
+  // As in every bundle (the esbuild aliases in serverless.yml): @middy/secrets-manager and the code run on the small
+  // client, the mongodb driver on Node.js's URL parser.
+  moduleNameMapper: {
+    '^@aws-sdk/client-secrets-manager$': '<rootDir>/src/lib/secrets-manager.ts',
+    '^whatwg-url$': '<rootDir>/src/lib/documentdb/whatwg-url.ts',
+  },
   setupFiles: ['<rootDir>/test/support/env.ts'],
 };
 

@@ -256,12 +256,14 @@ async function main() {
 
     if (parts.includes('cold')) {
       printSizes('Bundles on PostgreSQL (sls package --stage dev):', [...bundles, baseline]);
-      printSizes('Bundles on DocumentDB (--param=dbEngine=documentdb):', packageStage(['--param=dbEngine=documentdb'], 'documentdb'));
+      const documentDb = packageStage(['--param=dbEngine=documentdb'], 'documentdb');
+      printSizes('Bundles on DocumentDB (--param=dbEngine=documentdb):', documentDb);
       const traced = packageStage(['--param=traceSubsegments=true'], 'traced');
       printSizes('With X-Ray subsegments (--param=traceSubsegments=true):', traced);
 
-      // Require time: every function and the lambdalith in turn, `runs` rounds of fresh processes.
-      const all = [...bundles, baseline];
+      // Require time: every function, a DocumentDB route and the lambdalith in turn, `runs` rounds of fresh processes.
+      const documentDbGet = { ...documentDb.find((bundle) => bundle.name === 'usersGet')!, name: 'usersGet/docdb' };
+      const all = [...bundles, documentDbGet, baseline];
       const requireTimes = new Map<string, number[]>(all.map((bundle) => [bundle.name, []]));
       for (let round = 0; round < runs; round += 1) {
         for (const bundle of all) {

@@ -810,11 +810,13 @@ describe('a stage on DocumentDB (params.dbEngine=documentdb)', () => {
     }
   });
 
-  it('bundles the mongodb driver and not node-postgres; a PostgreSQL stage the reverse', () => {
+  it("bundles the mongodb driver, on Node.js's URL parser, and not node-postgres; a PostgreSQL stage the reverse", () => {
     const bundle = (from: string) =>
       execFileSync('unzip', ['-p', path.join(from, 'usersGet.zip'), 'src/handlers/users-get.js'], { maxBuffer: 64 * 2 ** 20 }).toString();
     expect(bundle(dir)).toContain('MongoClient');
     expect(bundle(dir)).not.toContain('PGSSLMODE');
+    // The driver parses URLs with Node.js's own parser, not the whatwg-url package (src/lib/documentdb/whatwg-url.ts).
+    expect(bundle(dir)).not.toContain("Failed to construct 'URL'");
     const postgres = bundle(dirs[0]!);
     expect(postgres).toContain('PGSSLMODE');
     expect(postgres).not.toContain('MongoClient');
