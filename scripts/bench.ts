@@ -3,12 +3,14 @@
  * users route in one Express function, scripts/bench/lambdalith.ts, bundled the same way):
  * bundle and zip size, require time in fresh processes (the two alternating), the first
  * invocation (secret fetch and connection included) with the RSS after it, and warm latency
- * against a bare pg query of the same statement on one connection, with the ratios.
+ * against a bare pg query of the same statement on one connection, with the ratios, on loopback
+ * and again with each database round trip made about as long as in AWS.
  *
  * Usage: npm run bench. BENCH_RUNS (default 25) fresh processes per function for the require
  * time, BENCH_WARM (default 1000) warm invocations per route in each of BENCH_WARM_ROUNDS (default
- * 3) rounds, BENCH_PROFILE a folder for a CPU profile of each warm run, BENCH_ONLY=cold or warm one
- * part, BENCH_NODE the node binary that runs the functions (default: the Lambda runtime's major).
+ * 3) rounds, BENCH_DB_DELAY_MS (default 1) what the second warm comparison adds to each round trip,
+ * BENCH_PROFILE a folder for a CPU profile of each warm run, BENCH_ONLY=cold or warm one part,
+ * BENCH_NODE the node binary that runs the functions (default: the Lambda runtime's major).
  * Figures only, no pass or fail.
  */
 import { execFileSync, spawn } from 'node:child_process';
@@ -25,6 +27,7 @@ import { startSecretsEndpoint } from '../src/local/secrets-endpoint';
 import { migrate } from '../src/lib/db/migrate';
 import { testAuthEnv } from '../test/support/auth';
 import { httpEvent, type RequestShape } from '../test/support/events';
+import { startDelayProxy } from './bench/delay-proxy';
 
 const root = path.resolve(__dirname, '..');
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'users-api-bench-'));
@@ -201,7 +204,7 @@ async function main() {
   let probes = 0;
   const probeNode = runtimeNode();
   // Asynchronous: the Secrets Manager stand-in answers from this process.
-  const probe = async <T>(task: Record<string, unknown>): Promise<T> => {
+  const probe = async <T>(task: Record<string, unknown>, env: Record<string, string> = {}): Promise<T> => {
     const output = path.join(work, `probe-${(probes += 1)}.json`);
     const taskFile = `${output}.task`;
     fs.writeFileSync(taskFile, JSON.stringify({ ...task, output }));
@@ -214,7 +217,7 @@ async function main() {
       probeNode,
       [...(nodeOptions ? nodeOptions.split(' ') : []), ...profile, path.join(__dirname, 'bench/probe.cjs'), taskFile],
       {
-        env: { ...functionEnv, AWS_LAMBDA_FUNCTION_NAME: String(task.name ?? 'bare') },
+        env: { ...functionEnv, AWS_LAMBDA_FUNCTION_NAME: String(task.name ?? 'bare'), ...env },
         stdio: ['ignore', 'ignore', 'inherit'],
         timeout: 120_000,
       },
@@ -356,16 +359,19 @@ async function main() {
         },
       };
       type Times = Record<string, number[]>;
-      const warm = async (bundle: Bundle, events: object[]) =>
+      const warm = async (bundle: Bundle, events: object[], env?: Record<string, string>) =>
         (
-          await probe<{ times: Times }>({
-            mode: 'warm',
-            name: bundle.name,
-            bundle: bundle.file,
-            count: warmCount,
-            warmup,
-            events,
-          })
+          await probe<{ times: Times }>(
+            {
+              mode: 'warm',
+              name: bundle.name,
+              bundle: bundle.file,
+              count: warmCount,
+              warmup,
+              events,
+            },
+            env,
+          )
         ).times;
       const byName = (name: string) => bundles.find((bundle) => bundle.name === name)!;
       // Where a GET's time goes: the bare query with one metrics record after it, the stack by itself, and the
@@ -377,6 +383,13 @@ async function main() {
       const stackOnlyCreate = await bundleEntry('stackOnlyCreate', 'scripts/bench/stack-only-create.ts', build, true);
       const columnsSql = 'id, email, name, created_at, updated_at';
       const selectUser = { text: `select ${columnsSql} from users where id = $1`, values: [ids[0]] };
+      // The project's insert, which a retry cannot repeat; `$uuid` and `$i` are each query's own.
+      const insertUser = (email: string) => ({
+        text: `with inserted as (insert into users (id, email, name) values ($1, $2, $3) on conflict (id) do nothing returning ${columnsSql})
+                 select ${columnsSql} from inserted union all select ${columnsSql} from users where id = $1 and not exists (select 1 from inserted)`,
+        values: ['$uuid', email, 'Bare'],
+      });
+      const bareOn = (port: number) => ({ ...secret, port, user: secret.username, database: secret.dbname });
       // The three take turns, round after round, so that the machine's drift reaches each alike.
       const bare: Times = {};
       const project: Times = {};
@@ -384,16 +397,16 @@ async function main() {
       const gather = (into: Times, times: Times) => {
         for (const [label, durations] of Object.entries(times)) (into[label] ??= []).push(...durations);
       };
+      // Every insert its own email: one body per invocation, and one for the first.
+      const creates = (prefix: string) => Array.from({ length: warmup + warmCount + 1 }, () => userBody().replace('bench-', prefix));
       for (let round = 0; round < warmRounds; round += 1) {
-        // Every insert its own email: one body per invocation, and one for the first.
-        const creates = (prefix: string) => Array.from({ length: warmup + warmCount + 1 }, () => userBody().replace('bench-', prefix));
         gather(
           bare,
           (
             await probe<{ times: Times }>({
               mode: 'bare',
               pg: require.resolve('pg'),
-              connection: { ...secret, user: secret.username, database: secret.dbname },
+              connection: bareOn(secret.port),
               count: warmCount,
               warmup,
               statements: {
@@ -401,11 +414,7 @@ async function main() {
                 [withEmf]: { ...selectUser, emf: true },
                 [afterStack]: { ...selectUser, after: { bundle: stackOnly.file, ...warmEvents.get } },
                 [afterBusy]: { ...selectUser, busyUs: 150 },
-                [warmEvents.create.label]: {
-                  text: `with inserted as (insert into users (id, email, name) values ($1, $2, $3) on conflict (id) do nothing returning ${columnsSql})
-                 select ${columnsSql} from inserted union all select ${columnsSql} from users where id = $1 and not exists (select 1 from inserted)`,
-                  values: ['$uuid', `bare-${round}-$i@example.com`, 'Bare'],
-                },
+                [warmEvents.create.label]: insertUser(`bare-${round}-$i@example.com`),
                 [warmEvents.list.label]: { text: `select ${columnsSql} from users order by id limit $1`, values: [21] },
               },
             })
@@ -470,6 +479,60 @@ async function main() {
       console.log(
         `For ${warmEvents.create.label}: the bare insert ${ms(bareCreate)}; the stack by itself ${ms(stackCreate)} (${ratio(stackCreate, bareCreate)}); the route ${ratio(routeCreate, bareCreate)}.`,
       );
+
+      // The same comparison with database round trips about as long as in AWS: the route and the bare query
+      // both reach PostgreSQL through a loopback proxy that holds each request BENCH_DB_DELAY_MS (default 1).
+      const delayMs = Number(process.env.BENCH_DB_DELAY_MS ?? 1);
+      const proxy = await startDelayProxy(port, delayMs);
+      try {
+        fs.writeFileSync(path.join(secretsDir, 'db-delayed.json'), JSON.stringify({ ...secret, port: proxy.port }));
+        const delayed = { DB_SECRET_ID: 'db-delayed' };
+        const delayedBare: Times = {};
+        const delayedRoute: Times = {};
+        for (let round = 0; round < warmRounds; round += 1) {
+          const statements = {
+            [warmEvents.get.label]: selectUser,
+            [warmEvents.create.label]: insertUser(`delayed-bare-${round}-$i@example.com`),
+          };
+          gather(
+            delayedBare,
+            (
+              await probe<{ times: Times }>({
+                mode: 'bare',
+                pg: require.resolve('pg'),
+                connection: bareOn(proxy.port),
+                count: warmCount,
+                warmup,
+                statements,
+              })
+            ).times,
+          );
+          gather(delayedRoute, await warm(byName('usersGet'), [warmEvents.get], delayed));
+          gather(delayedRoute, await warm(byName('usersCreate'), [{ ...warmEvents.create, bodies: creates('delayed-') }], delayed));
+        }
+        console.log(`\nWith ${delayMs} ms added to each database round trip (a loopback proxy), as a database in a VPC answers:`);
+        const delayedWidths = [26, 11, 11, 11, 11, 10];
+        console.log(row(['route', 'bare p50', 'route p50', 'route p99', 'vs bare', 'overhead'], delayedWidths));
+        for (const { label } of [warmEvents.get, warmEvents.create]) {
+          const bareP50 = percentile(delayedBare[label]!, 50);
+          const routeP50 = percentile(delayedRoute[label]!, 50);
+          console.log(
+            row(
+              [
+                label,
+                ms(bareP50),
+                ms(routeP50),
+                ms(percentile(delayedRoute[label]!, 99)),
+                ratio(routeP50, bareP50),
+                µs(routeP50 - bareP50),
+              ],
+              delayedWidths,
+            ),
+          );
+        }
+      } finally {
+        await proxy.close();
+      }
     }
   } finally {
     await secrets.close();
