@@ -389,7 +389,18 @@ async function main() {
                  select ${columnsSql} from inserted union all select ${columnsSql} from users where id = $1 and not exists (select 1 from inserted)`,
         values: ['$uuid', email, 'Bare'],
       });
-      const bareOn = (port: number) => ({ ...secret, port, user: secret.username, database: secret.dbname });
+      // The statements through one pg client of their own, on PostgreSQL's port or the proxy's.
+      const bareTimes = async (port: number, statements: Record<string, object>) =>
+        (
+          await probe<{ times: Times }>({
+            mode: 'bare',
+            pg: require.resolve('pg'),
+            connection: { ...secret, port, user: secret.username, database: secret.dbname },
+            count: warmCount,
+            warmup,
+            statements,
+          })
+        ).times;
       // The three take turns, round after round, so that the machine's drift reaches each alike.
       const bare: Times = {};
       const project: Times = {};
@@ -402,23 +413,14 @@ async function main() {
       for (let round = 0; round < warmRounds; round += 1) {
         gather(
           bare,
-          (
-            await probe<{ times: Times }>({
-              mode: 'bare',
-              pg: require.resolve('pg'),
-              connection: bareOn(secret.port),
-              count: warmCount,
-              warmup,
-              statements: {
-                [warmEvents.get.label]: selectUser,
-                [withEmf]: { ...selectUser, emf: true },
-                [afterStack]: { ...selectUser, after: { bundle: stackOnly.file, ...warmEvents.get } },
-                [afterBusy]: { ...selectUser, busyUs: 150 },
-                [warmEvents.create.label]: insertUser(`bare-${round}-$i@example.com`),
-                [warmEvents.list.label]: { text: `select ${columnsSql} from users order by id limit $1`, values: [21] },
-              },
-            })
-          ).times,
+          await bareTimes(port, {
+            [warmEvents.get.label]: selectUser,
+            [withEmf]: { ...selectUser, emf: true },
+            [afterStack]: { ...selectUser, after: { bundle: stackOnly.file, ...warmEvents.get } },
+            [afterBusy]: { ...selectUser, busyUs: 150 },
+            [warmEvents.create.label]: insertUser(`bare-${round}-$i@example.com`),
+            [warmEvents.list.label]: { text: `select ${columnsSql} from users order by id limit $1`, values: [21] },
+          }),
         );
         gather(project, await warm(byName('usersGet'), [warmEvents.get]));
         gather(project, { [stackOnly.name]: (await warm(stackOnly, [warmEvents.get]))[warmEvents.get.label]! });
@@ -490,22 +492,12 @@ async function main() {
         const delayedBare: Times = {};
         const delayedRoute: Times = {};
         for (let round = 0; round < warmRounds; round += 1) {
-          const statements = {
-            [warmEvents.get.label]: selectUser,
-            [warmEvents.create.label]: insertUser(`delayed-bare-${round}-$i@example.com`),
-          };
           gather(
             delayedBare,
-            (
-              await probe<{ times: Times }>({
-                mode: 'bare',
-                pg: require.resolve('pg'),
-                connection: bareOn(proxy.port),
-                count: warmCount,
-                warmup,
-                statements,
-              })
-            ).times,
+            await bareTimes(proxy.port, {
+              [warmEvents.get.label]: selectUser,
+              [warmEvents.create.label]: insertUser(`delayed-bare-${round}-$i@example.com`),
+            }),
           );
           gather(delayedRoute, await warm(byName('usersGet'), [warmEvents.get], delayed));
           gather(delayedRoute, await warm(byName('usersCreate'), [{ ...warmEvents.create, bodies: creates('delayed-') }], delayed));
