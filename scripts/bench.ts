@@ -379,6 +379,9 @@ async function main() {
       const withEmf = `${warmEvents.get.label} + EMF`;
       const afterStack = `${warmEvents.get.label} after the stack`;
       const afterBusy = `${warmEvents.get.label} after 150 µs busy`;
+      const stackAfterIdle = `${warmEvents.get.label} stack after idle`;
+      // What the proxy below adds to each database round trip, and how long the stack waits before it runs again.
+      const delayMs = Number(process.env.BENCH_DB_DELAY_MS ?? 1);
       const stackOnly = await bundleEntry('stackOnly', 'scripts/bench/stack-only.ts', build, true);
       const stackOnlyCreate = await bundleEntry('stackOnlyCreate', 'scripts/bench/stack-only-create.ts', build, true);
       const columnsSql = 'id, email, name, created_at, updated_at';
@@ -424,6 +427,7 @@ async function main() {
         );
         gather(project, await warm(byName('usersGet'), [warmEvents.get]));
         gather(project, { [stackOnly.name]: (await warm(stackOnly, [warmEvents.get]))[warmEvents.get.label]! });
+        gather(project, await warm(stackOnly, [{ ...warmEvents.get, label: stackAfterIdle, idleMs: delayMs }]));
         gather(project, {
           [stackOnlyCreate.name]: (await warm(stackOnlyCreate, [{ ...warmEvents.create, bodies: creates('stack-') }]))[
             warmEvents.create.label
@@ -472,6 +476,7 @@ async function main() {
       part('the bare query', bareGet);
       part('the bare query plus one Powertools EMF record', percentile(bare[withEmf]!, 50));
       part('the route answering from memory: the stack by itself, no query', percentile(project[stackOnly.name]!, 50));
+      part(`the stack by itself, each run after ${delayMs} ms idle`, percentile(project[stackAfterIdle]!, 50));
       part('the bare query right after the stack ran (timed alone)', percentile(bare[afterStack]!, 50));
       part('the bare query after 150 µs of busy CPU (timed alone)', percentile(bare[afterBusy]!, 50));
       part('the route', percentile(project[warmEvents.get.label]!, 50));
@@ -484,7 +489,6 @@ async function main() {
 
       // The same comparison with database round trips about as long as in AWS: the route and the bare query
       // both reach PostgreSQL through a loopback proxy that holds each request BENCH_DB_DELAY_MS (default 1).
-      const delayMs = Number(process.env.BENCH_DB_DELAY_MS ?? 1);
       const proxy = await startDelayProxy(port, delayMs);
       try {
         fs.writeFileSync(path.join(secretsDir, 'db-delayed.json'), JSON.stringify({ ...secret, port: proxy.port }));

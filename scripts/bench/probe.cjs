@@ -7,7 +7,8 @@
  *
  * - require: the time to load the bundle, as the runtime's init phase does;
  * - first: that, then the first invocation (secret fetch and connection included), and the RSS after it;
- * - warm: `count` invocations of each event after a first one and `warmup` untimed ones, one after the other;
+ * - warm: `count` invocations of each event after a first one and `warmup` untimed ones, one after the other (an
+ *   event with `idleMs` waits that long, untimed, before each, as a route's code does while its query is away);
  * - bare: the same statements through one pg client, the floor a route's warm latency is compared to
  *   (a statement with `emf` also writes one metrics record per query, as every invocation does; one with `after`
  *   runs a function before each query, and one with `busyUs` keeps the CPU busy that long, both untimed).
@@ -105,6 +106,7 @@ async function run() {
     const durations = [];
     for (let i = 0; i < task.count + task.warmup; i += 1) {
       const next = request(routeEvents, i);
+      if (routeEvents.idleMs) await new Promise((resolve) => setTimeout(resolve, routeEvents.idleMs));
       const invokeStarted = now();
       await invoke(handler, next, task.name, routeEvents.expect);
       if (i >= task.warmup) durations.push(now() - invokeStarted);
