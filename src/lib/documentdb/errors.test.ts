@@ -1,5 +1,13 @@
 import { MongoNetworkError, MongoNetworkTimeoutError, MongoServerError, MongoServerSelectionError } from 'mongodb';
-import { documentFailureKind, plainString } from './errors';
+import { fresh } from '../../../test/support/fresh';
+import type * as Errors from './errors';
+
+let documentFailureKind: typeof Errors.documentFailureKind;
+let plainString: typeof Errors.plainString;
+
+// Loaded afresh for each test, as a cold start does: the tables of codes and names are built when the module loads.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+beforeEach(() => ({ documentFailureKind, plainString } = fresh(() => require('./errors') as typeof Errors)));
 
 /** A server selection failure as the driver raises it: with the topology it could not select from. */
 const selectionError = (message: string) =>
