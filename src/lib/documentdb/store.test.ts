@@ -1,10 +1,10 @@
-import net from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { MongoServerError, type Db } from 'mongodb';
 import { DatabaseUnavailableError } from '../errors';
 import { logger } from '../logger';
 import { metrics } from '../metrics';
 import { fixedSecret, type DbSecret, type SecretSource } from '../storage/secret';
+import { freePort } from '../../local/local-stack';
 import { startBlackhole, type Blackhole } from '../../../test/support/blackhole';
 import { withEnv } from '../../../test/support/fresh';
 import { loadDocumentDbConfig } from './config';
@@ -14,19 +14,10 @@ import { DocumentDbUsersRepository } from './users';
 
 /**
  * The store's rules without a MongoDB server, which cannot be installed here (README "A stage on
- * DocumentDB"): the official driver against loopback ports that refuse or never answer, and the
+ * DocumentDB"): the official driver against loopback ports that refuse (a free port: nothing listens) or never answer, and the
  * server's refusal of a login as the driver reports it. The repository's contract tests run the rest
  * against a real server (test/integration/users-contract.test.ts with MONGODB_URI).
  */
-
-/** A loopback port with nothing listening: every connection is refused at once. */
-async function closedPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 /** The server's answer to a password it no longer accepts (a rotation), as the driver raises it. */
 const loginRejected = () =>
@@ -103,7 +94,7 @@ afterEach(async () => {
 
 describe('DocumentStore, when no server can be reached', () => {
   it('answers 503 after the driver has tried to select a server, and tries an operation that may not repeat once', async () => {
-    const { sent, failure } = await pingAttempts(storeWith(rotatingSecrets(await closedPort())));
+    const { sent, failure } = await pingAttempts(storeWith(rotatingSecrets(await freePort())));
     expect(failure).toBeInstanceOf(DatabaseUnavailableError);
     expect(failure).toMatchObject({
       message: 'DocumentDB cannot be reached',
@@ -117,14 +108,14 @@ describe('DocumentStore, when no server can be reached', () => {
   });
 
   it('tries an idempotent operation once more, telling it so, before the 503', async () => {
-    const { sent, failure } = await pingAttempts(storeWith(rotatingSecrets(await closedPort())), { idempotent: true });
+    const { sent, failure } = await pingAttempts(storeWith(rotatingSecrets(await freePort())), { idempotent: true });
     expect(failure).toBeInstanceOf(DatabaseUnavailableError);
     expect(sent).toEqual([false, true]);
     expect(retriesCounted()).toEqual(['RetryInFlightRepeat']);
   });
 
   it('does not repeat when the budget has no room left for another connection', async () => {
-    const store = storeWith(rotatingSecrets(await closedPort()), configWith({ DOCDB_BUDGET_MS: '250' }));
+    const store = storeWith(rotatingSecrets(await freePort()), configWith({ DOCDB_BUDGET_MS: '250' }));
     // One server selection takes 200 ms: no room for another connection (200 ms) within 250 ms.
     const { sent, failure } = await pingAttempts(store, { idempotent: true });
     expect(failure).toBeInstanceOf(DatabaseUnavailableError);
@@ -153,7 +144,7 @@ describe('DocumentStore, when no server can be reached', () => {
 
 describe('DocumentStore, when the server rejects the credentials', () => {
   it('fetches the secret again, builds a client with it, and repeats the operation', async () => {
-    const secrets = rotatingSecrets(await closedPort());
+    const secrets = rotatingSecrets(await freePort());
     const store = storeWith(secrets);
     const clients: unknown[] = [];
     const result = await store.run(async (db: Db) => {
@@ -174,7 +165,7 @@ describe('DocumentStore, when the server rejects the credentials', () => {
   });
 
   it('gives up with a 503 after three refreshes', async () => {
-    const secrets = rotatingSecrets(await closedPort());
+    const secrets = rotatingSecrets(await freePort());
     const store = storeWith(secrets);
     let sent = 0;
     const failure = await store
@@ -191,7 +182,7 @@ describe('DocumentStore, when the server rejects the credentials', () => {
   });
 
   it('refreshes no more once the budget is spent', async () => {
-    const secrets = rotatingSecrets(await closedPort());
+    const secrets = rotatingSecrets(await freePort());
     const store = storeWith(secrets, configWith({ DOCDB_BUDGET_MS: '100' }));
     let sent = 0;
     await expect(
@@ -209,7 +200,7 @@ describe('DocumentStore, when the server rejects the credentials', () => {
 
 describe('DocumentStore, otherwise', () => {
   it('keeps one client while the secret is the same, and replaces it, closing the old one, when a refresh brings a new one', async () => {
-    const secrets = rotatingSecrets(await closedPort());
+    const secrets = rotatingSecrets(await freePort());
     const store = storeWith(secrets);
     const clientOf = () => store.run(async (db) => db.client);
     const first = await clientOf();
@@ -231,8 +222,8 @@ describe('DocumentStore, otherwise', () => {
   });
 
   it('closes its client, and builds a new one if used again; closing a store never used does nothing', async () => {
-    const store = storeWith(rotatingSecrets(await closedPort()));
-    await expect(storeWith(rotatingSecrets(await closedPort())).close()).resolves.toBeUndefined();
+    const store = storeWith(rotatingSecrets(await freePort()));
+    await expect(storeWith(rotatingSecrets(await freePort())).close()).resolves.toBeUndefined();
     const first = await store.run(async (db) => db.client);
     const closeFirst = jest.spyOn(first, 'close');
     await store.close();
@@ -241,7 +232,7 @@ describe('DocumentStore, otherwise', () => {
   });
 
   it('passes any other failure through as it is, without a retry', async () => {
-    const secrets = rotatingSecrets(await closedPort());
+    const secrets = rotatingSecrets(await freePort());
     const store = storeWith(secrets);
     const duplicate = Object.assign(new MongoServerError({ message: 'E11000 duplicate key error', code: 11000 }), { code: 11000 });
     const bug = new TypeError('not a database failure');
@@ -266,7 +257,7 @@ describe('DocumentStore, otherwise', () => {
 
 describe('the DocumentDB engine', () => {
   it("connects the users repository and the readiness ping to one store, with the environment's settings", async () => {
-    const secret = { host: '127.0.0.1', port: await closedPort(), username: 'users', password: 'p', dbname: 'users' };
+    const secret = { host: '127.0.0.1', port: await freePort(), username: 'users', password: 'p', dbname: 'users' };
     const settings = { DOCDB_TLS: 'off', DOCDB_REPLICA_SET: '', DOCDB_SERVER_SELECTION_TIMEOUT_MS: '100', DOCDB_CONNECT_TIMEOUT_MS: '100' };
     const connection = withEnv(settings, () => documentDbEngine.connect(fixedSecret(secret)));
     expect(connection.users).toBeInstanceOf(DocumentDbUsersRepository);
