@@ -27,13 +27,22 @@ jest.isolateModules(() => {
   published = load();
 });
 
+/** What `build` returns, or the error it raises, as one comparable value. */
+function outcome<T>(build: () => T): T | { error: string } {
+  try {
+    return build();
+  } catch (error) {
+    return { error: String(error) };
+  }
+}
+
 /**
  * What a connection string parses to, or the error it raises. whatwg-url 14 percent-encodes a `^`
  * in the path, as the Standard now says, where Node.js 20's parser keeps it (Node.js 24's, the
  * functions' runtime, encodes it too); the database name the driver decodes from either is the same.
  */
 function parsed({ ConnectionString }: Driver, uri: string, looseValidation: boolean) {
-  try {
+  return outcome(() => {
     const url = new ConnectionString(uri, { looseValidation });
     const caretAsIs = (text: string) => text.replaceAll('%5E', '^');
     return {
@@ -47,14 +56,12 @@ function parsed({ ConnectionString }: Driver, uri: string, looseValidation: bool
       searchParams: [...url.searchParams],
       hash: url.hash,
     };
-  } catch (error) {
-    return { error: String(error) };
-  }
+  });
 }
 
 /** The driver's options built from a connection string (nothing connects), or the error it raises. */
 function clientOptions({ MongoClient }: Driver, uri: string, options?: mongodb.MongoClientOptions) {
-  try {
+  return outcome(() => {
     const { hosts, srvHost, dbName, credentials, tls, directConnection, loadBalanced, appName, readPreference, retryWrites } =
       new MongoClient(uri, options).options;
     return {
@@ -69,9 +76,7 @@ function clientOptions({ MongoClient }: Driver, uri: string, options?: mongodb.M
       readPreference: readPreference.mode,
       retryWrites,
     };
-  } catch (error) {
-    return { error: String(error) };
-  }
+  });
 }
 
 // Pieces that every part of a URL treats in its own way: delimiters, escapes good and bad, spaces
