@@ -404,18 +404,26 @@ async function main() {
             statements,
           })
         ).times;
-      // The three take turns, round after round, so that the machine's drift reaches each alike.
-      const bare: Times = {};
-      const project: Times = {};
-      const lith: Times = {};
-      const gather = (into: Times, times: Times) => {
-        for (const [label, durations] of Object.entries(times)) (into[label] ??= []).push(...durations);
+      // The three take turns, round after round, so that the machine's drift reaches each alike; each round's
+      // times are kept apart too, for the spread of the rounds' ratios.
+      const bareRounds: Times[] = [];
+      const projectRounds: Times[] = [];
+      const lithRounds: Times[] = [];
+      /** Every round's times of each label, together. */
+      const pool = (rounds: Times[]) => {
+        const pooled: Times = {};
+        for (const times of rounds) for (const [label, durations] of Object.entries(times)) (pooled[label] ??= []).push(...durations);
+        return pooled;
+      };
+      /** The lowest and highest of the rounds' p50 ratios, route to bare. */
+      const spread = (routes: Times[], bares: Times[], label: string) => {
+        const ratios = routes.map((times, i) => percentile(times[label]!, 50) / percentile(bares[i]![label]!, 50));
+        return `${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)}×`;
       };
       // Every insert its own email: one body per invocation, and one for the first.
       const creates = (prefix: string) => Array.from({ length: warmup + warmCount + 1 }, () => userBody().replace('bench-', prefix));
       for (let round = 0; round < warmRounds; round += 1) {
-        gather(
-          bare,
+        bareRounds.push(
           await bareTimes(port, {
             [warmEvents.get.label]: selectUser,
             [withEmf]: { ...selectUser, emf: true },
@@ -425,25 +433,26 @@ async function main() {
             [warmEvents.list.label]: { text: `select ${columnsSql} from users order by id limit $1`, values: [21] },
           }),
         );
-        gather(project, await warm(byName('usersGet'), [warmEvents.get]));
-        gather(project, { [stackOnly.name]: (await warm(stackOnly, [warmEvents.get]))[warmEvents.get.label]! });
-        gather(project, await warm(stackOnly, [{ ...warmEvents.get, label: stackAfterIdle, idleMs: delayMs }]));
-        gather(project, {
+        projectRounds.push({
+          ...(await warm(byName('usersGet'), [warmEvents.get])),
+          [stackOnly.name]: (await warm(stackOnly, [warmEvents.get]))[warmEvents.get.label]!,
+          ...(await warm(stackOnly, [{ ...warmEvents.get, label: stackAfterIdle, idleMs: delayMs }])),
           [stackOnlyCreate.name]: (await warm(stackOnlyCreate, [{ ...warmEvents.create, bodies: creates('stack-') }]))[
             warmEvents.create.label
           ]!,
+          ...(await warm(byName('usersCreate'), [{ ...warmEvents.create, bodies: creates('route-') }])),
+          ...(await warm(byName('usersList'), [warmEvents.list])),
         });
-        gather(project, await warm(byName('usersCreate'), [{ ...warmEvents.create, bodies: creates('route-') }]));
-        gather(project, await warm(byName('usersList'), [warmEvents.list]));
-        gather(lith, await warm(baseline, [warmEvents.get, { ...warmEvents.create, bodies: creates('lith-') }, warmEvents.list]));
+        lithRounds.push(await warm(baseline, [warmEvents.get, { ...warmEvents.create, bodies: creates('lith-') }, warmEvents.list]));
       }
-      const warmWidths = [26, 11, 11, 11, 11, 10, 11, 11, 11, 11];
+      const [bare, project, lith] = [bareRounds, projectRounds, lithRounds].map(pool) as [Times, Times, Times];
+      const warmWidths = [26, 11, 11, 11, 11, 13, 10, 11, 11, 11, 11];
       console.log(
         `\nWarm, ${warmRounds} rounds of ${warmCount} invocations per route in one process; bare = the same statement through one pg client:`,
       );
       console.log(
         row(
-          ['route', 'bare p50', 'route p50', 'route p99', 'vs bare', 'overhead', 'lith p50', 'lith p99', 'vs bare', 'route/lith'],
+          ['route', 'bare p50', 'route p50', 'route p99', 'vs bare', 'rounds', 'overhead', 'lith p50', 'lith p99', 'vs bare', 'route/lith'],
           warmWidths,
         ),
       );
@@ -459,6 +468,7 @@ async function main() {
               ms(percentile(r, 50)),
               ms(percentile(r, 99)),
               ratio(percentile(r, 50), bareP50),
+              spread(projectRounds, bareRounds, label),
               µs(percentile(r, 50) - bareP50),
               ms(percentile(l, 50)),
               ms(percentile(l, 99)),
@@ -493,22 +503,24 @@ async function main() {
       try {
         fs.writeFileSync(path.join(secretsDir, 'db-delayed.json'), JSON.stringify({ ...secret, port: proxy.port }));
         const delayed = { DB_SECRET_ID: 'db-delayed' };
-        const delayedBare: Times = {};
-        const delayedRoute: Times = {};
+        const delayedBareRounds: Times[] = [];
+        const delayedRouteRounds: Times[] = [];
         for (let round = 0; round < warmRounds; round += 1) {
-          gather(
-            delayedBare,
+          delayedBareRounds.push(
             await bareTimes(proxy.port, {
               [warmEvents.get.label]: selectUser,
               [warmEvents.create.label]: insertUser(`delayed-bare-${round}-$i@example.com`),
             }),
           );
-          gather(delayedRoute, await warm(byName('usersGet'), [warmEvents.get], delayed));
-          gather(delayedRoute, await warm(byName('usersCreate'), [{ ...warmEvents.create, bodies: creates('delayed-') }], delayed));
+          delayedRouteRounds.push({
+            ...(await warm(byName('usersGet'), [warmEvents.get], delayed)),
+            ...(await warm(byName('usersCreate'), [{ ...warmEvents.create, bodies: creates('delayed-') }], delayed)),
+          });
         }
+        const [delayedBare, delayedRoute] = [delayedBareRounds, delayedRouteRounds].map(pool) as [Times, Times];
         console.log(`\nWith ${delayMs} ms added to each database round trip (a loopback proxy), as a database in a VPC answers:`);
-        const delayedWidths = [26, 11, 11, 11, 11, 10];
-        console.log(row(['route', 'bare p50', 'route p50', 'route p99', 'vs bare', 'overhead'], delayedWidths));
+        const delayedWidths = [26, 11, 11, 11, 11, 13, 10];
+        console.log(row(['route', 'bare p50', 'route p50', 'route p99', 'vs bare', 'rounds', 'overhead'], delayedWidths));
         for (const { label } of [warmEvents.get, warmEvents.create]) {
           const bareP50 = percentile(delayedBare[label]!, 50);
           const routeP50 = percentile(delayedRoute[label]!, 50);
@@ -520,6 +532,7 @@ async function main() {
                 ms(routeP50),
                 ms(percentile(delayedRoute[label]!, 99)),
                 ratio(routeP50, bareP50),
+                spread(delayedRouteRounds, delayedBareRounds, label),
                 µs(routeP50 - bareP50),
               ],
               delayedWidths,
