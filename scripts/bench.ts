@@ -27,6 +27,7 @@ import { startSecretsEndpoint } from '../src/local/secrets-endpoint';
 import { migrate } from '../src/lib/db/migrate';
 import { testAuthEnv } from '../test/support/auth';
 import { httpEvent, type RequestShape } from '../test/support/events';
+import { runtimeModules, runtimeNode, unpackFunctions } from '../test/support/lambda-runtime';
 import { startDelayProxy } from './bench/delay-proxy';
 
 const root = path.resolve(__dirname, '..');
@@ -53,28 +54,18 @@ const row = (cells: (string | number)[], widths: number[]) =>
   cells.map((cell, i) => (i === 0 ? String(cell).padEnd(widths[i]!) : String(cell).padStart(widths[i]!))).join('  ');
 
 /**
- * The probes run on the Lambda runtime's Node.js major (serverless.yml's `runtime: nodejsNN.x`), since load times
- * differ between majors: pg, for one, builds a fetch Response at load on Node.js 20, which has no `navigator`, and
- * that loads Node's HTTP client (about 50 ms). This machine's node serves when its major is the runtime's; otherwise
- * the registry's build of that major (`node-<platform>-<arch>`) is installed once under node_modules/.cache.
- * BENCH_NODE names a binary instead.
+ * The probes run on the Lambda runtime's Node.js major, since load times differ between majors: pg, for one, builds a
+ * fetch Response at load on Node.js 20, which has no `navigator`, and that loads Node's HTTP client (about 50 ms).
+ * BENCH_NODE names a binary instead; without the runtime's major, the functions run on this machine's node.
  */
-function runtimeNode(): string {
+function probeNode(): string {
   if (process.env.BENCH_NODE) return process.env.BENCH_NODE;
-  const major = /^\s*runtime:\s*nodejs(\d+)\.x/m.exec(fs.readFileSync(path.join(root, 'serverless.yml'), 'utf8'))?.[1];
-  if (!major || process.versions.node.split('.')[0] === major) return process.execPath;
-  const build = `node-${process.platform}-${process.arch}`;
-  const cache = path.join(root, 'node_modules/.cache/bench-node', major);
-  const binary = path.join(cache, 'node_modules', build, 'bin/node');
-  if (!fs.existsSync(binary)) {
-    try {
-      execFileSync('npm', ['install', '--no-save', '--no-package-lock', '--prefix', cache, `${build}@${major}`], { stdio: 'ignore' });
-    } catch {
-      console.warn(`Node.js ${major} could not be installed (${build}); the functions run on this machine's ${process.version}`);
-      return process.execPath;
-    }
+  try {
+    return runtimeNode();
+  } catch (error) {
+    console.warn(`${(error as Error).message}; the functions run on this machine's ${process.version}`);
+    return process.execPath;
   }
-  return binary;
 }
 
 interface Bundle {
@@ -105,18 +96,12 @@ function packageStage(params: string[], label: string): Bundle[] {
     [require.resolve('serverless/bin/serverless.js'), 'package', '--stage', 'dev', ...params, '--package', packaged],
     { cwd: root, env: { ...process.env, ESBUILD_WORK_FOLDER: '.esbuild-bench' }, stdio: 'ignore' },
   );
-  return fs
-    .readdirSync(packaged)
-    .filter((file) => file.endsWith('.zip'))
-    .map((zip) => {
-      const name = zip.replace(/\.zip$/, '');
-      const dir = path.join(work, `bundles-${label}`, name);
-      fs.mkdirSync(dir, { recursive: true });
-      execFileSync('unzip', ['-q', '-o', path.join(packaged, zip), '-d', dir]);
-      const handler = fs.readdirSync(path.join(dir, 'src/handlers')).find((file) => file.endsWith('.js'))!;
-      const file = path.join(dir, 'src/handlers', handler);
-      return { name, file, bytes: fs.statSync(file).size, ...zipSizes(path.join(packaged, zip)) };
-    });
+  return unpackFunctions(packaged, path.join(work, `bundles-${label}`)).map(({ name, file }) => ({
+    name,
+    file,
+    bytes: fs.statSync(file).size,
+    ...zipSizes(path.join(packaged, `${name}.zip`)),
+  }));
 }
 
 /** serverless-esbuild's options for the functions, as `sls package` resolved them (serverless-state.json). */
@@ -198,11 +183,11 @@ async function main() {
     ALERTS_TABLE: 'bench',
     SLACK_WEBHOOK_SECRET_ID: 'slack-webhook',
     // The Lambda runtime provides the AWS SDK; here the project's copy stands in for it.
-    NODE_PATH: path.join(root, 'node_modules'),
+    NODE_PATH: runtimeModules(work),
   };
   let nodeOptions = '';
   let probes = 0;
-  const probeNode = runtimeNode();
+  const node = probeNode();
   // Asynchronous: the Secrets Manager stand-in answers from this process.
   const probe = async <T>(task: Record<string, unknown>, env: Record<string, string> = {}): Promise<T> => {
     const output = path.join(work, `probe-${(probes += 1)}.json`);
@@ -214,7 +199,7 @@ async function main() {
         ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(process.env.BENCH_PROFILE)}`, `--cpu-prof-name=${String(task.name)}.cpuprofile`]
         : [];
     const child = spawn(
-      probeNode,
+      node,
       [...(nodeOptions ? nodeOptions.split(' ') : []), ...profile, path.join(__dirname, 'bench/probe.cjs'), taskFile],
       {
         env: { ...functionEnv, AWS_LAMBDA_FUNCTION_NAME: String(task.name ?? 'bare'), ...env },
@@ -247,7 +232,7 @@ async function main() {
     const build = packagedBuild('postgres');
     const baseline = await bundleEntry(lambdalith, 'scripts/bench/lambdalith.ts', build);
     console.log(
-      `Node.js ${execFileSync(probeNode, ['--version']).toString().trim()}, NODE_OPTIONS=${nodeOptions || '(none)'}, ${os.cpus().length} CPUs`,
+      `Node.js ${execFileSync(node, ['--version']).toString().trim()}, NODE_OPTIONS=${nodeOptions || '(none)'}, ${os.cpus().length} CPUs`,
     );
     let unique = 0;
     const email = () => `bench-${(unique += 1)}-${process.pid}@example.com`;

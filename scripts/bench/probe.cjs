@@ -1,12 +1,13 @@
 'use strict';
 
 /**
- * Runs in a fresh Node.js process, started by scripts/bench.ts, so that nothing but the bundle
- * under test is loaded: `node probe.cjs <task.json>`. The task names the bundle, what to measure,
+ * Runs in a fresh Node.js process, started by scripts/bench.ts (and by
+ * test/integration/lambda-runtime.test.ts, on the runtime's Node.js), so that nothing but the
+ * bundle under test is loaded: `node probe.cjs <task.json>`. The task names the bundle, what to measure,
  * and where to write the figures (stdout belongs to the function's own log lines).
  *
  * - require: the time to load the bundle, as the runtime's init phase does;
- * - first: that, then the first invocation (secret fetch and connection included), and the RSS after it;
+ * - first: that, then the first invocation (secret fetch and connection included), its response, and the RSS after it;
  * - warm: `count` invocations of each event after a first one and `warmup` untimed ones, one after the other (an
  *   event with `idleMs` waits that long, untimed, before each, as a route's code does while its query is away);
  * - bare: the same statements through one pg client, the floor a route's warm latency is compared to
@@ -97,10 +98,10 @@ async function run() {
   // A request with a body takes its own: the last one, which the warm runs below do not reach.
   const request = ({ event, bodies }, i) => (bodies ? { ...event, body: bodies.at(i) } : event);
   const firstStarted = now();
-  await invoke(handler, request(events[0], -1), task.name, events[0].expect);
+  const response = await invoke(handler, request(events[0], -1), task.name, events[0].expect);
   const first = now() - firstStarted;
   const rss = process.memoryUsage().rss;
-  if (task.mode === 'first') return { require: required, first, rss };
+  if (task.mode === 'first') return { require: required, first, rss, response };
   const times = {};
   for (const routeEvents of events) {
     const durations = [];

@@ -1,0 +1,202 @@
+/**
+ * The functions as shipped, on the Node.js major of their Lambda runtime. The rest of the suite
+ * runs the source on this machine's Node.js; here every bundle of a packaged stage is loaded in a
+ * fresh process of the runtime's major, as a new container loads it, with the environment the
+ * template gives it and loopback stand-ins for what CloudFormation fills in. A dependency that
+ * needs an API the runtime's major removed, or that behaves otherwise there, fails here.
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { apiFunctions, capitalise, catalog, names } from '../../resources/functions';
+import { loopbackAwsEnv } from '../../src/local/aws-endpoints';
+import { startSecretsEndpoint, type SecretsEndpoint } from '../../src/local/secrets-endpoint';
+import { testAuthEnv } from '../support/auth';
+import { httpEvent, type RequestShape } from '../support/events';
+import { runtimeMajor, runtimeModules, runtimeNode, unpackFunctions, type UnpackedFunction } from '../support/lambda-runtime';
+import { count, startTestDatabase, type TestDatabase } from '../support/postgres';
+import { packageStage, type Template } from '../support/template';
+
+jest.setTimeout(120_000);
+
+const probe = path.resolve(__dirname, '../../scripts/bench/probe.cjs');
+const migrations = fs
+  .readdirSync(path.resolve(__dirname, '../../migrations'))
+  .map((file) => file.replace(/\.sql$/, ''))
+  .sort();
+const work = fs.mkdtempSync(path.join(os.tmpdir(), 'users-api-runtime-'));
+const appLogin = { username: 'users_api', password: `runtime-${randomUUID()}` };
+let node: string;
+let nodePath: string;
+let database: TestDatabase;
+let secrets: SecretsEndpoint;
+let template: Template;
+let packagedDir: string;
+const functions = new Map<string, UnpackedFunction>();
+
+beforeAll(async () => {
+  node = runtimeNode();
+  nodePath = runtimeModules(work);
+  database = await startTestDatabase();
+  // The stage's database, which nothing has migrated yet: the packaged `migrate` does it below.
+  await database.admin.query('create database users');
+  const secretsDir = path.join(work, 'secrets');
+  fs.mkdirSync(secretsDir);
+  // The cluster's master secret holds the credentials only (RDS manages it); the stage names the endpoint.
+  fs.writeFileSync(path.join(secretsDir, 'master.json'), JSON.stringify({ username: 'postgres', password: database.secret.password }));
+  fs.writeFileSync(path.join(secretsDir, 'app.json'), JSON.stringify({ engine: 'postgres', ...appLogin }));
+  secrets = await startSecretsEndpoint(secretsDir);
+  const packaged = await packageStage('dev');
+  template = packaged.template;
+  packagedDir = packaged.dir;
+  for (const unpacked of unpackFunctions(packagedDir, path.join(work, 'functions'))) functions.set(unpacked.name, unpacked);
+});
+
+afterAll(async () => {
+  await secrets?.close();
+  await database?.stop();
+  fs.rmSync(work, { recursive: true, force: true });
+  if (packagedDir) fs.rmSync(packagedDir, { recursive: true, force: true });
+});
+
+/**
+ * A function's environment as the template gives it. What CloudFormation fills in gets a loopback
+ * stand-in: the secret the template names (the master user's or the functions' login), the
+ * cluster on loopback without TLS (the stage verifies TLS, which loopback has not), the tests'
+ * token issuer; anything else a placeholder.
+ */
+function environment(name: string, fn: UnpackedFunction): Record<string, string> {
+  const variables = (template.Resources[`${capitalise(name)}LambdaFunction`]!.Properties.Environment?.Variables ?? {}) as Record<
+    string,
+    unknown
+  >;
+  const secretOf = (value: unknown) => (JSON.stringify(value).includes('MasterUserSecret') ? 'master' : 'app');
+  const filledIn = (key: string, value: unknown) =>
+    key === 'DB_SECRET_ID' || key === 'DB_APP_SECRET_ID' ? secretOf(value) : key === 'DB_PROXY_HOST' ? '' : `placeholder-${key}`;
+  return {
+    ...Object.fromEntries(Object.entries(variables).map(([key, value]) => [key, typeof value === 'string' ? value : filledIn(key, value)])),
+    DB_HOST: '127.0.0.1',
+    DB_PORT: String(database.secret.port),
+    DB_SSL: 'off',
+    ...testAuthEnv(),
+    ...loopbackAwsEnv({ SECRETS_MANAGER: secrets.url }),
+    PATH: process.env.PATH ?? '',
+    NODE_PATH: nodePath,
+    LAMBDA_TASK_ROOT: fn.dir,
+    AWS_LAMBDA_FUNCTION_NAME: `users-api-dev-${name}`,
+  };
+}
+
+interface Response {
+  statusCode?: number;
+  headers?: Record<string, string>;
+  body?: string;
+  [key: string]: unknown;
+}
+
+/**
+ * Loads a function's bundle in a fresh process of the runtime's Node.js and, with an event,
+ * invokes it once (the bench's probe); `expect` is the status it must answer. Rejects with the
+ * function's own output when it fails to load or answers otherwise.
+ */
+async function onRuntime(name: string, invocation?: { event: unknown; expect?: number }): Promise<Response | undefined> {
+  const fn = functions.get(name);
+  if (!fn) throw new Error(`${name} is not in the package`);
+  const output = path.join(work, `${name}-${randomUUID()}.json`);
+  const task = invocation ? { mode: 'first', events: [invocation] } : { mode: 'require' };
+  fs.writeFileSync(`${output}.task`, JSON.stringify({ ...task, name, bundle: fn.file, output }));
+  const child = spawn(node, [probe, `${output}.task`], { env: environment(name, fn), stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000 });
+  let log = '';
+  child.stdout.on('data', (chunk: Buffer) => (log += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (log += chunk.toString()));
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  const figures = fs.existsSync(output) ? (JSON.parse(fs.readFileSync(output, 'utf8')) as { error?: string; response?: Response }) : {};
+  if (code !== 0 || figures.error) throw new Error(`${name} failed (exit ${code}): ${figures.error ?? ''}\n${log}`);
+  return figures.response;
+}
+
+/** An API Gateway event for a function's route, with its path parameters filled in. */
+function routeEvent(name: string, request: Partial<RequestShape> = {}) {
+  const route = catalog[name]!.http!;
+  if (route === '*') return httpEvent({ method: 'GET', path: '/api/nowhere', route: '$default', ...request });
+  const rawPath = route.path.replace(/\{(\w+)\}/g, (_, key: string) => request.pathParameters?.[key] ?? '');
+  return httpEvent({ method: route.method, path: rawPath, route: route.path, ...request });
+}
+
+/** A query on the stage's database, as the master user. */
+async function inUsersDatabase(sql: string, values: unknown[] = []): Promise<number> {
+  const client = new pg.Client({ ...database.secret, user: 'postgres', database: 'users' });
+  await client.connect();
+  try {
+    return await count(client, sql, values);
+  } finally {
+    await client.end();
+  }
+}
+
+const json = { 'content-type': 'application/json' };
+const body = (response: Response | undefined) => JSON.parse(response!.body!) as Record<string, unknown>;
+
+it(`runs the bundles on Node.js ${runtimeMajor()}, the major of serverless.yml's runtime`, () => {
+  expect(execFileSync(node, ['--version']).toString()).toMatch(new RegExp(`^v${runtimeMajor()}\\.`));
+});
+
+it("applies the packaged migrations with the master user's secret, and makes the functions' login", async () => {
+  expect(await onRuntime('migrate', { event: {} })).toEqual({ applied: migrations });
+  expect(await inUsersDatabase("select count(*) as n from information_schema.tables where table_name = 'users'")).toBe(1);
+  expect(await inUsersDatabase('select count(*) as n from pgmigrations')).toBe(migrations.length);
+  expect(await count(database.admin, 'select count(*) as n from pg_roles where rolname = $1 and rolcanlogin', [appLogin.username])).toBe(1);
+});
+
+it("serves a user's whole life through the users functions, logged in as the functions' login", async () => {
+  const email = `runtime-${randomUUID()}@example.com`;
+  const created = await onRuntime('usersCreate', {
+    event: routeEvent('usersCreate', { headers: json, body: JSON.stringify({ email, name: 'Runtime User' }) }),
+    expect: 201,
+  });
+  const id = body(created).id as string;
+  expect(created!.headers!.Location ?? created!.headers!.location).toBe(`/api/users/${id}`);
+  const fetched = await onRuntime('usersGet', { event: routeEvent('usersGet', { pathParameters: { id } }), expect: 200 });
+  expect(body(fetched)).toMatchObject({ id, email, name: 'Runtime User' });
+  const listed = await onRuntime('usersList', { event: routeEvent('usersList', { query: { limit: '100' } }), expect: 200 });
+  expect((body(listed).items as { id: string }[]).map((user) => user.id)).toContain(id);
+  const updated = await onRuntime('usersUpdate', {
+    event: routeEvent('usersUpdate', { pathParameters: { id }, headers: json, body: JSON.stringify({ email, name: 'Renamed' }) }),
+    expect: 200,
+  });
+  expect(body(updated)).toMatchObject({ id, name: 'Renamed' });
+  await onRuntime('usersDelete', { event: routeEvent('usersDelete', { pathParameters: { id } }), expect: 204 });
+  expect(await inUsersDatabase('select count(*) as n from users where id = $1', [id])).toBe(0);
+});
+
+/** The API functions besides the users routes, each with a request and what it must answer. */
+const otherRoutes: Record<string, { request?: Partial<RequestShape>; expect: number; check?: (response: Response) => void }> = {
+  healthLive: { expect: 200 },
+  healthReady: { expect: 200 },
+  health: {
+    expect: 200,
+    check: (response) => expect(body(response)).toMatchObject({ status: 'ok', stage: 'dev', database: { status: 'ok' } }),
+  },
+  openapi: { expect: 200, check: (response) => expect(body(response).openapi).toMatch(/^3\.1\./) },
+  docs: { expect: 200, check: (response) => expect(response.body).toContain('<html') },
+  docsAssets: { request: { pathParameters: { file: 'start.js' } }, expect: 200 },
+  notFound: { expect: 404 },
+};
+
+it('has a request here for every API function', () => {
+  const usersRoutes = ['usersCreate', 'usersGet', 'usersList', 'usersUpdate', 'usersDelete'];
+  expect([...usersRoutes, ...Object.keys(otherRoutes)].sort()).toEqual([...apiFunctions].sort());
+});
+
+it.each(Object.entries(otherRoutes))('%s answers its route', async (name, { request, expect: status, check }) => {
+  const response = await onRuntime(name, { event: routeEvent(name, request), expect: status });
+  check?.(response!);
+});
+
+// Their invocations need AWS's other services (SNS, CodeDeploy, Lambda, CloudFormation), which their own tests stand in for.
+it.each(names.filter((name) => !catalog[name]!.http && name !== 'migrate'))('%s loads', async (name) => {
+  await expect(onRuntime(name)).resolves.toBeUndefined();
+});

@@ -1,0 +1,68 @@
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+
+const root = path.resolve(__dirname, '../..');
+
+/** The Node.js major of the functions' Lambda runtime: serverless.yml's `runtime: nodejsNN.x`. */
+export function runtimeMajor(): string {
+  const major = /^\s*runtime:\s*nodejs(\d+)\.x/m.exec(fs.readFileSync(path.join(root, 'serverless.yml'), 'utf8'))?.[1];
+  if (!major) throw new Error('serverless.yml names no nodejsNN.x runtime');
+  return major;
+}
+
+/**
+ * A node binary of the Lambda runtime's major: this machine's when its major is the runtime's,
+ * otherwise the registry's build of that major (`node-<platform>-<arch>`), installed once under
+ * node_modules/.cache. Throws when it cannot be installed.
+ */
+export function runtimeNode(): string {
+  const major = runtimeMajor();
+  if (process.versions.node.split('.')[0] === major) return process.execPath;
+  const build = `node-${process.platform}-${process.arch}`;
+  const cache = path.join(root, 'node_modules/.cache/lambda-runtime-node', major);
+  const binary = path.join(cache, 'node_modules', build, 'bin/node');
+  if (!fs.existsSync(binary)) {
+    try {
+      execFileSync('npm', ['install', '--no-save', '--no-package-lock', '--prefix', cache, `${build}@${major}`], { stdio: 'pipe' });
+    } catch (error) {
+      throw new Error(`Node.js ${major} (${build}) could not be installed from the npm registry`, { cause: error });
+    }
+  }
+  return binary;
+}
+
+export interface UnpackedFunction {
+  name: string;
+  /** The function's code as Lambda unpacks it: LAMBDA_TASK_ROOT. */
+  dir: string;
+  /** The handler's bundle. */
+  file: string;
+}
+
+/** Each function of a packaged stage (`sls package --package <packaged>`), unzipped under `into`. */
+export function unpackFunctions(packaged: string, into: string): UnpackedFunction[] {
+  return fs
+    .readdirSync(packaged)
+    .filter((file) => file.endsWith('.zip'))
+    .map((zip) => {
+      const name = zip.replace(/\.zip$/, '');
+      const dir = path.join(into, name);
+      fs.mkdirSync(dir, { recursive: true });
+      execFileSync('unzip', ['-q', '-o', path.join(packaged, zip), '-d', dir]);
+      const handler = fs.readdirSync(path.join(dir, 'src/handlers')).find((file) => file.endsWith('.js'))!;
+      return { name, dir, file: path.join(dir, 'src/handlers', handler) };
+    });
+}
+
+/**
+ * A NODE_PATH folder under `into` that holds what the Lambda runtime provides besides Node.js:
+ * the AWS SDK v3 (`@aws-sdk/*`, which the bundles leave out), linked to the project's copy. Nothing
+ * else resolves from it, so a module a bundle lacks fails to load as it would in AWS.
+ */
+export function runtimeModules(into: string): string {
+  const dir = path.join(into, 'runtime-modules');
+  fs.mkdirSync(dir, { recursive: true });
+  fs.symlinkSync(path.join(root, 'node_modules/@aws-sdk'), path.join(dir, '@aws-sdk'));
+  return dir;
+}
