@@ -13,6 +13,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { apiFunctions, capitalise, catalog, names } from '../../resources/functions';
 import { loopbackAwsEnv } from '../../src/local/aws-endpoints';
+import { freePort } from '../../src/local/local-stack';
 import { startSecretsEndpoint, type SecretsEndpoint } from '../../src/local/secrets-endpoint';
 import { testAuthEnv } from '../support/auth';
 import { httpEvent, type RequestShape } from '../support/events';
@@ -33,9 +34,24 @@ let node: string;
 let nodePath: string;
 let database: TestDatabase;
 let secrets: SecretsEndpoint;
-let template: Template;
-let packagedDir: string;
-const functions = new Map<string, UnpackedFunction>();
+/** A port where nothing listens: a cluster that refuses connections. */
+let refusedPort: number;
+
+/** A packaged stage: its template and its functions, unpacked. */
+interface Packaged {
+  template: Template;
+  functions: Map<string, UnpackedFunction>;
+}
+let postgresStage: Packaged;
+let documentDbStage: Packaged;
+const packagedDirs: string[] = [];
+
+async function packageAndUnpack(params: string[], label: string): Promise<Packaged> {
+  const { template, dir } = await packageStage('dev', params);
+  packagedDirs.push(dir);
+  const functions = new Map(unpackFunctions(dir, path.join(work, label)).map((unpacked) => [unpacked.name, unpacked]));
+  return { template, functions };
+}
 
 beforeAll(async () => {
   node = runtimeNode();
@@ -49,27 +65,25 @@ beforeAll(async () => {
   fs.writeFileSync(path.join(secretsDir, 'master.json'), JSON.stringify({ username: 'postgres', password: database.secret.password }));
   fs.writeFileSync(path.join(secretsDir, 'app.json'), JSON.stringify({ engine: 'postgres', ...appLogin }));
   secrets = await startSecretsEndpoint(secretsDir);
-  const packaged = await packageStage('dev');
-  template = packaged.template;
-  packagedDir = packaged.dir;
-  for (const unpacked of unpackFunctions(packagedDir, path.join(work, 'functions'))) functions.set(unpacked.name, unpacked);
+  refusedPort = await freePort();
+  postgresStage = await packageAndUnpack([], 'postgres');
+  documentDbStage = await packageAndUnpack(['dbEngine=documentdb'], 'documentdb');
 });
 
 afterAll(async () => {
   await secrets?.close();
   await database?.stop();
-  fs.rmSync(work, { recursive: true, force: true });
-  if (packagedDir) fs.rmSync(packagedDir, { recursive: true, force: true });
+  for (const dir of [work, ...packagedDirs]) fs.rmSync(dir, { recursive: true, force: true });
 });
 
 /**
  * A function's environment as the template gives it. What CloudFormation fills in gets a loopback
  * stand-in: the secret the template names (the master user's or the functions' login), the
  * cluster on loopback without TLS (the stage verifies TLS, which loopback has not), the tests'
- * token issuer; anything else a placeholder.
+ * token issuer; anything else a placeholder. A DocumentDB stage's cluster refuses connections.
  */
-function environment(name: string, fn: UnpackedFunction): Record<string, string> {
-  const variables = (template.Resources[`${capitalise(name)}LambdaFunction`]!.Properties.Environment?.Variables ?? {}) as Record<
+function environment(stage: Packaged, name: string, fn: UnpackedFunction): Record<string, string> {
+  const variables = (stage.template.Resources[`${capitalise(name)}LambdaFunction`]!.Properties.Environment?.Variables ?? {}) as Record<
     string,
     unknown
   >;
@@ -79,8 +93,9 @@ function environment(name: string, fn: UnpackedFunction): Record<string, string>
   return {
     ...Object.fromEntries(Object.entries(variables).map(([key, value]) => [key, typeof value === 'string' ? value : filledIn(key, value)])),
     DB_HOST: '127.0.0.1',
-    DB_PORT: String(database.secret.port),
+    DB_PORT: String(stage === documentDbStage ? refusedPort : database.secret.port),
     DB_SSL: 'off',
+    DOCDB_TLS: 'off',
     ...testAuthEnv(),
     ...loopbackAwsEnv({ SECRETS_MANAGER: secrets.url }),
     PATH: process.env.PATH ?? '',
@@ -100,21 +115,31 @@ interface Response {
 /**
  * Loads a function's bundle in a fresh process of the runtime's Node.js and, with an event,
  * invokes it once (the bench's probe); `expect` is the status it must answer. Rejects with the
- * function's own output when it fails to load or answers otherwise.
+ * function's own output when it fails to load, answers otherwise, or Node.js warns of a deprecation.
  */
-async function onRuntime(name: string, invocation?: { event: unknown; expect?: number }): Promise<Response | undefined> {
-  const fn = functions.get(name);
+async function onRuntime(
+  name: string,
+  invocation?: { event: unknown; expect?: number },
+  stage = postgresStage,
+): Promise<Response | undefined> {
+  const fn = stage.functions.get(name);
   if (!fn) throw new Error(`${name} is not in the package`);
   const output = path.join(work, `${name}-${randomUUID()}.json`);
   const task = invocation ? { mode: 'first', events: [invocation] } : { mode: 'require' };
   fs.writeFileSync(`${output}.task`, JSON.stringify({ ...task, name, bundle: fn.file, output }));
-  const child = spawn(node, [probe, `${output}.task`], { env: environment(name, fn), stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000 });
+  const child = spawn(node, [probe, `${output}.task`], {
+    env: environment(stage, name, fn),
+    stdio: ['ignore', 'pipe', 'pipe'],
+    timeout: 60_000,
+  });
   let log = '';
   child.stdout.on('data', (chunk: Buffer) => (log += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (log += chunk.toString()));
   const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
   const figures = fs.existsSync(output) ? (JSON.parse(fs.readFileSync(output, 'utf8')) as { error?: string; response?: Response }) : {};
   if (code !== 0 || figures.error) throw new Error(`${name} failed (exit ${code}): ${figures.error ?? ''}\n${log}`);
+  // What the runtime's Node.js deprecates, a later runtime removes.
+  if (/DeprecationWarning/.test(log)) throw new Error(`${name} uses what Node.js ${runtimeMajor()} deprecates:\n${log}`);
   return figures.response;
 }
 
@@ -199,4 +224,17 @@ it.each(Object.entries(otherRoutes))('%s answers its route', async (name, { requ
 // Their invocations need AWS's other services (SNS, CodeDeploy, Lambda, CloudFormation), which their own tests stand in for.
 it.each(names.filter((name) => !catalog[name]!.http && name !== 'migrate'))('%s loads', async (name) => {
   await expect(onRuntime(name)).resolves.toBeUndefined();
+});
+
+describe('on a DocumentDB stage', () => {
+  it.each(['usersGet', 'healthReady'])('%s answers 503 with Retry-After while the cluster refuses connections', async (name) => {
+    const request = name === 'usersGet' ? { pathParameters: { id: randomUUID() } } : {};
+    const response = await onRuntime(name, { event: routeEvent(name, request), expect: 503 }, documentDbStage);
+    expect(response!.headers!['Retry-After']).toBe('1');
+    expect(body(response)).toMatchObject({ status: 503 });
+  });
+
+  it.each(names.filter((name) => name !== 'usersGet' && name !== 'healthReady'))('%s loads', async (name) => {
+    await expect(onRuntime(name, undefined, documentDbStage)).resolves.toBeUndefined();
+  });
 });
