@@ -157,17 +157,17 @@ describe('sls offline against a PostgreSQL named by .local/secrets/db.json', () 
   });
 
   it.each([
-    ['forged (signed by another key)', () => `Bearer ${signToken(strangerKey, { scopes: ['users.read', 'users.write'] })}`, 401],
-    ['expired', () => offline.authorization({ now: Date.now() - 7200_000 }), 401],
+    ['forged (signed by another key)', 401, () => `Bearer ${signToken(strangerKey, { scopes: ['users.read', 'users.write'] })}`],
+    ['expired', 401, () => offline.authorization({ now: Date.now() - 7200_000 })],
     [
       'alg: none',
-      () => `Bearer ${Buffer.from('{"alg":"none","typ":"JWT"}').toString('base64url')}.${offline.authorization().split('.')[1]}.`,
       401,
+      () => `Bearer ${Buffer.from('{"alg":"none","typ":"JWT"}').toString('base64url')}.${offline.authorization().split('.')[1]}.`,
     ],
-    ['from another issuer', () => offline.authorization({ claims: { iss: 'https://issuer.example.com' } }), 401],
-    ['for another client', () => offline.authorization({ clientId: 'another-app' }), 401],
-    ['without users.write', () => offline.authorization({ scopes: ['users.read'] }), 403],
-  ])('refuses a %s token with %i, a challenge and no write', async (_case, authorization, status) => {
+    ['from another issuer', 401, () => offline.authorization({ claims: { iss: 'https://issuer.example.com' } })],
+    ['for another client', 401, () => offline.authorization({ clientId: 'another-app' })],
+    ['without users.write', 403, () => offline.authorization({ scopes: ['users.read'] })],
+  ])('refuses a %s token with %i, a challenge and no write', async (_case, status, authorization) => {
     const before = await users();
     const reply = await call('POST', '/api/users', {
       headers: { ...json, authorization: authorization() },

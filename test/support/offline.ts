@@ -8,6 +8,7 @@ import { freePorts } from '../../src/local/local-stack';
 import { loadSigningKey, signToken, type TokenRequest } from '../../src/local/token-issuer';
 import { allScopes } from './auth';
 import { expectContract } from './contract';
+import { runtimeNode } from './lambda-runtime';
 
 const root = path.resolve(__dirname, '../..');
 
@@ -21,12 +22,15 @@ export interface OfflineServer {
   stop(): Promise<void>;
 }
 
-/** `sls offline --stage local` on free loopback ports, with its `.local` folder at `localDir`. */
+/**
+ * `sls offline --stage local` on free loopback ports, with its `.local` folder at `localDir`, on the
+ * Lambda runtime's Node.js major: the handlers run in its worker threads, as in AWS on that major.
+ */
 export async function startOffline(localDir: string, timeoutMs = 90_000, extraArgs: string[] = []): Promise<OfflineServer> {
   const [httpPort, lambdaPort] = await freePorts(2);
   let output = '';
   const child = spawn(
-    process.execPath,
+    runtimeNode(),
     [
       require.resolve('serverless/bin/serverless.js'),
       'offline',
