@@ -8,12 +8,14 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { apiFunctions, capitalise, catalog, names } from '../../resources/functions';
 import { loopbackAwsEnv } from '../../src/local/aws-endpoints';
 import { freePort } from '../../src/local/local-stack';
+import { listenOnLoopback } from '../../src/local/loopback-server';
 import { startSecretsEndpoint, type SecretsEndpoint } from '../../src/local/secrets-endpoint';
 import { testAuthEnv } from '../support/auth';
 import { httpEvent, type RequestShape } from '../support/events';
@@ -221,8 +223,42 @@ it.each(Object.entries(otherRoutes))('%s answers its route', async (name, { requ
   check?.(response!);
 });
 
-// Their invocations need AWS's other services (SNS, CodeDeploy, Lambda, CloudFormation), which their own tests stand in for.
-it.each(names.filter((name) => !catalog[name]!.http && name !== 'migrate'))('%s loads', async (name) => {
+it("userPoolKeys fetches the issuer's keys and answers CloudFormation with them", async () => {
+  const jwks = testAuthEnv().AUTH_JWKS!;
+  const answers: unknown[] = [];
+  // The user pool's JWKS, and the presigned URL that CloudFormation reads the answer from.
+  const server = http.createServer((request, response) => {
+    if (request.method === 'GET') return void response.writeHead(200, { 'content-type': 'application/json' }).end(jwks);
+    let answer = '';
+    request.on('data', (chunk: Buffer) => (answer += chunk.toString()));
+    request.on('end', () => {
+      answers.push(JSON.parse(answer));
+      response.writeHead(200).end();
+    });
+  });
+  const endpoint = await listenOnLoopback(server);
+  try {
+    const event = {
+      RequestType: 'Create',
+      ResponseURL: `${endpoint.url}/response`,
+      StackId: 'arn:aws:cloudformation:eu-west-1:123456789012:stack/users-api-dev/guid',
+      RequestId: 'request-1',
+      LogicalResourceId: 'UserPoolKeys',
+      ResourceType: 'Custom::UserPoolKeys',
+      ServiceToken: 'arn',
+      ResourceProperties: { ServiceToken: 'arn', JwksUri: `${endpoint.url}/.well-known/jwks.json` },
+    };
+    const result = (await onRuntime('userPoolKeys', { event })) as { status: string; data: { Jwks: string } };
+    expect(result.status).toBe('SUCCESS');
+    expect(JSON.parse(result.data.Jwks)).toEqual(JSON.parse(jwks));
+    expect(answers).toEqual([expect.objectContaining({ Status: 'SUCCESS', RequestId: 'request-1', Data: result.data })]);
+  } finally {
+    await endpoint.close();
+  }
+});
+
+// Their invocations need AWS's other services (SNS, DynamoDB, CodeDeploy, Lambda), which their own tests stand in for.
+it.each(names.filter((name) => !catalog[name]!.http && name !== 'migrate' && name !== 'userPoolKeys'))('%s loads', async (name) => {
   await expect(onRuntime(name)).resolves.toBeUndefined();
 });
 
