@@ -23,10 +23,17 @@ export function runtimeNode(): string {
   const cache = path.join(root, 'node_modules/.cache/lambda-runtime-node', major);
   const binary = path.join(cache, 'node_modules', build, 'bin/node');
   if (!fs.existsSync(binary)) {
+    // Installed beside the cache and moved in whole: test files in parallel workers may both install it.
+    const staging = `${cache}.${process.pid}`;
     try {
-      execFileSync('npm', ['install', '--no-save', '--no-package-lock', '--prefix', cache, `${build}@${major}`], { stdio: 'pipe' });
+      execFileSync('npm', ['install', '--no-save', '--no-package-lock', '--prefix', staging, `${build}@${major}`], { stdio: 'pipe' });
+      fs.mkdirSync(path.dirname(cache), { recursive: true });
+      fs.renameSync(staging, cache);
     } catch (error) {
-      throw new Error(`Node.js ${major} (${build}) could not be installed from the npm registry`, { cause: error });
+      if (!fs.existsSync(binary))
+        throw new Error(`Node.js ${major} (${build}) could not be installed from the npm registry`, { cause: error });
+    } finally {
+      fs.rmSync(staging, { recursive: true, force: true });
     }
   }
   return binary;
