@@ -3,8 +3,8 @@
 /**
  * Runs in a fresh Node.js process, started by scripts/bench.ts (and by
  * test/integration/lambda-runtime.test.ts, on the runtime's Node.js), so that nothing but the
- * bundle under test is loaded: `node probe.cjs <task.json>`. The task names the bundle, what to measure,
- * and where to write the figures (stdout belongs to the function's own log lines).
+ * bundle under test is loaded: `node probe.cjs <task.json>`. The task names the bundle, what to
+ * measure, and where to write the figures (stdout belongs to the function's own log lines).
  *
  * - require: the time to load the bundle, as the runtime's init phase does;
  * - first: that, then the first invocation (secret fetch and connection included), its response, and the RSS after it;

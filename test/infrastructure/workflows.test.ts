@@ -35,7 +35,10 @@ describe('the GitHub Actions workflows', () => {
 
   it("runs the whole suite on the oldest supported Node.js and on the functions' runtime", () => {
     const ci = fs.readFileSync(path.join(dir, 'ci.yml'), 'utf8');
-    expect(ci).toContain(`node: [20, ${runtimeMajor()}]`);
+    const { engines } = JSON.parse(fs.readFileSync(path.resolve(dir, '../../package.json'), 'utf8')) as { engines: { node: string } };
+    // The oldest major that package.json's engines allow (">=20.19").
+    const oldest = /\d+/.exec(engines.node)![0];
+    expect(ci).toContain(`node: [${oldest}, ${runtimeMajor()}]`);
     expect(ci).toContain('node-version: ${{ matrix.node }}');
   });
 
