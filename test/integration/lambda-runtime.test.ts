@@ -164,6 +164,7 @@ async function inUsersDatabase(sql: string, values: unknown[] = []): Promise<num
   }
 }
 
+const usersRoutes = ['usersCreate', 'usersGet', 'usersList', 'usersUpdate', 'usersDelete'];
 const json = { 'content-type': 'application/json' };
 const body = (response: Response | undefined) => JSON.parse(response!.body!) as Record<string, unknown>;
 
@@ -179,13 +180,17 @@ it("applies the packaged migrations with the master user's secret, and makes the
 });
 
 it("serves a user's whole life through the users functions, logged in as the functions' login", async () => {
+  // The template gives them the functions' login, not the master user's secret.
+  for (const name of usersRoutes) {
+    expect(environment(postgresStage, name, postgresStage.functions.get(name)!).DB_SECRET_ID).toBe('app');
+  }
   const email = `runtime-${randomUUID()}@example.com`;
   const created = await onRuntime('usersCreate', {
     event: routeEvent('usersCreate', { headers: json, body: JSON.stringify({ email, name: 'Runtime User' }) }),
     expect: 201,
   });
   const id = body(created).id as string;
-  expect(created!.headers!.Location ?? created!.headers!.location).toBe(`/api/users/${id}`);
+  expect(created!.headers!.Location).toBe(`/api/users/${id}`);
   const fetched = await onRuntime('usersGet', { event: routeEvent('usersGet', { pathParameters: { id } }), expect: 200 });
   expect(body(fetched)).toMatchObject({ id, email, name: 'Runtime User' });
   const listed = await onRuntime('usersList', { event: routeEvent('usersList', { query: { limit: '100' } }), expect: 200 });
@@ -214,7 +219,6 @@ const otherRoutes: Record<string, { request?: Partial<RequestShape>; expect: num
 };
 
 it('has a request here for every API function', () => {
-  const usersRoutes = ['usersCreate', 'usersGet', 'usersList', 'usersUpdate', 'usersDelete'];
   expect([...usersRoutes, ...Object.keys(otherRoutes)].sort()).toEqual([...apiFunctions].sort());
 });
 
