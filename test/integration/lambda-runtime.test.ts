@@ -17,10 +17,16 @@ import { loopbackAwsEnv } from '../../src/local/aws-endpoints';
 import { freePort } from '../../src/local/local-stack';
 import { listenOnLoopback } from '../../src/local/loopback-server';
 import { startSecretsEndpoint, type SecretsEndpoint } from '../../src/local/secrets-endpoint';
+import { CreateTopicCommand, SNSClient } from '@aws-sdk/client-sns';
 import { testAuthEnv } from '../support/auth';
+import { createAlertsTable, startDynamoDb } from '../support/dynamodb';
 import { httpEvent, type RequestShape } from '../support/events';
+import { logsEvent } from '../support/logs-payload';
+import { motoMissing, startMoto } from '../support/moto';
 import { runtimeMajor, runtimeModules, runtimeNode, unpackFunctions, type UnpackedFunction } from '../support/lambda-runtime';
 import { count, startTestDatabase, type TestDatabase } from '../support/postgres';
+import { startReceiver } from '../support/receiver';
+import { serviceErrorLine } from '../support/service-logs';
 import { packageStage, type Template } from '../support/template';
 
 jest.setTimeout(120_000);
@@ -84,7 +90,7 @@ afterAll(async () => {
  * cluster on loopback without TLS (the stage verifies TLS, which loopback has not), the tests'
  * token issuer; anything else a placeholder. A DocumentDB stage's cluster refuses connections.
  */
-function environment(stage: Packaged, name: string, fn: UnpackedFunction): Record<string, string> {
+function environment(stage: Packaged, name: string, fn: UnpackedFunction, overrides: Record<string, string> = {}): Record<string, string> {
   const variables = (stage.template.Resources[`${capitalise(name)}LambdaFunction`]!.Properties.Environment?.Variables ?? {}) as Record<
     string,
     unknown
@@ -104,6 +110,7 @@ function environment(stage: Packaged, name: string, fn: UnpackedFunction): Recor
     NODE_PATH: nodePath,
     LAMBDA_TASK_ROOT: fn.dir,
     AWS_LAMBDA_FUNCTION_NAME: `users-api-dev-${name}`,
+    ...overrides,
   };
 }
 
@@ -116,21 +123,23 @@ interface Response {
 
 /**
  * Loads a function's bundle in a fresh process of the runtime's Node.js and, with an event,
- * invokes it once (the bench's probe); `expect` is the status it must answer. Rejects with the
- * function's own output when it fails to load, answers otherwise, or Node.js warns of a deprecation.
+ * invokes it once (the bench's probe); `expect` is the status it must answer. Resolves with the
+ * response and the function's output (its log lines); rejects with that output when it fails to
+ * load, answers otherwise, or Node.js warns of a deprecation.
  */
-async function onRuntime(
+async function runOnRuntime(
   name: string,
   invocation?: { event: unknown; expect?: number },
   stage = postgresStage,
-): Promise<Response | undefined> {
+  overrides: Record<string, string> = {},
+): Promise<{ response?: Response; log: string }> {
   const fn = stage.functions.get(name);
   if (!fn) throw new Error(`${name} is not in the package`);
   const output = path.join(work, `${name}-${randomUUID()}.json`);
   const task = invocation ? { mode: 'first', events: [invocation] } : { mode: 'require' };
   fs.writeFileSync(`${output}.task`, JSON.stringify({ ...task, name, bundle: fn.file, output }));
   const child = spawn(node, [probe, `${output}.task`], {
-    env: environment(stage, name, fn),
+    env: environment(stage, name, fn, overrides),
     stdio: ['ignore', 'pipe', 'pipe'],
     timeout: 60_000,
   });
@@ -142,8 +151,11 @@ async function onRuntime(
   if (code !== 0 || figures.error) throw new Error(`${name} failed (exit ${code}): ${figures.error ?? ''}\n${log}`);
   // What the runtime's Node.js deprecates, a later runtime removes.
   if (/DeprecationWarning/.test(log)) throw new Error(`${name} uses what Node.js ${runtimeMajor()} deprecates:\n${log}`);
-  return figures.response;
+  return { response: figures.response, log };
 }
+
+/** The response of `runOnRuntime`. */
+const onRuntime = async (...args: Parameters<typeof runOnRuntime>) => (await runOnRuntime(...args)).response;
 
 /** An API Gateway event for a function's route, with its path parameters filled in. */
 function routeEvent(name: string, request: Partial<RequestShape> = {}) {
@@ -261,9 +273,46 @@ it("userPoolKeys fetches the issuer's keys and answers CloudFormation with them"
   }
 });
 
-// Their invocations need AWS's other services (SNS, DynamoDB, CodeDeploy, Lambda), which their own tests stand in for.
-it.each(names.filter((name) => !catalog[name]!.http && name !== 'migrate' && name !== 'userPoolKeys'))('%s loads', async (name) => {
+(motoMissing ? it.skip : it)('alerts sends an error line to Slack and by email, through DynamoDB Local and moto', async () => {
+  const [dynamodb, moto, slack] = await Promise.all([startDynamoDb(), startMoto(), startReceiver()]);
+  try {
+    const table = `alerts-runtime-${randomUUID()}`;
+    await createAlertsTable(dynamodb.client, table);
+    const sns = new SNSClient({ endpoint: moto.url, region: 'eu-west-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: `users-api-dev-alerts-${randomUUID()}` }));
+    sns.destroy();
+    fs.writeFileSync(path.join(work, 'secrets', 'slack-webhook.json'), JSON.stringify({ webhookUrl: slack.url }));
+    const event = logsEvent('/aws/lambda/users-api-dev-usersGet', [serviceErrorLine(new TypeError('runtime check'), 'req-runtime')]);
+    const { response: outcome, log } = await runOnRuntime('alerts', { event }, postgresStage, {
+      ALERTS_TOPIC_ARN: TopicArn!,
+      ALERTS_TABLE: table,
+      SLACK_WEBHOOK_SECRET_ID: 'slack-webhook',
+      ...loopbackAwsEnv({ SECRETS_MANAGER: secrets.url, SNS: moto.url, DYNAMODB: dynamodb.url }),
+    });
+    expect(outcome).toEqual({ sent: 1, suppressed: 0 });
+    // Both channels delivered: a failed one is a warning, and the alert still counts as sent.
+    expect(log).not.toContain('alert delivery failed');
+    expect(slack.bodies.map((message: { text: string }) => message.text.split('\n')[0])).toEqual([
+      '[users-api dev] usersGet: TypeError (1 error)',
+    ]);
+  } finally {
+    await Promise.all([dynamodb.stop(), moto.stop(), slack.close()]);
+  }
+});
+
+// Their invocations need Lambda and CodeDeploy, which their own tests stand in for.
+it.each(['releaseMigrations', 'preTraffic'])('%s loads', async (name) => {
   await expect(onRuntime(name)).resolves.toBeUndefined();
+});
+
+it('runs or loads every function that is not a route', () => {
+  expect(names.filter((name) => !catalog[name]!.http).sort()).toEqual([
+    'alerts',
+    'migrate',
+    'preTraffic',
+    'releaseMigrations',
+    'userPoolKeys',
+  ]);
 });
 
 describe('on a DocumentDB stage', () => {
