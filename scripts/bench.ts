@@ -27,7 +27,7 @@ import { startSecretsEndpoint } from '../src/local/secrets-endpoint';
 import { migrate } from '../src/lib/db/migrate';
 import { testAuthEnv } from '../test/support/auth';
 import { httpEvent, type RequestShape } from '../test/support/events';
-import { runtimeModules, runtimeNode, unpackFunctions } from '../test/support/lambda-runtime';
+import { runtimeModules, runtimeNodeOrThisOne, unpackFunctions } from '../test/support/lambda-runtime';
 import { startDelayProxy } from './bench/delay-proxy';
 
 const root = path.resolve(__dirname, '..');
@@ -56,17 +56,9 @@ const row = (cells: (string | number)[], widths: number[]) =>
 /**
  * The probes run on the Lambda runtime's Node.js major, since load times differ between majors: pg, for one, builds a
  * fetch Response at load on Node.js 20, which has no `navigator`, and that loads Node's HTTP client (about 50 ms).
- * BENCH_NODE names a binary instead; without the runtime's major, the functions run on this machine's node.
+ * BENCH_NODE names a binary instead.
  */
-function probeNode(): string {
-  if (process.env.BENCH_NODE) return process.env.BENCH_NODE;
-  try {
-    return runtimeNode();
-  } catch (error) {
-    console.warn(`${(error as Error).message}; the functions run on this machine's ${process.version}`);
-    return process.execPath;
-  }
-}
+const probeNode = () => process.env.BENCH_NODE ?? runtimeNodeOrThisOne('the functions run');
 
 interface Bundle {
   name: string;

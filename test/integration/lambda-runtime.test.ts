@@ -23,7 +23,14 @@ import { createAlertsTable, startDynamoDb } from '../support/dynamodb';
 import { httpEvent, type RequestShape } from '../support/events';
 import { logsEvent } from '../support/logs-payload';
 import { motoMissing, startMoto } from '../support/moto';
-import { runtimeMajor, runtimeModules, runtimeNode, unpackFunctions, type UnpackedFunction } from '../support/lambda-runtime';
+import {
+  runtimeMajor,
+  runtimeModules,
+  runtimeNode,
+  runtimeNodeMissing,
+  unpackFunctions,
+  type UnpackedFunction,
+} from '../support/lambda-runtime';
 import { count, startTestDatabase, type TestDatabase } from '../support/postgres';
 import { startReceiver } from '../support/receiver';
 import { serviceErrorLine } from '../support/service-logs';
@@ -36,7 +43,7 @@ const migrations = fs
   .readdirSync(path.resolve(__dirname, '../../migrations'))
   .map((file) => file.replace(/\.sql$/, ''))
   .sort();
-const work = fs.mkdtempSync(path.join(os.tmpdir(), 'users-api-runtime-'));
+let work: string;
 const appLogin = { username: 'users_api', password: `runtime-${randomUUID()}` };
 let node: string;
 let nodePath: string;
@@ -61,269 +68,288 @@ async function packageAndUnpack(params: string[], label: string): Promise<Packag
   return { template, functions };
 }
 
-beforeAll(async () => {
-  node = runtimeNode();
-  nodePath = runtimeModules(work);
-  database = await startTestDatabase();
-  // The stage's database, which nothing has migrated yet: the packaged `migrate` does it below.
-  await database.admin.query('create database users');
-  const secretsDir = path.join(work, 'secrets');
-  fs.mkdirSync(secretsDir);
-  // The cluster's master secret holds the credentials only (RDS manages it); the stage names the endpoint.
-  fs.writeFileSync(path.join(secretsDir, 'master.json'), JSON.stringify({ username: 'postgres', password: database.secret.password }));
-  fs.writeFileSync(path.join(secretsDir, 'app.json'), JSON.stringify({ engine: 'postgres', ...appLogin }));
-  secrets = await startSecretsEndpoint(secretsDir);
-  refusedPort = await freePort();
-  postgresStage = await packageAndUnpack([], 'postgres');
-  documentDbStage = await packageAndUnpack(['dbEngine=documentdb'], 'documentdb');
-});
+const runtimeMissing = runtimeNodeMissing();
+if (runtimeMissing) console.warn(`${runtimeMissing}: the packaged functions are not run on the runtime's Node.js`);
 
-afterAll(async () => {
-  await secrets?.close();
-  await database?.stop();
-  for (const dir of [work, ...packagedDirs]) fs.rmSync(dir, { recursive: true, force: true });
-});
-
-/**
- * A function's environment as the template gives it. What CloudFormation fills in gets a loopback
- * stand-in: the secret the template names (the master user's or the functions' login), the
- * cluster on loopback without TLS (the stage verifies TLS, which loopback has not), the tests'
- * token issuer; anything else a placeholder. A DocumentDB stage's cluster refuses connections.
- */
-function environment(stage: Packaged, name: string, fn: UnpackedFunction, overrides: Record<string, string> = {}): Record<string, string> {
-  const variables = (stage.template.Resources[`${capitalise(name)}LambdaFunction`]!.Properties.Environment?.Variables ?? {}) as Record<
-    string,
-    unknown
-  >;
-  const secretOf = (value: unknown) => (JSON.stringify(value).includes('MasterUserSecret') ? 'master' : 'app');
-  const filledIn = (key: string, value: unknown) =>
-    key === 'DB_SECRET_ID' || key === 'DB_APP_SECRET_ID' ? secretOf(value) : key === 'DB_PROXY_HOST' ? '' : `placeholder-${key}`;
-  return {
-    ...Object.fromEntries(Object.entries(variables).map(([key, value]) => [key, typeof value === 'string' ? value : filledIn(key, value)])),
-    DB_HOST: '127.0.0.1',
-    DB_PORT: String(stage === documentDbStage ? refusedPort : database.secret.port),
-    DB_SSL: 'off',
-    DOCDB_TLS: 'off',
-    ...testAuthEnv(),
-    ...loopbackAwsEnv({ SECRETS_MANAGER: secrets.url }),
-    PATH: process.env.PATH ?? '',
-    NODE_PATH: nodePath,
-    LAMBDA_TASK_ROOT: fn.dir,
-    AWS_LAMBDA_FUNCTION_NAME: `users-api-dev-${name}`,
-    ...overrides,
-  };
-}
-
-interface Response {
-  statusCode?: number;
-  headers?: Record<string, string>;
-  body?: string;
-  [key: string]: unknown;
-}
-
-/**
- * Loads a function's bundle in a fresh process of the runtime's Node.js and, with an event,
- * invokes it once (the bench's probe); `expect` is the status it must answer. Resolves with the
- * response and the function's output (its log lines); rejects with that output when it fails to
- * load, answers otherwise, or Node.js warns of a deprecation.
- */
-async function runOnRuntime(
-  name: string,
-  invocation?: { event: unknown; expect?: number },
-  stage = postgresStage,
-  overrides: Record<string, string> = {},
-): Promise<{ response?: Response; log: string }> {
-  const fn = stage.functions.get(name);
-  if (!fn) throw new Error(`${name} is not in the package`);
-  const output = path.join(work, `${name}-${randomUUID()}.json`);
-  const task = invocation ? { mode: 'first', events: [invocation] } : { mode: 'require' };
-  fs.writeFileSync(`${output}.task`, JSON.stringify({ ...task, name, bundle: fn.file, output }));
-  const child = spawn(node, [probe, `${output}.task`], {
-    env: environment(stage, name, fn, overrides),
-    stdio: ['ignore', 'pipe', 'pipe'],
-    timeout: 60_000,
+(runtimeMissing ? describe.skip : describe)("the packaged functions on the runtime's Node.js", () => {
+  beforeAll(async () => {
+    work = fs.mkdtempSync(path.join(os.tmpdir(), 'users-api-runtime-'));
+    node = runtimeNode();
+    nodePath = runtimeModules(work);
+    database = await startTestDatabase();
+    // The stage's database, which nothing has migrated yet: the packaged `migrate` does it below.
+    await database.admin.query('create database users');
+    const secretsDir = path.join(work, 'secrets');
+    fs.mkdirSync(secretsDir);
+    // The cluster's master secret holds the credentials only (RDS manages it); the stage names the endpoint.
+    fs.writeFileSync(path.join(secretsDir, 'master.json'), JSON.stringify({ username: 'postgres', password: database.secret.password }));
+    fs.writeFileSync(path.join(secretsDir, 'app.json'), JSON.stringify({ engine: 'postgres', ...appLogin }));
+    secrets = await startSecretsEndpoint(secretsDir);
+    refusedPort = await freePort();
+    postgresStage = await packageAndUnpack([], 'postgres');
+    documentDbStage = await packageAndUnpack(['dbEngine=documentdb'], 'documentdb');
   });
-  let log = '';
-  child.stdout.on('data', (chunk: Buffer) => (log += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (log += chunk.toString()));
-  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-  const figures = fs.existsSync(output) ? (JSON.parse(fs.readFileSync(output, 'utf8')) as { error?: string; response?: Response }) : {};
-  if (code !== 0 || figures.error) throw new Error(`${name} failed (exit ${code}): ${figures.error ?? ''}\n${log}`);
-  // What the runtime's Node.js deprecates, a later runtime removes.
-  if (/DeprecationWarning/.test(log)) throw new Error(`${name} uses what Node.js ${runtimeMajor()} deprecates:\n${log}`);
-  return { response: figures.response, log };
-}
 
-/** The response of `runOnRuntime`. */
-const onRuntime = async (...args: Parameters<typeof runOnRuntime>) => (await runOnRuntime(...args)).response;
-
-/** An API Gateway event for a function's route, with its path parameters filled in. */
-function routeEvent(name: string, request: Partial<RequestShape> = {}) {
-  const route = catalog[name]!.http!;
-  if (route === '*') return httpEvent({ method: 'GET', path: '/api/nowhere', route: '$default', ...request });
-  const rawPath = route.path.replace(/\{(\w+)\}/g, (_, key: string) => request.pathParameters?.[key] ?? '');
-  return httpEvent({ method: route.method, path: rawPath, route: route.path, ...request });
-}
-
-/** A query on the stage's database, as the master user. */
-async function inUsersDatabase(sql: string, values: unknown[] = []): Promise<number> {
-  const client = new pg.Client({ ...database.secret, user: 'postgres', database: 'users' });
-  await client.connect();
-  try {
-    return await count(client, sql, values);
-  } finally {
-    await client.end();
-  }
-}
-
-const usersRoutes = ['usersCreate', 'usersGet', 'usersList', 'usersUpdate', 'usersDelete'];
-const json = { 'content-type': 'application/json' };
-const body = (response: Response | undefined) => JSON.parse(response!.body!) as Record<string, unknown>;
-
-it(`runs the bundles on Node.js ${runtimeMajor()}, the major of serverless.yml's runtime`, () => {
-  expect(execFileSync(node, ['--version']).toString()).toMatch(new RegExp(`^v${runtimeMajor()}\\.`));
-});
-
-it("applies the packaged migrations with the master user's secret, and makes the functions' login", async () => {
-  expect(await onRuntime('migrate', { event: {} })).toEqual({ applied: migrations });
-  expect(await inUsersDatabase("select count(*) as n from information_schema.tables where table_name = 'users'")).toBe(1);
-  expect(await inUsersDatabase('select count(*) as n from pgmigrations')).toBe(migrations.length);
-  expect(await count(database.admin, 'select count(*) as n from pg_roles where rolname = $1 and rolcanlogin', [appLogin.username])).toBe(1);
-});
-
-it("serves a user's whole life through the users functions, logged in as the functions' login", async () => {
-  // The template gives them the functions' login, not the master user's secret.
-  for (const name of usersRoutes) {
-    expect(environment(postgresStage, name, postgresStage.functions.get(name)!).DB_SECRET_ID).toBe('app');
-  }
-  const email = `runtime-${randomUUID()}@example.com`;
-  const created = await onRuntime('usersCreate', {
-    event: routeEvent('usersCreate', { headers: json, body: JSON.stringify({ email, name: 'Runtime User' }) }),
-    expect: 201,
+  afterAll(async () => {
+    await secrets?.close();
+    await database?.stop();
+    for (const dir of [work, ...packagedDirs]) if (dir) fs.rmSync(dir, { recursive: true, force: true });
   });
-  const id = body(created).id as string;
-  expect(created!.headers!.Location).toBe(`/api/users/${id}`);
-  const fetched = await onRuntime('usersGet', { event: routeEvent('usersGet', { pathParameters: { id } }), expect: 200 });
-  expect(body(fetched)).toMatchObject({ id, email, name: 'Runtime User' });
-  const listed = await onRuntime('usersList', { event: routeEvent('usersList', { query: { limit: '100' } }), expect: 200 });
-  expect((body(listed).items as { id: string }[]).map((user) => user.id)).toContain(id);
-  const updated = await onRuntime('usersUpdate', {
-    event: routeEvent('usersUpdate', { pathParameters: { id }, headers: json, body: JSON.stringify({ email, name: 'Renamed' }) }),
-    expect: 200,
-  });
-  expect(body(updated)).toMatchObject({ id, name: 'Renamed' });
-  await onRuntime('usersDelete', { event: routeEvent('usersDelete', { pathParameters: { id } }), expect: 204 });
-  expect(await inUsersDatabase('select count(*) as n from users where id = $1', [id])).toBe(0);
-});
 
-/** The API functions besides the users routes, each with a request and what it must answer. */
-const otherRoutes: Record<string, { request?: Partial<RequestShape>; expect: number; check?: (response: Response) => void }> = {
-  healthLive: { expect: 200 },
-  healthReady: { expect: 200 },
-  health: {
-    expect: 200,
-    check: (response) => expect(body(response)).toMatchObject({ status: 'ok', stage: 'dev', database: { status: 'ok' } }),
-  },
-  openapi: { expect: 200, check: (response) => expect(body(response).openapi).toMatch(/^3\.1\./) },
-  docs: { expect: 200, check: (response) => expect(response.body).toContain('<html') },
-  docsAssets: { request: { pathParameters: { file: 'start.js' } }, expect: 200 },
-  notFound: { expect: 404 },
-};
-
-it('has a request here for every API function', () => {
-  expect([...usersRoutes, ...Object.keys(otherRoutes)].sort()).toEqual([...apiFunctions].sort());
-});
-
-it.each(Object.entries(otherRoutes))('%s answers its route', async (name, { request, expect: status, check }) => {
-  const response = await onRuntime(name, { event: routeEvent(name, request), expect: status });
-  check?.(response!);
-});
-
-it("userPoolKeys fetches the issuer's keys and answers CloudFormation with them", async () => {
-  const jwks = testAuthEnv().AUTH_JWKS!;
-  const answers: unknown[] = [];
-  // The user pool's JWKS, and the presigned URL that CloudFormation reads the answer from.
-  const server = http.createServer((request, response) => {
-    if (request.method === 'GET') return void response.writeHead(200, { 'content-type': 'application/json' }).end(jwks);
-    let answer = '';
-    request.on('data', (chunk: Buffer) => (answer += chunk.toString()));
-    request.on('end', () => {
-      answers.push(JSON.parse(answer));
-      response.writeHead(200).end();
-    });
-  });
-  const endpoint = await listenOnLoopback(server);
-  try {
-    const event = {
-      RequestType: 'Create',
-      ResponseURL: `${endpoint.url}/response`,
-      StackId: 'arn:aws:cloudformation:eu-west-1:123456789012:stack/users-api-dev/guid',
-      RequestId: 'request-1',
-      LogicalResourceId: 'UserPoolKeys',
-      ResourceType: 'Custom::UserPoolKeys',
-      ServiceToken: 'arn',
-      ResourceProperties: { ServiceToken: 'arn', JwksUri: `${endpoint.url}/.well-known/jwks.json` },
+  /**
+   * A function's environment as the template gives it. What CloudFormation fills in gets a loopback
+   * stand-in: the secret the template names (the master user's or the functions' login), the
+   * cluster on loopback without TLS (the stage verifies TLS, which loopback has not), the tests'
+   * token issuer; anything else a placeholder. A DocumentDB stage's cluster refuses connections.
+   */
+  function environment(
+    stage: Packaged,
+    name: string,
+    fn: UnpackedFunction,
+    overrides: Record<string, string> = {},
+  ): Record<string, string> {
+    const variables = (stage.template.Resources[`${capitalise(name)}LambdaFunction`]!.Properties.Environment?.Variables ?? {}) as Record<
+      string,
+      unknown
+    >;
+    const secretOf = (value: unknown) => (JSON.stringify(value).includes('MasterUserSecret') ? 'master' : 'app');
+    const filledIn = (key: string, value: unknown) =>
+      key === 'DB_SECRET_ID' || key === 'DB_APP_SECRET_ID' ? secretOf(value) : key === 'DB_PROXY_HOST' ? '' : `placeholder-${key}`;
+    return {
+      ...Object.fromEntries(
+        Object.entries(variables).map(([key, value]) => [key, typeof value === 'string' ? value : filledIn(key, value)]),
+      ),
+      DB_HOST: '127.0.0.1',
+      DB_PORT: String(stage === documentDbStage ? refusedPort : database.secret.port),
+      DB_SSL: 'off',
+      DOCDB_TLS: 'off',
+      ...testAuthEnv(),
+      ...loopbackAwsEnv({ SECRETS_MANAGER: secrets.url }),
+      PATH: process.env.PATH ?? '',
+      NODE_PATH: nodePath,
+      LAMBDA_TASK_ROOT: fn.dir,
+      AWS_LAMBDA_FUNCTION_NAME: `users-api-dev-${name}`,
+      ...overrides,
     };
-    const result = (await onRuntime('userPoolKeys', { event })) as { status: string; data: { Jwks: string } };
-    expect(result.status).toBe('SUCCESS');
-    expect(JSON.parse(result.data.Jwks)).toEqual(JSON.parse(jwks));
-    expect(answers).toEqual([expect.objectContaining({ Status: 'SUCCESS', RequestId: 'request-1', Data: result.data })]);
-  } finally {
-    await endpoint.close();
   }
-});
 
-(motoMissing ? it.skip : it)('alerts sends an error line to Slack and by email, through DynamoDB Local and moto', async () => {
-  const [dynamodb, moto, slack] = await Promise.all([startDynamoDb(), startMoto(), startReceiver()]);
-  try {
-    const table = `alerts-runtime-${randomUUID()}`;
-    await createAlertsTable(dynamodb.client, table);
-    const sns = new SNSClient({ endpoint: moto.url, region: 'eu-west-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
-    const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: `users-api-dev-alerts-${randomUUID()}` }));
-    sns.destroy();
-    fs.writeFileSync(path.join(work, 'secrets', 'slack-webhook.json'), JSON.stringify({ webhookUrl: slack.url }));
-    const event = logsEvent('/aws/lambda/users-api-dev-usersGet', [serviceErrorLine(new TypeError('runtime check'), 'req-runtime')]);
-    const { response: outcome, log } = await runOnRuntime('alerts', { event }, postgresStage, {
-      ALERTS_TOPIC_ARN: TopicArn!,
-      ALERTS_TABLE: table,
-      SLACK_WEBHOOK_SECRET_ID: 'slack-webhook',
-      ...loopbackAwsEnv({ SECRETS_MANAGER: secrets.url, SNS: moto.url, DYNAMODB: dynamodb.url }),
+  interface Response {
+    statusCode?: number;
+    headers?: Record<string, string>;
+    body?: string;
+    [key: string]: unknown;
+  }
+
+  /**
+   * Loads a function's bundle in a fresh process of the runtime's Node.js and, with an event,
+   * invokes it once (the bench's probe); `expect` is the status it must answer. Resolves with the
+   * response and the function's output (its log lines); rejects with that output when it fails to
+   * load, answers otherwise, or Node.js warns of a deprecation.
+   */
+  async function runOnRuntime(
+    name: string,
+    invocation?: { event: unknown; expect?: number },
+    stage = postgresStage,
+    overrides: Record<string, string> = {},
+  ): Promise<{ response?: Response; log: string }> {
+    const fn = stage.functions.get(name);
+    if (!fn) throw new Error(`${name} is not in the package`);
+    const output = path.join(work, `${name}-${randomUUID()}.json`);
+    const task = invocation ? { mode: 'first', events: [invocation] } : { mode: 'require' };
+    fs.writeFileSync(`${output}.task`, JSON.stringify({ ...task, name, bundle: fn.file, output }));
+    const child = spawn(node, [probe, `${output}.task`], {
+      env: environment(stage, name, fn, overrides),
+      stdio: ['ignore', 'pipe', 'pipe'],
+      timeout: 60_000,
     });
-    expect(outcome).toEqual({ sent: 1, suppressed: 0 });
-    // Both channels delivered: a failed one is a warning, and the alert still counts as sent.
-    expect(log).not.toContain('alert delivery failed');
-    expect(slack.bodies.map((message: { text: string }) => message.text.split('\n')[0])).toEqual([
-      '[users-api dev] usersGet: TypeError (1 error)',
-    ]);
-  } finally {
-    await Promise.all([dynamodb.stop(), moto.stop(), slack.close()]);
+    let log = '';
+    child.stdout.on('data', (chunk: Buffer) => (log += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (log += chunk.toString()));
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    const figures = fs.existsSync(output) ? (JSON.parse(fs.readFileSync(output, 'utf8')) as { error?: string; response?: Response }) : {};
+    if (code !== 0 || figures.error) throw new Error(`${name} failed (exit ${code}): ${figures.error ?? ''}\n${log}`);
+    // What the runtime's Node.js deprecates, a later runtime removes.
+    if (/DeprecationWarning/.test(log)) throw new Error(`${name} uses what Node.js ${runtimeMajor()} deprecates:\n${log}`);
+    return { response: figures.response, log };
   }
-});
 
-// Their invocations need Lambda and CodeDeploy, which their own tests stand in for.
-it.each(['releaseMigrations', 'preTraffic'])('%s loads', async (name) => {
-  await expect(onRuntime(name)).resolves.toBeUndefined();
-});
+  /** The response of `runOnRuntime`. */
+  const onRuntime = async (...args: Parameters<typeof runOnRuntime>) => (await runOnRuntime(...args)).response;
 
-it('runs or loads every function that is not a route', () => {
-  expect(names.filter((name) => !catalog[name]!.http).sort()).toEqual([
-    'alerts',
-    'migrate',
-    'preTraffic',
-    'releaseMigrations',
-    'userPoolKeys',
-  ]);
-});
+  /** An API Gateway event for a function's route, with its path parameters filled in. */
+  function routeEvent(name: string, request: Partial<RequestShape> = {}) {
+    const route = catalog[name]!.http!;
+    if (route === '*') return httpEvent({ method: 'GET', path: '/api/nowhere', route: '$default', ...request });
+    const rawPath = route.path.replace(/\{(\w+)\}/g, (_, key: string) => request.pathParameters?.[key] ?? '');
+    return httpEvent({ method: route.method, path: rawPath, route: route.path, ...request });
+  }
 
-describe('on a DocumentDB stage', () => {
-  it.each(['usersGet', 'healthReady'])('%s answers 503 with Retry-After while the cluster refuses connections', async (name) => {
-    const request = name === 'usersGet' ? { pathParameters: { id: randomUUID() } } : {};
-    const response = await onRuntime(name, { event: routeEvent(name, request), expect: 503 }, documentDbStage);
-    expect(response!.headers!['Retry-After']).toBe('1');
-    expect(body(response)).toMatchObject({ status: 503 });
+  /** A query on the stage's database, as the master user. */
+  async function inUsersDatabase(sql: string, values: unknown[] = []): Promise<number> {
+    const client = new pg.Client({ ...database.secret, user: 'postgres', database: 'users' });
+    await client.connect();
+    try {
+      return await count(client, sql, values);
+    } finally {
+      await client.end();
+    }
+  }
+
+  const usersRoutes = ['usersCreate', 'usersGet', 'usersList', 'usersUpdate', 'usersDelete'];
+  const json = { 'content-type': 'application/json' };
+  const body = (response: Response | undefined) => JSON.parse(response!.body!) as Record<string, unknown>;
+
+  it(`runs the bundles on Node.js ${runtimeMajor()}, the major of serverless.yml's runtime`, () => {
+    expect(execFileSync(node, ['--version']).toString()).toMatch(new RegExp(`^v${runtimeMajor()}\\.`));
   });
 
-  it.each(names.filter((name) => name !== 'usersGet' && name !== 'healthReady'))('%s loads', async (name) => {
-    await expect(onRuntime(name, undefined, documentDbStage)).resolves.toBeUndefined();
+  it("applies the packaged migrations with the master user's secret, and makes the functions' login", async () => {
+    expect(await onRuntime('migrate', { event: {} })).toEqual({ applied: migrations });
+    expect(await inUsersDatabase("select count(*) as n from information_schema.tables where table_name = 'users'")).toBe(1);
+    expect(await inUsersDatabase('select count(*) as n from pgmigrations')).toBe(migrations.length);
+    expect(await count(database.admin, 'select count(*) as n from pg_roles where rolname = $1 and rolcanlogin', [appLogin.username])).toBe(
+      1,
+    );
+  });
+
+  it("serves a user's whole life through the users functions, logged in as the functions' login", async () => {
+    // The template gives them the functions' login, not the master user's secret.
+    for (const name of usersRoutes) {
+      expect(environment(postgresStage, name, postgresStage.functions.get(name)!).DB_SECRET_ID).toBe('app');
+    }
+    const email = `runtime-${randomUUID()}@example.com`;
+    const created = await onRuntime('usersCreate', {
+      event: routeEvent('usersCreate', { headers: json, body: JSON.stringify({ email, name: 'Runtime User' }) }),
+      expect: 201,
+    });
+    const id = body(created).id as string;
+    expect(created!.headers!.Location).toBe(`/api/users/${id}`);
+    const fetched = await onRuntime('usersGet', { event: routeEvent('usersGet', { pathParameters: { id } }), expect: 200 });
+    expect(body(fetched)).toMatchObject({ id, email, name: 'Runtime User' });
+    const listed = await onRuntime('usersList', { event: routeEvent('usersList', { query: { limit: '100' } }), expect: 200 });
+    expect((body(listed).items as { id: string }[]).map((user) => user.id)).toContain(id);
+    const updated = await onRuntime('usersUpdate', {
+      event: routeEvent('usersUpdate', { pathParameters: { id }, headers: json, body: JSON.stringify({ email, name: 'Renamed' }) }),
+      expect: 200,
+    });
+    expect(body(updated)).toMatchObject({ id, name: 'Renamed' });
+    await onRuntime('usersDelete', { event: routeEvent('usersDelete', { pathParameters: { id } }), expect: 204 });
+    expect(await inUsersDatabase('select count(*) as n from users where id = $1', [id])).toBe(0);
+  });
+
+  /** The API functions besides the users routes, each with a request and what it must answer. */
+  const otherRoutes: Record<string, { request?: Partial<RequestShape>; expect: number; check?: (response: Response) => void }> = {
+    healthLive: { expect: 200 },
+    healthReady: { expect: 200 },
+    health: {
+      expect: 200,
+      check: (response) => expect(body(response)).toMatchObject({ status: 'ok', stage: 'dev', database: { status: 'ok' } }),
+    },
+    openapi: { expect: 200, check: (response) => expect(body(response).openapi).toMatch(/^3\.1\./) },
+    docs: { expect: 200, check: (response) => expect(response.body).toContain('<html') },
+    docsAssets: { request: { pathParameters: { file: 'start.js' } }, expect: 200 },
+    notFound: { expect: 404 },
+  };
+
+  it('has a request here for every API function', () => {
+    expect([...usersRoutes, ...Object.keys(otherRoutes)].sort()).toEqual([...apiFunctions].sort());
+  });
+
+  it.each(Object.entries(otherRoutes))('%s answers its route', async (name, { request, expect: status, check }) => {
+    const response = await onRuntime(name, { event: routeEvent(name, request), expect: status });
+    check?.(response!);
+  });
+
+  it("userPoolKeys fetches the issuer's keys and answers CloudFormation with them", async () => {
+    const jwks = testAuthEnv().AUTH_JWKS!;
+    const answers: unknown[] = [];
+    // The user pool's JWKS, and the presigned URL that CloudFormation reads the answer from.
+    const server = http.createServer((request, response) => {
+      if (request.method === 'GET') return void response.writeHead(200, { 'content-type': 'application/json' }).end(jwks);
+      let answer = '';
+      request.on('data', (chunk: Buffer) => (answer += chunk.toString()));
+      request.on('end', () => {
+        answers.push(JSON.parse(answer));
+        response.writeHead(200).end();
+      });
+    });
+    const endpoint = await listenOnLoopback(server);
+    try {
+      const event = {
+        RequestType: 'Create',
+        ResponseURL: `${endpoint.url}/response`,
+        StackId: 'arn:aws:cloudformation:eu-west-1:123456789012:stack/users-api-dev/guid',
+        RequestId: 'request-1',
+        LogicalResourceId: 'UserPoolKeys',
+        ResourceType: 'Custom::UserPoolKeys',
+        ServiceToken: 'arn',
+        ResourceProperties: { ServiceToken: 'arn', JwksUri: `${endpoint.url}/.well-known/jwks.json` },
+      };
+      const result = (await onRuntime('userPoolKeys', { event })) as { status: string; data: { Jwks: string } };
+      expect(result.status).toBe('SUCCESS');
+      expect(JSON.parse(result.data.Jwks)).toEqual(JSON.parse(jwks));
+      expect(answers).toEqual([expect.objectContaining({ Status: 'SUCCESS', RequestId: 'request-1', Data: result.data })]);
+    } finally {
+      await endpoint.close();
+    }
+  });
+
+  (motoMissing ? it.skip : it)('alerts sends an error line to Slack and by email, through DynamoDB Local and moto', async () => {
+    const [dynamodb, moto, slack] = await Promise.all([startDynamoDb(), startMoto(), startReceiver()]);
+    try {
+      const table = `alerts-runtime-${randomUUID()}`;
+      await createAlertsTable(dynamodb.client, table);
+      const sns = new SNSClient({
+        endpoint: moto.url,
+        region: 'eu-west-1',
+        credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      });
+      const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: `users-api-dev-alerts-${randomUUID()}` }));
+      sns.destroy();
+      fs.writeFileSync(path.join(work, 'secrets', 'slack-webhook.json'), JSON.stringify({ webhookUrl: slack.url }));
+      const event = logsEvent('/aws/lambda/users-api-dev-usersGet', [serviceErrorLine(new TypeError('runtime check'), 'req-runtime')]);
+      const { response: outcome, log } = await runOnRuntime('alerts', { event }, postgresStage, {
+        ALERTS_TOPIC_ARN: TopicArn!,
+        ALERTS_TABLE: table,
+        SLACK_WEBHOOK_SECRET_ID: 'slack-webhook',
+        ...loopbackAwsEnv({ SECRETS_MANAGER: secrets.url, SNS: moto.url, DYNAMODB: dynamodb.url }),
+      });
+      expect(outcome).toEqual({ sent: 1, suppressed: 0 });
+      // Both channels delivered: a failed one is a warning, and the alert still counts as sent.
+      expect(log).not.toContain('alert delivery failed');
+      expect(slack.bodies.map((message: { text: string }) => message.text.split('\n')[0])).toEqual([
+        '[users-api dev] usersGet: TypeError (1 error)',
+      ]);
+    } finally {
+      await Promise.all([dynamodb.stop(), moto.stop(), slack.close()]);
+    }
+  });
+
+  // Their invocations need Lambda and CodeDeploy, which their own tests stand in for.
+  it.each(['releaseMigrations', 'preTraffic'])('%s loads', async (name) => {
+    await expect(onRuntime(name)).resolves.toBeUndefined();
+  });
+
+  it('runs or loads every function that is not a route', () => {
+    expect(names.filter((name) => !catalog[name]!.http).sort()).toEqual([
+      'alerts',
+      'migrate',
+      'preTraffic',
+      'releaseMigrations',
+      'userPoolKeys',
+    ]);
+  });
+
+  describe('on a DocumentDB stage', () => {
+    it.each(['usersGet', 'healthReady'])('%s answers 503 with Retry-After while the cluster refuses connections', async (name) => {
+      const request = name === 'usersGet' ? { pathParameters: { id: randomUUID() } } : {};
+      const response = await onRuntime(name, { event: routeEvent(name, request), expect: 503 }, documentDbStage);
+      expect(response!.headers!['Retry-After']).toBe('1');
+      expect(body(response)).toMatchObject({ status: 503 });
+    });
+
+    it.each(names.filter((name) => name !== 'usersGet' && name !== 'healthReady'))('%s loads', async (name) => {
+      await expect(onRuntime(name, undefined, documentDbStage)).resolves.toBeUndefined();
+    });
   });
 });

@@ -73,3 +73,23 @@ export function runtimeModules(into: string): string {
   fs.symlinkSync(path.join(root, 'node_modules/@aws-sdk'), path.join(dir, '@aws-sdk'));
   return dir;
 }
+
+/** Why the runtime's Node.js cannot be had here (the npm registry out of reach), or undefined when it can. */
+export function runtimeNodeMissing(): string | undefined {
+  try {
+    runtimeNode();
+    return undefined;
+  } catch (error) {
+    return (error as Error).message;
+  }
+}
+
+/** runtimeNode(), or this process's node when that cannot be installed, which is said on stderr. */
+export function runtimeNodeOrThisOne(what: string): string {
+  try {
+    return runtimeNode();
+  } catch (error) {
+    console.warn(`${(error as Error).message}: ${what} on this machine's Node.js ${process.version}`);
+    return process.execPath;
+  }
+}

@@ -8,7 +8,7 @@ import { freePorts } from '../../src/local/local-stack';
 import { loadSigningKey, signToken, type TokenRequest } from '../../src/local/token-issuer';
 import { allScopes } from './auth';
 import { expectContract } from './contract';
-import { runtimeNode } from './lambda-runtime';
+import { runtimeNodeOrThisOne } from './lambda-runtime';
 
 const root = path.resolve(__dirname, '../..');
 
@@ -24,13 +24,14 @@ export interface OfflineServer {
 
 /**
  * `sls offline --stage local` on free loopback ports, with its `.local` folder at `localDir`, on the
- * Lambda runtime's Node.js major: the handlers run in its worker threads, as in AWS on that major.
+ * Lambda runtime's Node.js major (this machine's when that cannot be installed): the handlers run in
+ * its worker threads, as in AWS on that major.
  */
 export async function startOffline(localDir: string, timeoutMs = 90_000, extraArgs: string[] = []): Promise<OfflineServer> {
   const [httpPort, lambdaPort] = await freePorts(2);
   let output = '';
   const child = spawn(
-    runtimeNode(),
+    runtimeNodeOrThisOne('sls offline and its handlers run'),
     [
       require.resolve('serverless/bin/serverless.js'),
       'offline',
