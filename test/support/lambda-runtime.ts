@@ -14,9 +14,19 @@ export function runtimeMajor(): string {
 /**
  * A node binary of the Lambda runtime's major: this machine's when its major is the runtime's,
  * otherwise the registry's build of that major (`node-<platform>-<arch>`), installed once under
- * node_modules/.cache. Throws when it cannot be installed.
+ * node_modules/.cache. Throws when it cannot be installed. Each loaded copy of this module tries
+ * once: the e2e tests start sls offline many times, and a registry out of reach would otherwise be
+ * tried each time.
  */
 export function runtimeNode(): string {
+  installed ??= install();
+  if (installed instanceof Error) throw installed;
+  return installed;
+}
+
+let installed: string | Error | undefined;
+
+function install(): string | Error {
   const major = runtimeMajor();
   if (process.versions.node.split('.')[0] === major) return process.execPath;
   const build = `node-${process.platform}-${process.arch}`;
@@ -31,7 +41,7 @@ export function runtimeNode(): string {
       fs.renameSync(staging, cache);
     } catch (error) {
       if (!fs.existsSync(binary))
-        throw new Error(`Node.js ${major} (${build}) could not be installed from the npm registry`, { cause: error });
+        return new Error(`Node.js ${major} (${build}) could not be installed from the npm registry`, { cause: error });
     } finally {
       fs.rmSync(staging, { recursive: true, force: true });
     }
