@@ -27,7 +27,7 @@ import { startSecretsEndpoint } from '../src/local/secrets-endpoint';
 import { migrate } from '../src/lib/db/migrate';
 import { testAuthEnv } from '../test/support/auth';
 import { httpEvent, type RequestShape } from '../test/support/events';
-import { runtimeModules, runtimeNodeOrThisOne, unpackFunctions } from '../test/support/lambda-runtime';
+import { runtimeModules, runtimeNodeOrThisOne, unpackFunctions, zipSizes } from '../test/support/lambda-runtime';
 import { startDelayProxy } from './bench/delay-proxy';
 
 const root = path.resolve(__dirname, '..');
@@ -66,19 +66,6 @@ interface Bundle {
   bytes: number;
   zip: number;
   zipWithoutMap: number;
-}
-
-/** Compressed bytes of a zip's entries, with and without source maps (`unzip -v` lists each entry). */
-function zipSizes(zip: string) {
-  let total = 0;
-  let maps = 0;
-  for (const line of execFileSync('unzip', ['-v', zip]).toString().split('\n')) {
-    const match = /^\s*\d+\s+\S+\s+(\d+)\s+\S+\s+\S+\s+\S+\s+\S+\s+(.+)$/.exec(line);
-    if (!match) continue;
-    total += Number(match[1]);
-    if (match[2]!.endsWith('.map')) maps += Number(match[1]);
-  }
-  return { zip: fs.statSync(zip).size, zipWithoutMap: total - maps };
 }
 
 function packageStage(params: string[], label: string): Bundle[] {

@@ -6,7 +6,7 @@
  * bundle under test is loaded: `node probe.cjs <task.json>`. The task names the bundle, what to
  * measure, and where to write the figures (stdout belongs to the function's own log lines).
  *
- * - require: the time to load the bundle, as the runtime's init phase does;
+ * - require: the time to load the bundle, as the runtime's init phase does, and the Node.js modules that loaded;
  * - first: that, then the first invocation (secret fetch and connection included), its response, and the RSS after it;
  * - warm: `count` invocations of each event after a first one and `warmup` untimed ones, one after the other (an
  *   event with `idleMs` waits that long, untimed, before each, as a route's code does while its query is away);
@@ -45,6 +45,12 @@ async function invoke(handler, event, name, expected = task.expect) {
   if (expected && result.statusCode !== expected) throw new Error(`${name} answered ${result.statusCode}: ${result.body}`);
   return result;
 }
+
+/** Node.js's own public modules (`http`, `zlib`, ...) loaded since `before` was taken of process.moduleLoadList. */
+const builtinsLoadedSince = (before) =>
+  process.moduleLoadList
+    .filter((entry) => !before.has(entry) && /^NativeModule (?!internal\/)/.test(entry))
+    .map((entry) => entry.slice('NativeModule '.length));
 
 async function run() {
   if (task.mode === 'bare') {
@@ -90,10 +96,11 @@ async function run() {
     await client.end();
     return { times };
   }
+  const loadedBefore = new Set(process.moduleLoadList);
   const started = now();
   const { handler } = require(task.bundle);
   const required = now() - started;
-  if (task.mode === 'require') return { require: required };
+  if (task.mode === 'require') return { require: required, builtins: builtinsLoadedSince(loadedBefore) };
   const events = task.events;
   // A request with a body takes its own: the last one, which the warm runs below do not reach.
   const request = ({ event, bodies }, i) => (bodies ? { ...event, body: bodies.at(i) } : event);

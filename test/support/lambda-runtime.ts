@@ -72,6 +72,31 @@ export function unpackFunctions(packaged: string, into: string): UnpackedFunctio
     });
 }
 
+/** Compressed bytes of a zip's entries, with and without source maps (`unzip -v` lists each entry). */
+export function zipSizes(zip: string) {
+  let total = 0;
+  let maps = 0;
+  for (const line of execFileSync('unzip', ['-v', zip]).toString().split('\n')) {
+    const match = /^\s*\d+\s+\S+\s+(\d+)\s+\S+\s+\S+\s+\S+\s+\S+\s+(.+)$/.exec(line);
+    if (!match) continue;
+    total += Number(match[1]);
+    if (match[2]!.endsWith('.map')) maps += Number(match[1]);
+  }
+  return { zip: fs.statSync(zip).size, zipWithoutMap: total - maps };
+}
+
+/**
+ * The modules a packaged function's bundle holds, from the source map it ships with: a package's
+ * name for what comes from node_modules, with the path under it (`zod/v4/mini/schemas.js`), and
+ * the project's own files by their path (`src/lib/logger.ts`).
+ */
+export function bundledModules(zip: string): string[] {
+  const map = JSON.parse(execFileSync('unzip', ['-p', zip, 'src/handlers/*.js.map'], { maxBuffer: 64 * 2 ** 20 }).toString()) as {
+    sources: string[];
+  };
+  return map.sources.map((source) => source.replace(/^(\.\.\/)+/, '').replace(/^.*node_modules\//, ''));
+}
+
 /**
  * A NODE_PATH folder under `into` that holds what the Lambda runtime provides besides Node.js:
  * the AWS SDK v3 (`@aws-sdk/*`, which the bundles leave out), linked to the project's copy. Nothing
