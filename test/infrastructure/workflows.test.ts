@@ -42,6 +42,11 @@ describe('the GitHub Actions workflows', () => {
     expect(ci).toContain('node-version: ${{ matrix.node }}');
   });
 
+  it("packages and deploys on the functions' runtime major", () => {
+    const stage = fs.readFileSync(path.join(dir, 'deploy-stage.yml'), 'utf8');
+    expect([...stage.matchAll(/node-version: (.+)/g)].map((match) => match[1])).toEqual([runtimeMajor()]);
+  });
+
   it('deploys dev, then staging, then prod, each in its environment with OIDC and no stored keys', () => {
     const deploy = fs.readFileSync(path.join(dir, 'deploy.yml'), 'utf8');
     const stage = fs.readFileSync(path.join(dir, 'deploy-stage.yml'), 'utf8');
