@@ -33,6 +33,7 @@ import {
 } from '../support/lambda-runtime';
 import { count, startTestDatabase, type TestDatabase } from '../support/postgres';
 import { startReceiver } from '../support/receiver';
+import { startCodeDeployStandIn, startLambdaStandIn } from '../support/release-stand-ins';
 import { serviceErrorLine } from '../support/service-logs';
 import { packageStage, type Template } from '../support/template';
 
@@ -169,7 +170,11 @@ if (runtimeMissing) console.warn(`${runtimeMissing}: the packaged functions are 
     const figures = fs.existsSync(output)
       ? (JSON.parse(fs.readFileSync(output, 'utf8')) as { error?: string; response?: Response; builtins?: string[] })
       : {};
-    if (code !== 0 || figures.error) throw new Error(`${name} failed (exit ${code}): ${figures.error ?? ''}\n${log}`);
+    if (code !== 0 || figures.error) {
+      // `functionError`: what the function threw, as Lambda reports it to whoever invoked it.
+      const functionError = figures.error?.split('\n')[0]?.replace(/^\w*Error: /, '');
+      throw Object.assign(new Error(`${name} failed (exit ${code}): ${figures.error ?? ''}\n${log}`), { functionError });
+    }
     // What the runtime's Node.js deprecates, a later runtime removes.
     if (/DeprecationWarning/.test(log)) throw new Error(`${name} uses what Node.js ${runtimeMajor()} deprecates:\n${log}`);
     return { response: figures.response, builtins: figures.builtins, log };
@@ -350,9 +355,130 @@ if (runtimeMissing) console.warn(`${runtimeMissing}: the packaged functions are 
     }
   });
 
-  // Their invocations need Lambda and CodeDeploy, which their own tests stand in for.
-  it.each(['releaseMigrations', 'preTraffic'])('%s loads', async (name) => {
-    await expect(onRuntime(name)).resolves.toBeUndefined();
+  describe("a release, through loopback stand-ins for Lambda's and CodeDeploy's APIs", () => {
+    /**
+     * Lambda's answer to an invocation of a dev function (`users-api-dev-<name>`, a version after `:`): the packaged
+     * function run on the runtime, with the environment `overridesOf` gives the version; what it throws, as an error.
+     */
+    const invokeOnRuntime =
+      (overridesOf: (version: string | undefined) => Record<string, string>) => async (functionName: string, payload: unknown) => {
+        const [, name, version] = /^users-api-dev-(\w+)(?::(\w+))?$/.exec(functionName) ?? [];
+        if (!name) throw new Error(`Function not found: ${functionName}`);
+        try {
+          return (await runOnRuntime(name, { event: payload ?? {} }, postgresStage, overridesOf(version))).response;
+        } catch (error) {
+          throw new Error((error as { functionError?: string }).functionError ?? (error as Error).message, { cause: error });
+        }
+      };
+
+    it('releaseMigrations answers CloudFormation FAILED when the packaged migrate fails, and SUCCESS once it applies them', async () => {
+      // A database of its own, where a table in the first migration's way makes migrate fail.
+      await database.admin.query('create database users_release');
+      const inRelease = async (sql: string) => {
+        const client = new pg.Client({ ...database.secret, user: 'postgres', database: 'users_release' });
+        await client.connect();
+        try {
+          return (await client.query<{ n: string }>(sql)).rows[0]?.n;
+        } finally {
+          await client.end();
+        }
+      };
+      await inRelease('create table users (id int)');
+      const lambda = await startLambdaStandIn(invokeOnRuntime(() => ({ DB_NAME: 'users_release' })));
+      const cloudFormation = await startReceiver();
+      const release = () =>
+        onRuntime(
+          'releaseMigrations',
+          {
+            event: {
+              RequestType: 'Update',
+              ResponseURL: `${cloudFormation.url}/response`,
+              StackId: 'arn:aws:cloudformation:eu-west-1:123456789012:stack/users-api-dev/guid',
+              RequestId: `request-${randomUUID()}`,
+              LogicalResourceId: 'ReleaseMigrations',
+              PhysicalResourceId: 'ReleaseMigrations-guid',
+              ResourceType: 'Custom::ReleaseMigrations',
+              ServiceToken: 'arn',
+              ResourceProperties: {
+                ServiceToken: 'arn',
+                MigrateFunction: 'users-api-dev-migrate',
+                MigrationsDigest: 'digest',
+                Stage: 'dev',
+              },
+              OldResourceProperties: { ServiceToken: 'arn' },
+            },
+          },
+          postgresStage,
+          loopbackAwsEnv({ SECRETS_MANAGER: secrets.url, LAMBDA: lambda.url }),
+        );
+      try {
+        expect(await release()).toMatchObject({
+          status: 'FAILED',
+          reason: expect.stringMatching(/^migrate failed: .*"users" already exists/),
+        });
+        expect(await inRelease("select count(*) as n from information_schema.tables where table_name = 'pgmigrations'")).toBe('1');
+        expect(await inRelease('select count(*) as n from pgmigrations')).toBe('0');
+        await inRelease('drop table users');
+        expect(await release()).toEqual({ status: 'SUCCESS', data: { Applied: migrations.length } });
+        expect(await inRelease('select count(*) as n from pgmigrations')).toBe(String(migrations.length));
+        expect(lambda.invocations.map(({ functionName }) => functionName)).toEqual(['users-api-dev-migrate', 'users-api-dev-migrate']);
+        expect(cloudFormation.bodies).toEqual([
+          expect.objectContaining({
+            Status: 'FAILED',
+            PhysicalResourceId: 'ReleaseMigrations-guid',
+            Reason: expect.stringContaining('already exists'),
+          }),
+          expect.objectContaining({
+            Status: 'SUCCESS',
+            PhysicalResourceId: 'ReleaseMigrations-guid',
+            Data: { Applied: migrations.length },
+          }),
+        ]);
+      } finally {
+        await Promise.all([lambda.close(), cloudFormation.close()]);
+      }
+    });
+
+    it('preTraffic probes the new version through Lambda and reports Succeeded to CodeDeploy, or Failed when it cannot answer', async () => {
+      const appSpec = (version: string) =>
+        JSON.stringify({
+          version: 0.0,
+          Resources: [
+            {
+              UsersGetLambdaFunction: {
+                Type: 'AWS::Lambda::Function',
+                Properties: { Name: 'users-api-dev-usersGet', Alias: 'live', CurrentVersion: '6', TargetVersion: version },
+              },
+            },
+          ],
+        });
+      // Version 8 is a release whose database cannot be reached.
+      const lambda = await startLambdaStandIn(
+        invokeOnRuntime((version): Record<string, string> => (version === '8' ? { DB_PORT: String(refusedPort) } : {})),
+      );
+      const codeDeploy = await startCodeDeployStandIn({ 'd-ready': appSpec('7'), 'd-broken': appSpec('8') });
+      const hook = (deploymentId: string) =>
+        onRuntime(
+          'preTraffic',
+          { event: { DeploymentId: deploymentId, LifecycleEventHookExecutionId: `hook-${deploymentId}` } },
+          postgresStage,
+          loopbackAwsEnv({ SECRETS_MANAGER: secrets.url, LAMBDA: lambda.url, CODEDEPLOY: codeDeploy.url }),
+        );
+      try {
+        expect(await hook('d-ready')).toEqual({ status: 'Succeeded' });
+        expect(await hook('d-broken')).toEqual({ status: 'Failed' });
+        expect(lambda.invocations).toEqual([
+          { functionName: 'users-api-dev-usersGet:7', payload: expect.objectContaining({ readinessProbe: true }) },
+          { functionName: 'users-api-dev-usersGet:8', payload: expect.objectContaining({ readinessProbe: true }) },
+        ]);
+        expect(codeDeploy.statuses).toEqual([
+          { deploymentId: 'd-ready', lifecycleEventHookExecutionId: 'hook-d-ready', status: 'Succeeded' },
+          { deploymentId: 'd-broken', lifecycleEventHookExecutionId: 'hook-d-broken', status: 'Failed' },
+        ]);
+      } finally {
+        await Promise.all([lambda.close(), codeDeploy.close()]);
+      }
+    });
   });
 
   it('runs or loads every function that is not a route', () => {

@@ -1,6 +1,21 @@
 import http from 'node:http';
 import type net from 'node:net';
 
+/** A request as the receiver saw it, its body parsed as JSON (undefined when empty). */
+export interface Received {
+  method: string;
+  url: string;
+  headers: http.IncomingHttpHeaders;
+  body: any;
+}
+
+/** What the receiver answers a request with: by default its `status`, as a webhook does. */
+export interface Answer {
+  status: number;
+  headers?: Record<string, string>;
+  body: string;
+}
+
 export interface Receiver {
   url: string;
   /** The JSON bodies received, in order. */
@@ -12,15 +27,26 @@ export interface Receiver {
   close(): Promise<void>;
 }
 
-/** A loopback HTTP endpoint that records what is posted to it: a stand-in for a Slack incoming webhook. */
-export async function startReceiver(): Promise<Receiver> {
+/**
+ * A loopback HTTP endpoint that records what is posted to it: a stand-in for a Slack incoming
+ * webhook, or, given `answer`, for an API that answers each request.
+ */
+export async function startReceiver(answer?: (request: Received) => Promise<Answer>): Promise<Receiver> {
   const server = http.createServer((request, response) => {
-    let body = '';
-    request.on('data', (chunk) => (body += chunk));
+    let text = '';
+    request.on('data', (chunk) => (text += chunk));
     request.on('end', () => {
-      receiver.bodies.push(JSON.parse(body));
+      const body = text ? JSON.parse(text) : undefined;
+      receiver.bodies.push(body);
       receiver.headers.push(request.headers);
-      response.writeHead(receiver.status, { 'content-type': 'text/plain' }).end(receiver.status === 200 ? 'ok' : 'failure');
+      const answered = answer
+        ? answer({ method: request.method!, url: request.url!, headers: request.headers, body })
+        : Promise.resolve({
+            status: receiver.status,
+            headers: { 'content-type': 'text/plain' },
+            body: receiver.status === 200 ? 'ok' : 'failure',
+          });
+      void answered.then(({ status, headers, body: content }) => response.writeHead(status, headers).end(content));
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
