@@ -740,7 +740,11 @@ function overBudget(dir: string, budgetOf: (name: string) => number) {
 }
 
 describe('what each function carries, as packaged for prod', () => {
-  const modules = (name: string) => bundledModules(path.join(packagedDir('prod'), `${name}.zip`));
+  const bundled = new Map<string, string[]>();
+  const modules = (name: string) => {
+    if (!bundled.has(name)) bundled.set(name, bundledModules(path.join(packagedDir('prod'), `${name}.zip`)));
+    return bundled.get(name)!;
+  };
   const carrying = (prefix: string) => functions.filter((name) => modules(name).some((module) => module.startsWith(prefix)));
   /** The modules a function's bundle leaves to the runtime (the AWS SDK) and requires at some point. */
   const fromRuntime = (name: string) => {

@@ -8,14 +8,12 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
-import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { apiFunctions, capitalise, catalog, databaseFunctions, names } from '../../resources/functions';
 import { loopbackAwsEnv } from '../../src/local/aws-endpoints';
 import { freePort } from '../../src/local/local-stack';
-import { listenOnLoopback } from '../../src/local/loopback-server';
 import { startSecretsEndpoint, type SecretsEndpoint } from '../../src/local/secrets-endpoint';
 import { CreateTopicCommand, SNSClient } from '@aws-sdk/client-sns';
 import { testAuthEnv } from '../support/auth';
@@ -290,35 +288,33 @@ if (runtimeMissing) console.warn(`${runtimeMissing}: the packaged functions are 
     expect(builtins).toContain('crypto');
   });
 
+  /** What CloudFormation sends a custom resource's function, with the pre-signed URL it reads the answer from. */
+  const customResourceEvent = (logicalId: string, responseUrl: string, properties: Record<string, string>, update = false) => ({
+    RequestType: update ? 'Update' : 'Create',
+    ResponseURL: responseUrl,
+    StackId: 'arn:aws:cloudformation:eu-west-1:123456789012:stack/users-api-dev/guid',
+    RequestId: `request-${randomUUID()}`,
+    LogicalResourceId: logicalId,
+    ResourceType: `Custom::${logicalId}`,
+    ServiceToken: 'arn',
+    ResourceProperties: { ServiceToken: 'arn', ...properties },
+    ...(update && { PhysicalResourceId: `${logicalId}-guid`, OldResourceProperties: { ServiceToken: 'arn' } }),
+  });
+
   it("userPoolKeys fetches the issuer's keys and answers CloudFormation with them", async () => {
     const jwks = testAuthEnv().AUTH_JWKS!;
-    const answers: unknown[] = [];
-    // The user pool's JWKS, and the presigned URL that CloudFormation reads the answer from.
-    const server = http.createServer((request, response) => {
-      if (request.method === 'GET') return void response.writeHead(200, { 'content-type': 'application/json' }).end(jwks);
-      let answer = '';
-      request.on('data', (chunk: Buffer) => (answer += chunk.toString()));
-      request.on('end', () => {
-        answers.push(JSON.parse(answer));
-        response.writeHead(200).end();
-      });
-    });
-    const endpoint = await listenOnLoopback(server);
+    // The user pool's JWKS, and the pre-signed URL that CloudFormation reads the answer from.
+    const endpoint = await startReceiver(async ({ method }) =>
+      method === 'GET' ? { status: 200, headers: { 'content-type': 'application/json' }, body: jwks } : { status: 200, body: '' },
+    );
+    const origin = new URL(endpoint.url).origin;
     try {
-      const event = {
-        RequestType: 'Create',
-        ResponseURL: `${endpoint.url}/response`,
-        StackId: 'arn:aws:cloudformation:eu-west-1:123456789012:stack/users-api-dev/guid',
-        RequestId: 'request-1',
-        LogicalResourceId: 'UserPoolKeys',
-        ResourceType: 'Custom::UserPoolKeys',
-        ServiceToken: 'arn',
-        ResourceProperties: { ServiceToken: 'arn', JwksUri: `${endpoint.url}/.well-known/jwks.json` },
-      };
+      const event = customResourceEvent('UserPoolKeys', `${origin}/response`, { JwksUri: `${origin}/.well-known/jwks.json` });
       const result = (await onRuntime('userPoolKeys', { event })) as { status: string; data: { Jwks: string } };
       expect(result.status).toBe('SUCCESS');
       expect(JSON.parse(result.data.Jwks)).toEqual(JSON.parse(jwks));
-      expect(answers).toEqual([expect.objectContaining({ Status: 'SUCCESS', RequestId: 'request-1', Data: result.data })]);
+      const answers = endpoint.bodies.filter(Boolean);
+      expect(answers).toEqual([expect.objectContaining({ Status: 'SUCCESS', RequestId: event.RequestId, Data: result.data })]);
     } finally {
       await endpoint.close();
     }
@@ -390,23 +386,12 @@ if (runtimeMissing) console.warn(`${runtimeMissing}: the packaged functions are 
         onRuntime(
           'releaseMigrations',
           {
-            event: {
-              RequestType: 'Update',
-              ResponseURL: `${cloudFormation.url}/response`,
-              StackId: 'arn:aws:cloudformation:eu-west-1:123456789012:stack/users-api-dev/guid',
-              RequestId: `request-${randomUUID()}`,
-              LogicalResourceId: 'ReleaseMigrations',
-              PhysicalResourceId: 'ReleaseMigrations-guid',
-              ResourceType: 'Custom::ReleaseMigrations',
-              ServiceToken: 'arn',
-              ResourceProperties: {
-                ServiceToken: 'arn',
-                MigrateFunction: 'users-api-dev-migrate',
-                MigrationsDigest: 'digest',
-                Stage: 'dev',
-              },
-              OldResourceProperties: { ServiceToken: 'arn' },
-            },
+            event: customResourceEvent(
+              'ReleaseMigrations',
+              `${cloudFormation.url}/response`,
+              { MigrateFunction: 'users-api-dev-migrate', MigrationsDigest: 'digest', Stage: 'dev' },
+              true,
+            ),
           },
           postgresStage,
           loopbackAwsEnv({ SECRETS_MANAGER: secrets.url, LAMBDA: lambda.url }),
