@@ -1,8 +1,8 @@
 /** Unit tests sit beside the code in src/lib; integration and end-to-end tests use a real PostgreSQL. */
 const shared = {
   transform: {
-    // The docs page's renderer, which esbuild bundles as text.
-    'swagger-ui-dist/.+\\.(js|css)$': '<rootDir>/test/support/text-transform.js',
+    // The docs page's renderer, which the bundles hold Brotli-compressed (`brotli:` imports).
+    'swagger-ui-dist/.+\\.(js|css)$': '<rootDir>/scripts/brotli-assets.cjs',
     // Transpile only: `npm run typecheck` checks types once for the whole tree.
     '^.+\\.(t|j)s$': [
       'ts-jest',
@@ -26,6 +26,7 @@ const shared = {
   moduleNameMapper: {
     '^@aws-sdk/client-secrets-manager$': '<rootDir>/src/lib/secrets-manager.ts',
     '^whatwg-url$': '<rootDir>/src/lib/documentdb/whatwg-url.ts',
+    '^brotli:(.+)$': '$1',
   },
   setupFiles: ['<rootDir>/test/support/env.ts'],
 };

@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import zlib from 'node:zlib';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import committed from '../../openapi.json';
 import { handler as docs } from '../../src/handlers/docs';
@@ -9,9 +11,9 @@ import { httpEvent, lambdaContext } from '../support/events';
  * The contract's routes in process, header by header. Over HTTP and in a browser they are checked
  * by test/e2e/contract.test.ts.
  */
-const get = async (fn: typeof docs, path: string, pathParameters: Record<string, string> = {}) =>
+const get = async (fn: typeof docs, path: string, pathParameters: Record<string, string> = {}, headers: Record<string, string> = {}) =>
   (await fn(
-    { ...httpEvent({ method: 'GET', path }), pathParameters } as Parameters<typeof docs>[0],
+    { ...httpEvent({ method: 'GET', path, headers }), pathParameters } as Parameters<typeof docs>[0],
     lambdaContext(),
   )) as APIGatewayProxyStructuredResultV2 & {
     headers: Record<string, string>;
@@ -52,16 +54,58 @@ it('serves the docs page with its own policy: scripts and styles from this origi
   expect(reply.body).toContain('<title>Users API</title>');
 });
 
+const renderer = (file: string) => fs.readFileSync(require.resolve(`swagger-ui-dist/${file}`), 'utf8');
+
 it.each([
-  ['swagger-ui-bundle.js', 'text/javascript; charset=utf-8', 'SwaggerUIBundle'],
-  ['swagger-ui.css', 'text/css; charset=utf-8', '.swagger-ui'],
-  ['start.js', 'text/javascript; charset=utf-8', "SwaggerUIBundle({ url: 'openapi.json', dom_id: '#docs', validatorUrl: null"],
-])('serves %s as %s, cached for an hour', async (file, contentType, text) => {
-  const reply = await get(docsAssets, `/api/docs/${file}`, { file });
-  expect(reply.statusCode).toBe(200);
-  expect(reply.headers['Content-Type']).toBe(contentType);
-  expect(reply.headers['Cache-Control']).toBe('public, max-age=3600');
-  expect(reply.body).toContain(text);
+  ['swagger-ui-bundle.js', 'text/javascript; charset=utf-8'],
+  ['swagger-ui.css', 'text/css; charset=utf-8'],
+])(
+  'serves %s as %s, Brotli-compressed to a browser and as text to a client without Brotli, cached for an hour',
+  async (file, contentType) => {
+    const browser = await get(docsAssets, `/api/docs/${file}`, { file }, { 'accept-encoding': 'gzip, deflate, br, zstd' });
+    expect(browser.statusCode).toBe(200);
+    expect(browser.headers).toMatchObject({
+      'Content-Type': contentType,
+      'Content-Encoding': 'br',
+      Vary: 'Accept-Encoding',
+      'Cache-Control': 'public, max-age=3600',
+    });
+    expect(browser.isBase64Encoded).toBe(true);
+    const compressed = Buffer.from(browser.body!, 'base64');
+    expect(zlib.brotliDecompressSync(compressed).toString('utf8')).toBe(renderer(file));
+    // Compressed at build time, at Brotli's best: about a fifth of the file or less.
+    expect(compressed.length).toBeLessThan(renderer(file).length / 4.5);
+    for (const acceptEncoding of [undefined, 'gzip, deflate', 'br;q=0, gzip', 'br;q=0.5, identity']) {
+      const plain = await get(docsAssets, `/api/docs/${file}`, { file }, acceptEncoding ? { 'accept-encoding': acceptEncoding } : {});
+      expect([acceptEncoding, plain.statusCode, plain.headers['Content-Encoding'], plain.isBase64Encoded]).toEqual([
+        acceptEncoding,
+        200,
+        undefined,
+        undefined,
+      ]);
+      expect(plain.headers).toMatchObject({
+        'Content-Type': contentType,
+        Vary: 'Accept-Encoding',
+        'Cache-Control': 'public, max-age=3600',
+      });
+      expect(plain.body).toBe(renderer(file));
+    }
+  },
+);
+
+it('serves start.js, a few lines, as text whatever the client accepts', async () => {
+  for (const acceptEncoding of ['br', undefined]) {
+    const reply = await get(
+      docsAssets,
+      '/api/docs/start.js',
+      { file: 'start.js' },
+      acceptEncoding ? { 'accept-encoding': acceptEncoding } : {},
+    );
+    expect(reply.statusCode).toBe(200);
+    expect(reply.headers['Content-Type']).toBe('text/javascript; charset=utf-8');
+    expect(reply.headers['Content-Encoding']).toBeUndefined();
+    expect(reply.body).toContain("SwaggerUIBundle({ url: 'openapi.json', dom_id: '#docs', validatorUrl: null");
+  }
 });
 
 it('answers 404 for any other file', async () => {

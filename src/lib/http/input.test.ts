@@ -132,6 +132,20 @@ describe('parseInput: what a refusal names', () => {
     expect(refusal(() => parseInput({ body: whole }, event))).toEqual([{ field: 'body', message: 'must not say no' }]);
   });
 
+  it('reads the headers a route asks for, and names them when they are wrong', () => {
+    const headers = z.object({ 'accept-encoding': z.string().optional(), 'x-count': z.string().regex(/^\d+$/).optional() });
+    const event = httpEvent({ method: 'GET', path: '/x', headers: { 'accept-encoding': 'br', 'x-other': 'kept out' } });
+    expect(parseInput({ headers }, event).headers).toEqual({ 'accept-encoding': 'br' });
+    expect(parseInput({}, event).headers).toBeUndefined();
+    expect(refusal(() => parseInput({ headers }, httpEvent({ method: 'GET', path: '/x', headers: { 'x-count': 'many' } })))).toEqual([
+      { field: 'x-count', message: expect.any(String) },
+    ]);
+    const whole = z.object({}).refine(() => false, 'must not be sent');
+    expect(refusal(() => parseInput({ headers: whole }, { ...event, headers: undefined } as never))).toEqual([
+      { field: 'headers', message: 'must not be sent' },
+    ]);
+  });
+
   it('checks for repeated parameters only on a route that reads the query', () => {
     const event = httpEvent({
       method: 'GET',

@@ -6,6 +6,8 @@ export interface InputSchemas {
   body?: z.ZodMiniType;
   query?: z.ZodMiniType;
   path?: z.ZodMiniType;
+  /** Request headers, by their lower-case names. */
+  headers?: z.ZodMiniType;
 }
 
 type Out<S> = S extends z.ZodMiniType ? z.output<S> : undefined;
@@ -14,6 +16,7 @@ export interface ParsedInput<S extends InputSchemas> {
   body: Out<S['body']>;
   query: Out<S['query']>;
   path: Out<S['path']>;
+  headers: Out<S['headers']>;
 }
 
 function issuesOf(error: z.core.$ZodError, fallback: string) {
@@ -51,5 +54,6 @@ export function parseInput<S extends InputSchemas>(schemas: S, event: APIGateway
   if (schemas.body && (typeof event.body !== 'object' || event.body === null || Array.isArray(event.body))) {
     throw new ValidationError([{ field: 'body', message: 'must be a JSON object' }]);
   }
-  return { path, query, body: parse(schemas.body, event.body, 'body') } as ParsedInput<S>;
+  const headers = parse(schemas.headers, event.headers ?? {}, 'headers');
+  return { path, query, headers, body: parse(schemas.body, event.body, 'body') } as ParsedInput<S>;
 }

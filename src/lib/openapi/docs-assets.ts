@@ -1,8 +1,16 @@
-import rendererScript from 'swagger-ui-dist/swagger-ui-bundle.js' with { type: 'text' };
-import rendererStyles from 'swagger-ui-dist/swagger-ui.css' with { type: 'text' };
+import Negotiator from 'negotiator';
+import rendererScript from 'brotli:swagger-ui-dist/swagger-ui-bundle.js';
+import rendererStyles from 'brotli:swagger-ui-dist/swagger-ui.css';
+import type { HttpResult } from '../http/responses';
 
 /**
- * Swagger UI, bundled as text by esbuild, and the few lines that start it: the docs page loads
+ * A file of the docs page: its text, or the file Brotli-compressed and base64-encoded as the bundle
+ * holds it (`brotli:` imports, scripts/brotli-assets.cjs).
+ */
+export type DocsAsset = { contentType: string } & ({ text: string } | { brotli: string });
+
+/**
+ * Swagger UI, kept compressed in the bundle, and the few lines that start it: the docs page loads
  * nothing from any other origin. `validatorUrl: null` stops Swagger UI from sending the document
  * to swagger.io's validator.
  */
@@ -11,8 +19,35 @@ const start = `window.addEventListener('load', function () {
 });
 `;
 
-export const docsAssets: Readonly<Record<string, { contentType: string; body: string }>> = Object.freeze({
-  'swagger-ui-bundle.js': { contentType: 'text/javascript; charset=utf-8', body: rendererScript },
-  'swagger-ui.css': { contentType: 'text/css; charset=utf-8', body: rendererStyles },
-  'start.js': { contentType: 'text/javascript; charset=utf-8', body: start },
+export const docsAssets: Readonly<Record<string, DocsAsset>> = Object.freeze({
+  'swagger-ui-bundle.js': { contentType: 'text/javascript; charset=utf-8', brotli: rendererScript },
+  'swagger-ui.css': { contentType: 'text/css; charset=utf-8', brotli: rendererStyles },
+  'start.js': { contentType: 'text/javascript; charset=utf-8', text: start },
 });
+
+/** Each compressed file's text, decompressed once per container for the clients that take no Brotli. */
+const decompressed = new Map<string, string>();
+
+async function textOf(brotli: string): Promise<string> {
+  if (!decompressed.has(brotli)) {
+    // Loaded by the first such request only: zlib is not worth its load time at every cold start.
+    const { brotliDecompressSync } = await import('node:zlib');
+    decompressed.set(brotli, brotliDecompressSync(Buffer.from(brotli, 'base64')).toString('utf8'));
+  }
+  return decompressed.get(brotli)!;
+}
+
+/**
+ * A docs file's response, cached for an hour. A compressed file goes out as it is stored when the
+ * request's `Accept-Encoding` prefers Brotli to no coding (every current browser sends `br`), and
+ * as text otherwise: RFC 9110 lets a server answer without a coding when none is acceptable.
+ */
+export async function docsAssetResponse(asset: DocsAsset, acceptEncoding: string | undefined): Promise<HttpResult> {
+  const headers = { 'Content-Type': asset.contentType, 'Cache-Control': 'public, max-age=3600' };
+  if ('text' in asset) return { statusCode: 200, headers, body: asset.text };
+  const varied = { ...headers, Vary: 'Accept-Encoding' };
+  const coding = new Negotiator({ headers: { 'accept-encoding': acceptEncoding } }).encoding(['br', 'identity']);
+  if (coding === 'br')
+    return { statusCode: 200, headers: { ...varied, 'Content-Encoding': 'br' }, body: asset.brotli, isBase64Encoded: true };
+  return { statusCode: 200, headers: varied, body: await textOf(asset.brotli) };
+}
