@@ -6,6 +6,7 @@ import { handler as docs } from '../../src/handlers/docs';
 import { handler as docsAssets } from '../../src/handlers/docs-assets';
 import { handler as openapi } from '../../src/handlers/openapi';
 import { httpEvent, lambdaContext } from '../support/events';
+import { fresh } from '../support/fresh';
 
 /**
  * The contract's routes in process, header by header. Over HTTP and in a browser they are checked
@@ -92,6 +93,21 @@ it.each([
     }
   },
 );
+
+it('decompresses a file once per container, however many clients take no Brotli', async () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const fromColdStart = fresh(() => require('../../src/lib/openapi/docs-assets') as typeof import('../../src/lib/openapi/docs-assets'));
+  const decompress = jest.spyOn(zlib, 'brotliDecompressSync');
+  try {
+    for (let i = 0; i < 3; i += 1) {
+      const reply = await fromColdStart.docsAssetResponse(fromColdStart.docsAssets['swagger-ui.css']!, 'gzip');
+      expect(reply.body).toBe(renderer('swagger-ui.css'));
+    }
+    expect(decompress).toHaveBeenCalledTimes(1);
+  } finally {
+    decompress.mockRestore();
+  }
+});
 
 it('serves start.js, a few lines, as text whatever the client accepts', async () => {
   for (const acceptEncoding of ['br', undefined]) {
