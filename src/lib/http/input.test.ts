@@ -132,6 +132,12 @@ describe('parseInput: what a refusal names', () => {
     expect(refusal(() => parseInput({ body: whole }, event))).toEqual([{ field: 'body', message: 'must not say no' }]);
   });
 
+  it('names a nested field by its path, joined with dots', () => {
+    const nested = z.object({ owner: z.object({ email: z.string() }) });
+    const event = { ...httpEvent({ method: 'POST', path: '/x' }), body: { owner: { email: 1 } } as never };
+    expect(refusal(() => parseInput({ body: nested }, event))).toEqual([{ field: 'owner.email', message: expect.any(String) }]);
+  });
+
   it('reads the headers a route asks for, and names them when they are wrong', () => {
     const headers = z.object({ 'accept-encoding': z.string().optional(), 'x-count': z.string().regex(/^\d+$/).optional() });
     const event = httpEvent({ method: 'GET', path: '/x', headers: { 'accept-encoding': 'br', 'x-other': 'kept out' } });
