@@ -100,7 +100,8 @@ async function run() {
   const started = now();
   const { handler } = require(task.bundle);
   const required = now() - started;
-  if (task.mode === 'require') return { require: required, builtins: builtinsLoadedSince(loadedBefore) };
+  const builtins = builtinsLoadedSince(loadedBefore);
+  if (task.mode === 'require') return { require: required, builtins };
   const events = task.events;
   // A request with a body takes its own: the last one, which the warm runs below do not reach.
   const request = ({ event, bodies }, i) => (bodies ? { ...event, body: bodies.at(i) } : event);
@@ -108,7 +109,7 @@ async function run() {
   const response = await invoke(handler, request(events[0], -1), task.name, events[0].expect);
   const first = now() - firstStarted;
   const rss = process.memoryUsage().rss;
-  if (task.mode === 'first') return { require: required, first, rss, response };
+  if (task.mode === 'first') return { require: required, builtins, first, rss, response };
   const times = {};
   for (const routeEvents of events) {
     const durations = [];
