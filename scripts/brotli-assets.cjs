@@ -41,7 +41,9 @@ const esbuildPlugin = {
   },
 };
 
-/** jest: moduleNameMapper takes the `brotli:` prefix off, and this transform compresses the file. */
-const process = (_source, file) => ({ code: brotliModule(fs.readFileSync(file)) });
-
-module.exports = { brotliModule, esbuildPlugin, process };
+module.exports = {
+  brotliModule,
+  esbuildPlugin,
+  /** jest's transform: moduleNameMapper takes the `brotli:` prefix off, and this compresses the file. */
+  process: (_source, file) => ({ code: brotliModule(fs.readFileSync(file)) }),
+};

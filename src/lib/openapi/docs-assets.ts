@@ -26,15 +26,15 @@ export const docsAssets: Readonly<Record<string, DocsAsset>> = Object.freeze({
 });
 
 /** Each compressed file's text, decompressed once per container for the clients that take no Brotli. */
-const decompressed = new Map<string, string>();
+const decompressed = new Map<DocsAsset, string>();
 
-async function textOf(brotli: string): Promise<string> {
-  if (!decompressed.has(brotli)) {
+async function textOf(asset: DocsAsset & { brotli: string }): Promise<string> {
+  if (!decompressed.has(asset)) {
     // Loaded by the first such request only: zlib is not worth its load time at every cold start.
     const { brotliDecompressSync } = await import('node:zlib');
-    decompressed.set(brotli, brotliDecompressSync(Buffer.from(brotli, 'base64')).toString('utf8'));
+    decompressed.set(asset, brotliDecompressSync(Buffer.from(asset.brotli, 'base64')).toString('utf8'));
   }
-  return decompressed.get(brotli)!;
+  return decompressed.get(asset)!;
 }
 
 /**
@@ -49,5 +49,5 @@ export async function docsAssetResponse(asset: DocsAsset, acceptEncoding: string
   const coding = new Negotiator({ headers: { 'accept-encoding': acceptEncoding } }).encoding(['br', 'identity']);
   if (coding === 'br')
     return { statusCode: 200, headers: { ...varied, 'Content-Encoding': 'br' }, body: asset.brotli, isBase64Encoded: true };
-  return { statusCode: 200, headers: varied, body: await textOf(asset.brotli) };
+  return { statusCode: 200, headers: varied, body: await textOf(asset) };
 }
