@@ -5,8 +5,9 @@
  * file's bytes compressed with Brotli (quality 11, text mode) and base64-encoded: the bundle and
  * its zip hold the file compressed, and a response carries it as it is (`Content-Encoding: br`).
  * Compressing once at build time costs a few seconds, once per machine (the cache below);
- * compressing per response would cost every request. The esbuild plugin builds the packaged functions and sls offline's (serverless.yml,
- * custom.esbuild.plugins); `process` is jest's transform of the same files (jest.config.js).
+ * compressing per response would cost every request. The esbuild plugin builds the packaged
+ * functions and sls offline's (serverless.yml, custom.esbuild.plugins); `process` is jest's
+ * transform of the same files (jest.config.js).
  */
 const crypto = require('node:crypto');
 const fs = require('node:fs');

@@ -46,7 +46,10 @@ export async function startReceiver(answer?: (request: Received) => Promise<Answ
             headers: { 'content-type': 'text/plain' },
             body: receiver.status === 200 ? 'ok' : 'failure',
           });
-      void answered.then(({ status, headers, body: content }) => response.writeHead(status, headers).end(content));
+      // An answer that throws is a 500 with its message, never a request left hanging.
+      void answered
+        .catch((error: Error) => ({ status: 500, headers: { 'content-type': 'text/plain' }, body: error.message }))
+        .then(({ status, headers, body: content }) => response.writeHead(status, headers).end(content));
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
