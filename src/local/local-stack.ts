@@ -194,7 +194,8 @@ async function startLocked({ localDir, log, reservedPorts = [] }: LocalStackOpti
 
   let functionsSecretId = 'db';
   try {
-    const applied = await migrate(secret);
+    // The stack says which migrations it applied; the tool's own lines would say it twice.
+    const applied = await migrate(secret, { log, progress: () => undefined });
     log(applied.length ? `migrations applied: ${applied.join(', ')}` : 'migrations: schema is up to date');
     // On the embedded server the functions log in as the application role, with production's privileges. A database
     // named by db.json is the developer's choice of login, used as it is.

@@ -3,6 +3,9 @@ import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import pg from 'pg';
+import { migrate } from '../../src/lib/db/migrate';
+import type { DbSecret } from '../../src/lib/storage/secret';
 import { relocatedHome } from '../../src/local/embedded-cluster';
 import { signToken } from '../../src/local/token-issuer';
 import {
@@ -219,6 +222,81 @@ describe('sls offline against a PostgreSQL named by .local/secrets/db.json', () 
     expect(down.headers.get('retry-after')).toMatch(/^\d+$/);
     await database.start();
     expect((await call('GET', '/api/users')).status).toBe(200);
+  });
+});
+
+describe('npm start against a database its login owns, a login that may not create roles', () => {
+  let local: OfflineOnDatabase;
+  const owner = { username: 'app', password: 'owner:P@ss/word', dbname: 'appdb' };
+  let ownerSecret: DbSecret;
+  /** A connection to appdb as the superuser, for what the owner's login cannot see. */
+  const inAppDb = async <T>(work: (client: pg.Client) => Promise<T>): Promise<T> => {
+    const client = new pg.Client({ ...local.database.secret, user: 'postgres', database: owner.dbname });
+    await client.connect();
+    try {
+      return await work(client);
+    } finally {
+      await client.end();
+    }
+  };
+  const roleCount = () => count(local.database.admin, "select count(*) as n from pg_roles where rolname = 'users_api_app'");
+
+  beforeAll(async () => {
+    local = await startOfflineOnTestDatabase({
+      // As the README's example has it: CREATE ROLE app LOGIN; CREATE DATABASE appdb OWNER app.
+      migrated: false,
+      secretFor: async (fresh) => {
+        await fresh.admin.query(`create role ${owner.username} login password '${owner.password}'`);
+        await fresh.admin.query(`create database ${owner.dbname} owner ${owner.username}`);
+        ownerSecret = { ...fresh.secret, ...owner };
+        return ownerSecret;
+      },
+    });
+  });
+
+  afterAll(() => local?.stop());
+
+  it('applies the schema, skips the application role with one line saying what follows, and grants nothing', async () => {
+    expect(local.offline.output()).toContain(
+      "application role users_api_app: skipped, as app may not create roles; the functions run with app's own privileges",
+    );
+    expect(await roleCount()).toBe(0);
+    expect(await inAppDb((client) => count(client, 'select count(*) as n from pgmigrations'))).toBe(migrationCount);
+  });
+
+  it("serves a user's whole life with that login", async () => {
+    const call = (method: string, route: string, body?: unknown) =>
+      request(local.offline, method, route, body === undefined ? {} : { headers: json, body: JSON.stringify(body) });
+    const created = await call('POST', '/api/users', { email: 'owner@example.com', name: 'Owner' });
+    expect(created.status).toBe(201);
+    const id = created.body.id as string;
+    expect((await call('GET', `/api/users/${id}`)).body).toEqual(created.body);
+    expect((await call('GET', '/api/users')).body).toEqual({ items: [created.body], next: null });
+    const replaced = await call('PUT', `/api/users/${id}`, { email: 'owner@example.com', name: 'Renamed' });
+    expect(replaced.status).toBe(200);
+    expect(replaced.body.name).toBe('Renamed');
+    expect((await call('DELETE', `/api/users/${id}`)).status).toBe(204);
+    expect((await call('GET', `/api/users/${id}`)).status).toBe(404);
+  });
+
+  it('gets the role and its grants when migrated again by the same login with CREATEROLE', async () => {
+    await local.offline.stop();
+    await local.database.admin.query(`alter role ${owner.username} createrole`);
+    // Two at once, as two developers might: one makes the role, the other finds it.
+    const log: string[] = [];
+    const runs = await Promise.all([1, 2].map(() => migrate(ownerSecret, { log: (line) => log.push(line), progress: () => undefined })));
+    expect(runs).toEqual([[], []]);
+    expect(log.sort()).toEqual(['application role users_api_app: created', 'application role users_api_app: kept']);
+    expect(await roleCount()).toBe(1);
+    const privileges = await inAppDb(async (client) => {
+      const { rows } = await client.query<{ relname: string; privileges: string }>(
+        `select relname, array_to_string(array(select privilege_type from aclexplode(relacl) a
+                 where a.grantee = 'users_api_app'::regrole order by 1), ',') as privileges
+           from pg_class where relkind = 'r' and relnamespace = 'public'::regnamespace order by relname`,
+      );
+      return Object.fromEntries(rows.map((row) => [row.relname, row.privileges]));
+    });
+    expect(privileges).toEqual({ pgmigrations: '', users: 'DELETE,INSERT,SELECT,UPDATE' });
   });
 });
 

@@ -1,7 +1,11 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import pg from 'pg';
 import { migrate } from '../../src/lib/db/migrate';
 import type { DbSecret } from '../../src/lib/storage/secret';
+import { startLocalStack } from '../../src/local/local-stack';
 import { loadContainer } from '../support/containers';
+import { localDirNaming } from '../support/offline';
 import { count, startTestDatabase, type TestDatabase } from '../support/postgres';
 import { serveSecrets, type LocalSecrets } from '../support/service-env';
 
@@ -123,6 +127,23 @@ describe('the application login that the release makes', () => {
       expect(await count(database.admin, "select count(*) as n from pg_stat_activity where usename = 'users_api'")).toBeGreaterThan(0);
     } finally {
       await secrets?.close();
+    }
+  });
+});
+
+describe('a login that may not even create tables', () => {
+  it('stops npm start with an error naming the database and the missing privilege', async () => {
+    await database.admin.query("create role visitor login password 'visitor'");
+    await database.admin.query('create database visitordb');
+    const localDir = localDirNaming({ ...database.secret, username: 'visitor', password: 'visitor', dbname: 'visitordb' });
+    try {
+      await expect(startLocalStack({ localDir, log: () => undefined })).rejects.toThrow(
+        `Could not migrate the database at 127.0.0.1:${database.secret.port}/visitordb named by ${path.join(localDir, 'secrets', 'db.json')}: ` +
+          'visitor may not create tables in visitordb: the migrations need the CREATE privilege on schema public, ' +
+          "which the database's owner has (Unable to ensure migrations table: error: permission denied for schema public)",
+      );
+    } finally {
+      fs.rmSync(localDir, { recursive: true, force: true });
     }
   });
 });

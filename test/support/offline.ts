@@ -99,11 +99,13 @@ export interface OfflineOnDatabase {
 export async function startOfflineOnTestDatabase(
   options: {
     settings?: Record<string, string | number>;
+    /** Whether the test database starts with the migrations applied (by its superuser). */
+    migrated?: boolean;
     secretFor?: (database: TestDatabase) => Promise<DbSecret>;
     extraArgs?: string[];
   } = {},
 ): Promise<OfflineOnDatabase> {
-  const database = await startTestDatabase(options.settings);
+  const database = await startTestDatabase(options.settings, { migrated: options.migrated });
   let localDir: string | undefined;
   let offline: OfflineServer | undefined;
   const stop = async () => {

@@ -33,8 +33,11 @@ async function startOnFreePort(dataDir: string, settings: Record<string, string 
   }
 }
 
-/** A real PostgreSQL for one test file: its own folder, a free loopback port, migrations applied. */
-export async function startTestDatabase(settings: Record<string, string | number> = {}): Promise<TestDatabase> {
+/** A real PostgreSQL for one test file: its own folder, a free loopback port, migrations applied unless `migrated` is false. */
+export async function startTestDatabase(
+  settings: Record<string, string | number> = {},
+  { migrated = true }: { migrated?: boolean } = {},
+): Promise<TestDatabase> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'users-api-pg-'));
   fs.chmodSync(dir, 0o755);
   const dataDir = path.join(dir, 'data');
@@ -65,7 +68,7 @@ export async function startTestDatabase(settings: Record<string, string | number
     },
   };
   try {
-    await migrate(database.secret);
+    if (migrated) await migrate(database.secret);
     await connectAdmin();
   } catch (error) {
     await database.stop();

@@ -1,11 +1,54 @@
 import pg from 'pg';
 
-/** The role that holds the functions' privileges (migrations/*_application-role.sql): DML on `users`, nothing else. */
+/**
+ * The role that holds the functions' privileges: DML on the application's tables, nothing else. It
+ * cannot log in; the functions' login roles are members of it.
+ */
 export const applicationGroupRole = 'users_api_app';
+/** node-pg-migrate's record of the migrations applied: the functions never read or write it. */
+export const migrationsTable = 'pgmigrations';
 
 export interface ApplicationLogin {
   username: string;
   password: string;
+}
+
+/**
+ * Makes sure of the application role and its grants: usage of the schema, and select, insert,
+ * update and delete on every table in it but the migrations' record, so each table a migration adds
+ * is granted at the next run. Runs after the migrations, on every run, and is idempotent.
+ *
+ * Creating the role takes CREATEROLE (Aurora's master user has it). A login without it, such as a
+ * developer's own login that owns its database, is not refused: the step is skipped, nothing is
+ * granted, and the functions run with that login's own privileges. A later run by a login that may
+ * create roles makes the role then. The grants run in one transaction: none is left half-done.
+ */
+export async function ensureApplicationRole(client: pg.Client): Promise<'created' | 'kept' | 'skipped'> {
+  const role = pg.escapeIdentifier(applicationGroupRole);
+  await client.query('begin');
+  try {
+    // Two releases, or two developers, at once: one makes the role, the other finds it.
+    await client.query('select pg_advisory_xact_lock(hashtext($1))', [applicationGroupRole]);
+    const { rows } = await client.query<{ exists: boolean; may_create: boolean }>(
+      `select exists (select 1 from pg_roles where rolname = $1) as exists,
+              (select rolsuper or rolcreaterole from pg_roles where rolname = current_user) as may_create`,
+      [applicationGroupRole],
+    );
+    const { exists, may_create: mayCreate } = rows[0]!;
+    if (!exists && !mayCreate) {
+      await client.query('rollback');
+      return 'skipped';
+    }
+    if (!exists) await client.query(`create role ${role} nologin`);
+    await client.query(`grant usage on schema public to ${role}`);
+    await client.query(`grant select, insert, update, delete on all tables in schema public to ${role}`);
+    await client.query(`revoke all on table ${pg.escapeIdentifier(migrationsTable)} from ${role}`);
+    await client.query('commit');
+    return exists ? 'kept' : 'created';
+  } catch (error) {
+    await client.query('rollback').catch(() => undefined);
+    throw error;
+  }
 }
 
 /**

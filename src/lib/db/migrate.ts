@@ -1,7 +1,13 @@
 import path from 'node:path';
 import pg from 'pg';
 import { runner } from 'node-pg-migrate';
-import { ensureApplicationLogin, type ApplicationLogin } from './application-role';
+import {
+  applicationGroupRole,
+  ensureApplicationLogin,
+  ensureApplicationRole,
+  migrationsTable,
+  type ApplicationLogin,
+} from './application-role';
 import { connectionConfig, type ConnectionOptions } from './connection';
 import { failureKind } from './errors';
 import type { DbSecret } from '../storage/secret';
@@ -12,6 +18,8 @@ export interface MigrateOptions {
   dir?: string;
   ssl?: ConnectionOptions['ssl'];
   log?: (message: string) => void;
+  /** The migration tool's own lines (the files it applies); `log` by default. */
+  progress?: (message: string) => void;
   /**
    * How long to keep trying to connect while the server is unreachable or starting, such as an
    * Aurora cluster resuming from a pause (about 15 s, longer after a scale-to-zero).
@@ -48,7 +56,7 @@ async function connectWhenReady(connect: () => Promise<pg.Client>, waitMs: numbe
 export async function migrate(
   secret: DbSecret,
   // Stryker disable next-line StringLiteral: any value but 'verify' connects without TLS.
-  { dir = migrationsDir, ssl = 'off', log = () => undefined, waitMs = 0, applicationLogin }: MigrateOptions = {},
+  { dir = migrationsDir, ssl = 'off', log = () => undefined, progress = log, waitMs = 0, applicationLogin }: MigrateOptions = {},
 ): Promise<string[]> {
   // Straight to the cluster, never through a proxy: the migration lock is a session-level advisory lock.
   const client = await connectWhenReady(
@@ -70,11 +78,29 @@ export async function migrate(
       dbClient: client,
       dir,
       direction: 'up',
-      migrationsTable: 'pgmigrations',
+      migrationsTable,
       count: Infinity,
       singleTransaction: true,
-      log,
+      log: progress,
+    }).catch(async (error: Error) => {
+      // The tool keeps only the message of what it wrapped (and its stack): say which privilege is missing.
+      const { rows } = await client.query<{ may: boolean }>("select has_schema_privilege('public', 'create') as may");
+      if (rows[0]!.may) throw error;
+      throw new Error(
+        `${secret.username} may not create tables in ${secret.dbname}: the migrations need the CREATE privilege on schema ` +
+          `public, which the database's owner has (${error.message.split('\n')[0]})`,
+        { cause: error },
+      );
     });
+    const role = await ensureApplicationRole(client);
+    if (role === 'skipped') {
+      log(
+        `application role ${applicationGroupRole}: skipped, as ${secret.username} may not create roles; ` +
+          `the functions run with ${secret.username}'s own privileges`,
+      );
+      if (applicationLogin)
+        throw new Error(`The functions' login needs the role ${applicationGroupRole}, which ${secret.username} may not create`);
+    } else log(`application role ${applicationGroupRole}: ${role}`);
     if (applicationLogin) log(`application login ${applicationLogin.username}: ${await ensureApplicationLogin(client, applicationLogin)}`);
     return applied.map((migration) => migration.name);
   } finally {
