@@ -2,6 +2,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { placeWhole } from './place-whole';
 import { canAccess, digest, runAs, sharedFolder, sharedFolderPath, type RunAs } from './postgres-user';
 
 /**
@@ -47,8 +48,10 @@ function placeBinaries(binDir: string, as: RunAs | undefined): string {
   const marker = path.join(copied, '.source');
   if (!fs.existsSync(marker) || fs.readFileSync(marker, 'utf8') !== binDir) {
     fs.rmSync(copied, { recursive: true, force: true });
-    fs.cpSync(binDir, copied, { recursive: true, verbatimSymlinks: true });
-    fs.writeFileSync(marker, binDir);
+    placeWhole(copied, (staging) => {
+      fs.cpSync(binDir, staging, { recursive: true, verbatimSymlinks: true });
+      fs.writeFileSync(path.join(staging, '.source'), binDir);
+    });
   }
   return copied;
 }

@@ -1,8 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { request, startOfflineOnTestDatabase, type OfflineOnDatabase } from '../support/offline';
 
-jest.setTimeout(120_000);
-
 /** The CloudWatch embedded-metric-format records that the functions print under sls offline, as they do in AWS. */
 interface EmfRecord {
   _aws: { CloudWatchMetrics: { Namespace: string; Dimensions: string[][]; Metrics: { Name: string; Unit: string }[] }[] };

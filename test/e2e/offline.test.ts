@@ -20,8 +20,6 @@ import { ensurePgbouncer, startPgbouncer, type Pgbouncer } from '../support/pgbo
 import { count, createServiceRole, dropBackends, migrationCount, peakBackends, setPassword, type TestDatabase } from '../support/postgres';
 import { expectProblemBody } from '../support/problems';
 
-jest.setTimeout(120_000);
-
 function expectProblem(reply: Reply, status: number) {
   expect(reply.status).toBe(status);
   expect(reply.headers.get('content-type')).toMatch(/^application\/problem\+json/);

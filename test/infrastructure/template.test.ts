@@ -15,8 +15,6 @@ import { migrationsDigest } from '../../resources/release';
 import { bundledModules, zipSizes } from '../support/lambda-runtime';
 import { cfnLintFindings, condition, created, packageStage, resolve, type Template } from '../support/template';
 
-jest.setTimeout(300_000);
-
 /** Everything below is derived from the one function list (resources/functions.js). */
 const databaseFunctions = new Set(databaseList);
 const inVpc = functions.filter((name) => !catalog[name]!.outsideVpc);

@@ -12,8 +12,6 @@ import { createTokenVerifier } from '../../src/lib/auth/verifier';
 import { AccessDeniedError } from '../../src/lib/errors';
 import { motoMissing, startMoto, type Moto } from '../support/moto';
 
-jest.setTimeout(60_000);
-
 /**
  * Tokens that a Cognito user pool signs (moto's, with Cognito's claims and RS256 keys), through the
  * verifier the functions use and the JWKS the deploy hands them. moto's user tokens carry only

@@ -3,8 +3,6 @@ import { ensurePgbouncer, startPgbouncer, type Pgbouncer } from '../support/pgbo
 import { count, createServiceRole, peakBackends, startTestDatabase, type TestDatabase } from '../support/postgres';
 import { serveSecrets, type LocalSecrets } from '../support/service-env';
 
-jest.setTimeout(60_000);
-
 const role = 'users_api';
 const password = 'limits:P@ss/word';
 

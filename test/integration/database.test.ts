@@ -16,7 +16,6 @@ import { count, createServiceRole, setPassword, startTestDatabase, type TestData
  * what it reports. The scenarios through the handlers (rotation under load, storms, outages) are
  * in rotation-and-outage, connection-limits, idle-sessions and hung-database.
  */
-jest.setTimeout(30_000);
 
 // node:timers/promises, as the wrapper requires it: its backoff sleeps are recorded through this object.
 // eslint-disable-next-line @typescript-eslint/no-require-imports

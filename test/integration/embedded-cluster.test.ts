@@ -7,8 +7,6 @@ import { cleanLocalStage, localStageFootprint } from '../../src/local/clean';
 import { relocatedHome } from '../../src/local/embedded-cluster';
 import { startLocalStack, type LocalStack } from '../../src/local/local-stack';
 
-jest.setTimeout(60_000);
-
 /**
  * The local stage's embedded cluster across clones, deleted `.local` folders and copies. Run as
  * root (as CI does), each clone sits in a 0700 folder, so the data is relocated under /var/tmp.

@@ -6,8 +6,6 @@ import { withEnv } from '../support/fresh';
 import { backendsOf, createServiceRole, startTestDatabase, type TestDatabase } from '../support/postgres';
 import { serveSecrets, type LocalSecrets } from '../support/service-env';
 
-jest.setTimeout(30_000);
-
 const list = { path: '/api/users', query: { limit: '5' } };
 
 describe('a database that accepts connections and never answers', () => {

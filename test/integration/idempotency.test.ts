@@ -11,8 +11,6 @@ import { startBlackhole } from '../support/blackhole';
 import { count, startTestDatabase, type TestDatabase } from '../support/postgres';
 import { serveSecrets, type LocalSecrets } from '../support/service-env';
 
-jest.setTimeout(60_000);
-
 // Unique: the DynamoDB Local may be shared (startDynamoDb).
 const tableName = `users-api-test-idempotency-${randomUUID()}`;
 let database: TestDatabase;

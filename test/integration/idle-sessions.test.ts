@@ -2,8 +2,6 @@ import { loadContainer } from '../support/containers';
 import { backendsOf, count, createServiceRole, startTestDatabase, type TestDatabase } from '../support/postgres';
 import { serveSecrets, type LocalSecrets } from '../support/service-env';
 
-jest.setTimeout(60_000);
-
 /**
  * The server ends the service's idle sessions (idle_session_timeout, as the stage's cluster
  * parameter group sets it), and the service takes that as routine: a frozen container that thaws

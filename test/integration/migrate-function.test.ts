@@ -8,8 +8,6 @@ import { logger } from '../../src/lib/logger';
 import { lambdaContext } from '../support/events';
 import { count, startTestDatabase, type TestDatabase } from '../support/postgres';
 
-jest.setTimeout(30_000);
-
 const secretArn = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:rds!cluster-0000-AbCdEf';
 const appSecretArn = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:users-api/dev/app-database-AbCdEf';
 const migrations = fs

@@ -7,8 +7,6 @@ import { listenOnLoopback } from '../../src/local/loopback-server';
 import { fresh } from '../support/fresh';
 import { count, createServiceRole, migrationCount, startTestDatabase, type TestDatabase } from '../support/postgres';
 
-jest.setTimeout(60_000);
-
 /** `migrate` against a cluster that is paused (down) and resumes a little later, as Aurora does. */
 let database: TestDatabase;
 

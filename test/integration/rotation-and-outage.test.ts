@@ -3,8 +3,6 @@ import { loadContainer, runLoad, type Container, type Outcome } from '../support
 import { backendsOf, count, createServiceRole, dropBackends, setPassword, startTestDatabase, type TestDatabase } from '../support/postgres';
 import { serveSecrets, type LocalSecrets } from '../support/service-env';
 
-jest.setTimeout(60_000);
-
 const containerCount = 4;
 let database: TestDatabase;
 let secrets: LocalSecrets;

@@ -10,8 +10,6 @@ import type { DbSecret } from '../../src/lib/storage/secret';
 import { startSecretsEndpoint } from '../../src/local/secrets-endpoint';
 import { fresh, withEnv } from '../support/fresh';
 
-jest.setTimeout(30_000);
-
 type Handler = Parameters<typeof invoke>[0];
 
 const secretArn = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:users-api/dev/db-AbCdEf';

@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { placeWhole } from '../../src/local/place-whole';
 
 const root = path.resolve(__dirname, '../..');
 
@@ -33,17 +34,12 @@ function install(): string | Error {
   const cache = path.join(root, 'node_modules/.cache/lambda-runtime-node', major);
   const binary = path.join(cache, 'node_modules', build, 'bin/node');
   if (!fs.existsSync(binary)) {
-    // Installed beside the cache and moved in whole: test files in parallel workers may both install it.
-    const staging = `${cache}.${process.pid}`;
     try {
-      execFileSync('npm', ['install', '--no-save', '--no-package-lock', '--prefix', staging, `${build}@${major}`], { stdio: 'pipe' });
-      fs.mkdirSync(path.dirname(cache), { recursive: true });
-      fs.renameSync(staging, cache);
+      placeWhole(cache, (staging) =>
+        execFileSync('npm', ['install', '--no-save', '--no-package-lock', '--prefix', staging, `${build}@${major}`], { stdio: 'pipe' }),
+      );
     } catch (error) {
-      if (!fs.existsSync(binary))
-        return new Error(`Node.js ${major} (${build}) could not be installed from the npm registry`, { cause: error });
-    } finally {
-      fs.rmSync(staging, { recursive: true, force: true });
+      return new Error(`Node.js ${major} (${build}) could not be installed from the npm registry`, { cause: error });
     }
   }
   return binary;
