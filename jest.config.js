@@ -29,26 +29,15 @@ const shared = {
     '^brotli:(.+)$': '$1',
   },
   setupFiles: ['<rootDir>/test/support/env.ts'],
+  // What a test or hook of each layer may take.
+  setupFilesAfterEnv: ['<rootDir>/test/support/layer-timeout.ts'],
 };
-
-/**
- * A layer of tests. `timeoutMs`: what its tests and hooks may take, for the layers that start servers or package
- * (test/support/layer-timeout.ts); above every server's own start deadline (30 s), so that one names the server.
- */
-const layer = (displayName, testMatch, timeoutMs) => ({
-  ...shared,
-  displayName,
-  testMatch,
-  ...(timeoutMs && { globals: { layerTimeoutMs: timeoutMs }, setupFilesAfterEnv: ['<rootDir>/test/support/layer-timeout.ts'] }),
-});
 
 module.exports = {
   projects: [
-    layer('unit', ['<rootDir>/src/**/*.test.ts']),
-    layer('integration', ['<rootDir>/test/integration/**/*.test.ts'], 60_000),
-    // sls offline takes up to 90 s to start on a loaded machine (test/support/offline.ts).
-    layer('e2e', ['<rootDir>/test/e2e/**/*.test.ts'], 150_000),
-    // Packaging a stage, several at once.
-    layer('infrastructure', ['<rootDir>/test/infrastructure/**/*.test.ts'], 300_000),
+    { ...shared, displayName: 'unit', testMatch: ['<rootDir>/src/**/*.test.ts'] },
+    { ...shared, displayName: 'integration', testMatch: ['<rootDir>/test/integration/**/*.test.ts'] },
+    { ...shared, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.test.ts'] },
+    { ...shared, displayName: 'infrastructure', testMatch: ['<rootDir>/test/infrastructure/**/*.test.ts'] },
   ],
 };

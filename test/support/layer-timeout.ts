@@ -1,9 +1,18 @@
 /**
- * How long a test or hook of a layer may take, set once per layer in jest.config.js (`globals.layerTimeoutMs`)
- * rather than per file. The layers that start servers allow for a cold machine under load, such as two mutation
- * runners starting their servers at once on two cores. Each server start has a deadline of its own, shorter than
- * these, whose error names the server: a hook that truly hangs fails with that message, not jest's.
+ * How long a test or hook may take, set once per layer rather than per file: the layers that start servers or
+ * package allow for a cold machine under load, such as two mutation runners starting their servers at once on two
+ * cores. Every server start has a deadline of its own (30 s), shorter than these, whose error names the server: a
+ * hook that truly hangs fails with that message rather than jest's, which names nothing. A file that needs longer
+ * says so itself. (The layer is read off the test's path: Stryker's jest runner drops a project's `globals`.)
  */
-declare const layerTimeoutMs: number | undefined;
+const layerTimeoutsMs: Readonly<Record<string, number>> = Object.freeze({
+  integration: 60_000,
+  // sls offline may take up to 90 s to start on a loaded machine (test/support/offline.ts).
+  e2e: 150_000,
+  // Packaging stages, several at once.
+  infrastructure: 300_000,
+});
 
-if (typeof layerTimeoutMs === 'number') jest.setTimeout(layerTimeoutMs);
+const layer = /[\\/]test[\\/](\w+)[\\/]/.exec(expect.getState().testPath ?? '')?.[1];
+const timeoutMs = layer === undefined ? undefined : layerTimeoutsMs[layer];
+if (timeoutMs) jest.setTimeout(timeoutMs);
