@@ -57,12 +57,10 @@ export const areas = Object.freeze({
     mutate: ['src/lib/openapi/*.ts', 'src/handlers/{openapi,docs,docs-assets}.ts'],
     tests: ['integration/docs', 'infrastructure/openapi'],
   },
-  // The DocumentDB engine's repository runs in users-contract only when MONGODB_URI names a server.
+  // The DocumentDB engine against the local MongoDB-protocol server (FerretDB, built once per machine with Go).
   documentdb: {
     mutate: ['src/lib/documentdb/*.ts'],
-    tests: ['integration/users-contract'],
-    // What the area's integration tests need, where it is not always there.
-    needs: { env: 'MONGODB_URI', what: 'a MongoDB server for the DocumentDB repository' },
+    tests: ['integration/documentdb'],
   },
   unit: { mutate: ['src/lib/**/*.ts', 'src/handlers/*.ts'], tests: [] },
 });

@@ -3,10 +3,13 @@ import net from 'node:net';
 /**
  * A TCP proxy on loopback that holds what a client sends for `delayMs` before passing it on, so that
  * every database round trip through it takes about as long as one to Aurora in a VPC rather than
- * one on loopback. Answers come back at once. Chunks held the same time leave in the order they came
+ * one on loopback (the tests use it with no delay, to drop every connection at once). Answers come back at once. Chunks held the same time leave in the order they came
  * (Node.js runs timers of equal duration first in, first out).
  */
-export async function startDelayProxy(targetPort: number, delayMs: number): Promise<{ port: number; close: () => Promise<void> }> {
+export async function startDelayProxy(
+  targetPort: number,
+  delayMs: number,
+): Promise<{ port: number; dropConnections: () => number; close: () => Promise<void> }> {
   const sockets = new Set<net.Socket>();
   const server = net.createServer((client) => {
     const upstream = net.connect(targetPort, '127.0.0.1');
@@ -26,6 +29,12 @@ export async function startDelayProxy(targetPort: number, delayMs: number): Prom
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     port: (server.address() as net.AddressInfo).port,
+    /** Ends every connection through it, as a failover does, while it goes on accepting new ones; how many it ended. */
+    dropConnections: () => {
+      const ended = sockets.size / 2;
+      for (const socket of sockets) socket.destroy();
+      return ended;
+    },
     close: () =>
       new Promise<void>((resolve) => {
         for (const socket of sockets) socket.destroy();

@@ -26,6 +26,7 @@ describe('clientSettings', () => {
       serverSelectionTimeoutMS: 1500,
       connectTimeoutMS: 1500,
       socketTimeoutMS: 2500,
+      heartbeatFrequencyMS: 500,
       authSource: 'admin',
     });
     expect(options.serverSelectionTimeoutMS! + options.socketTimeoutMS!).toBeLessThan(4500);

@@ -28,6 +28,9 @@ export function clientSettings(
       retryWrites: false,
       maxPoolSize: config.poolMax,
       minPoolSize: 0,
+      // After dropped connections or a failover the driver finds the server again only at its next check: every half
+      // second (the least it allows), not every ten, so that a request finds it within its selection timeout.
+      heartbeatFrequencyMS: 500,
       serverSelectionTimeoutMS: config.serverSelectionTimeoutMs,
       connectTimeoutMS: config.connectTimeoutMs,
       socketTimeoutMS: config.socketTimeoutMs,

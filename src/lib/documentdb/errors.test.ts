@@ -21,6 +21,15 @@ describe('documentFailureKind', () => {
     [selectionError('Server selection timed out after 1500 ms'), 'unavailable'],
     [new MongoNetworkError('connection 1 to 10.0.0.1:27017 closed'), 'unavailable'],
     [new MongoNetworkTimeoutError('connection timed out'), 'unavailable'],
+    [
+      serverError(
+        1,
+        "[collection.go:177 sqlite.(*collection).UpdateAll.func1] constraint failed: UNIQUE constraint failed: index 'users_5e7c_email_1' (2067)",
+      ),
+      'duplicate',
+    ],
+    [serverError(1, 'constraint failed: NOT NULL constraint failed'), 'other'],
+    [serverError(2, "UNIQUE constraint failed: index 'x'"), 'other'],
     [serverError(2, 'BadValue'), 'other'],
     [new Error('boom'), 'other'],
     ['not an error', 'other'],

@@ -9,6 +9,8 @@ export type DocumentFailureKind = 'credentials' | 'unavailable' | 'duplicate' | 
 
 const authenticationFailed = 18;
 const duplicateKey = new Set([11000, 11001]);
+const internalError = 1;
+const ferretDbUniqueViolation = /UNIQUE constraint failed: index /;
 const unavailableNames = new Set([
   'MongoServerSelectionError',
   'MongoNetworkError',
@@ -24,6 +26,9 @@ export function documentFailureKind(error: unknown): DocumentFailureKind {
   const code = (error as { code?: unknown }).code;
   if (code === authenticationFailed || error.name === 'MongoAuthenticationError') return 'credentials';
   if (typeof code === 'number' && duplicateKey.has(code)) return 'duplicate';
+  // FerretDB, the local stage's server, reports a unique index's refusal of an update as an internal error with
+  // SQLite's message, where DocumentDB answers E11000: the local stack gives the same 409 as a deployed stage.
+  if (code === internalError && ferretDbUniqueViolation.test(error.message)) return 'duplicate';
   // A failure to authenticate can reach the client wrapped in a selection or pool error; its cause says so.
   const cause = (error as { cause?: unknown }).cause;
   if (cause && cause !== error && documentFailureKind(cause) === 'credentials') return 'credentials';
