@@ -112,6 +112,7 @@ describeWithDocumentDb('the DocumentDB engine on the local MongoDB-protocol serv
       for (const container of containers) expect((await container.invoke('health-ready', { path: '/api/health/ready' })).status).toBe(200);
     });
     afterAll(async () => {
+      await Promise.all(containers?.map((container) => container.close()) ?? []);
       await proxy?.close();
       await secrets?.close();
       delete process.env.DB_ENGINE;

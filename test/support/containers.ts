@@ -20,21 +20,26 @@ export interface Container {
   probe(name: HandlerName): Promise<{ statusCode: number; body?: string }>;
   /** Connections this container opened (the pool's count). */
   opened(): number;
+  /** Closes its database connection (the DocumentDB driver's timers would keep the test process alive). */
+  close(): Promise<void>;
 }
 
 export function loadContainer(): Container {
   const handlers = {} as Record<HandlerName, Handler>;
   let pools: { opened: number } | undefined;
+  let closeStorage: (() => Promise<void>) | undefined;
   /* eslint-disable @typescript-eslint/no-require-imports */
   fresh(() => {
     for (const name of handlerNames) handlers[name] = (require(`../../src/handlers/${name}`) as { handler: Handler }).handler;
     pools = (require('../../src/lib/db/database') as { containerPools: { opened: number } }).containerPools;
+    ({ closeStorage } = require('../../src/lib/storage/access') as { closeStorage: () => Promise<void> });
   });
   /* eslint-enable @typescript-eslint/no-require-imports */
   return {
     invoke: (name, request) => invoke(handlers[name]!, { method: 'GET', path: '/', ...request }),
     probe: async (name) => (await handlers[name]!(readinessProbeEvent(), lambdaContext())) as { statusCode: number; body?: string },
     opened: () => pools!.opened,
+    close: () => closeStorage!(),
   };
 }
 

@@ -9,6 +9,6 @@ export const documentDbEngine: StorageEngine = {
   secretDefaults: { port: 27017 },
   connect(secrets) {
     const store = new DocumentStore(secrets, loadDocumentDbConfig(process.env));
-    return { users: new DocumentDbUsersRepository(store), ping: () => store.ping() };
+    return { users: new DocumentDbUsersRepository(store), ping: () => store.ping(), close: () => store.close() };
   },
 };

@@ -164,6 +164,11 @@ export function databaseAccess(): middy.MiddlewareObj<unknown, unknown, Error, D
   };
 }
 
+/** Closes the container's connection, for tests and tools that end their process: Lambda freezes a container instead. */
+export async function closeStorage(): Promise<void> {
+  await connection?.close?.();
+}
+
 export function storageFrom(context: DatabaseContext): StorageConnection {
   if (!context.storage) throw new Error('This function was composed without database access');
   return context.storage;

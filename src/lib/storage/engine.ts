@@ -8,6 +8,8 @@ export interface StorageConnection {
   readonly users: UsersRepository;
   /** One round trip to the database; its duration in milliseconds. */
   ping(): Promise<number>;
+  /** Ends what keeps the process alive (the DocumentDB driver's monitoring timers): for tools and tests. */
+  close?(): Promise<void>;
 }
 
 /**
