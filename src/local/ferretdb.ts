@@ -18,9 +18,10 @@ export const ferretDb = Object.freeze({
   startTimeoutMs: 30_000,
 });
 
-/** Why the server cannot be had on this machine, or undefined when it can. */
+/** Why the server cannot be had on this machine, or undefined when it can. Go is needed only until the server is built. */
 export function ferretDbMissing(): string | undefined {
-  const missing = ['go', 'openssl'].filter((tool) => spawnSync(tool, ['version'], { stdio: 'ignore' }).status !== 0);
+  const tools = fs.existsSync(binaryPath()) ? ['openssl'] : ['go', 'openssl'];
+  const missing = tools.filter((tool) => spawnSync(tool, ['version'], { stdio: 'ignore' }).status !== 0);
   if (!missing.length) return undefined;
   return (
     `the local DocumentDB server (FerretDB ${ferretDb.version}) needs ${missing.join(' and ')} on PATH` +
@@ -33,6 +34,10 @@ function cacheDir(): string {
   return path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'users-api', `ferretdb-${ferretDb.version}`);
 }
 
+function binaryPath(): string {
+  return path.join(cacheDir(), 'ferretdb');
+}
+
 /**
  * The server's binary, built on first use. FerretDB's `build/version` package panics at start when
  * its main module is FerretDB and `version.txt` is absent, as it is from the module's zip: the build
@@ -40,7 +45,7 @@ function cacheDir(): string {
  */
 export function ferretDbBinary(log: (message: string) => void = () => undefined): string {
   const dir = cacheDir();
-  const binary = path.join(dir, 'ferretdb');
+  const binary = binaryPath();
   if (fs.existsSync(binary)) return binary;
   const missing = ferretDbMissing();
   if (missing) throw new Error(`Cannot build ${missing}`);
@@ -125,6 +130,7 @@ export interface FerretDbOptions {
 export interface FerretDbServer {
   host: string;
   port: number;
+  dataDir: string;
   tls: ServerTls;
   pid: number;
   stop(): Promise<void>;
@@ -200,5 +206,5 @@ export async function startFerretDb({
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  return { host: '127.0.0.1', port, tls, pid: child.pid!, stop, stopNow };
+  return { host: '127.0.0.1', port, dataDir, tls, pid: child.pid!, stop, stopNow };
 }

@@ -11,6 +11,8 @@ import { prepareEmbeddedCluster, writePrivateJson, type EmbeddedCluster } from '
 import { lockLocalDir, type LocalDirLock } from './local-dir-lock';
 import { loopbackAwsEnv } from './aws-endpoints';
 import { PostgresServer } from './postgres-server';
+import type { FerretDbServer } from './ferretdb';
+import { localDocumentDbSecretId, startLocalDocumentDb } from './local-documentdb';
 import { ensureTable, startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local';
 import { startSecretsEndpoint, type SecretsEndpoint } from './secrets-endpoint';
 import { loadSigningKey, localAuthEnv, startJwksEndpoint, type JwksEndpoint } from './token-issuer';
@@ -27,6 +29,8 @@ export interface LocalStackOptions {
   log: (message: string) => void;
   /** Ports the caller is about to listen on (the offline servers): the stack takes none of them. */
   reservedPorts?: number[];
+  /** The stage's storage engine (`params.dbEngine`): PostgreSQL, or DocumentDB on the local MongoDB-protocol server. */
+  engine?: 'postgres' | 'documentdb';
 }
 
 export interface LocalStack {
@@ -37,7 +41,7 @@ export interface LocalStack {
   /** What the functions need to reach the stack: Secrets Manager, DynamoDB and the token issuer. */
   functionEnv: Record<string, string>;
   /** The embedded server, when this stack started one. */
-  server?: PostgresServer;
+  server?: PostgresServer | FerretDbServer;
   stop(): Promise<void>;
   /** For `process.on('exit')`. */
   stopNow(): void;
@@ -149,11 +153,19 @@ async function startDynamoDbLocalOnFreePort(dataDir: string, reservedPorts: numb
  * PostgreSQL when that file is absent or was written for it), its migrations, and a local
  * Secrets Manager endpoint that serves `secrets/`.
  */
-export async function startLocalStack({ localDir, log, reservedPorts = [] }: LocalStackOptions): Promise<LocalStack> {
+export async function startLocalStack({ localDir, log, reservedPorts = [], engine = 'postgres' }: LocalStackOptions): Promise<LocalStack> {
   // The data folder must stay reachable by the server's own user; only secrets/ is private.
   fs.mkdirSync(localDir, { recursive: true, mode: 0o755 });
   const lock = lockLocalDir(localDir);
   try {
+    if (engine === 'documentdb') {
+      const documentDb = await startLocalDocumentDb(localDir, (preferred) => freePort(preferred, reservedPorts), log);
+      writePrivateJson(path.join(localDir, 'secrets', `${localDocumentDbSecretId}.json`), documentDb.secret);
+      return await startServices({ localDir, log, reservedPorts }, lock, documentDb.server, documentDb.secret, {
+        DB_SECRET_ID: localDocumentDbSecretId,
+        ...documentDb.functionEnv,
+      });
+    }
     return await startLocked({ localDir, log, reservedPorts }, lock);
   } catch (error) {
     lock.release();
@@ -214,6 +226,18 @@ async function startLocked({ localDir, log, reservedPorts = [] }: LocalStackOpti
       },
     );
   }
+  return startServices({ localDir, log, reservedPorts }, lock, server, secret, { DB_SECRET_ID: functionsSecretId });
+}
+
+/** The rest of the stack, whatever the database: Secrets Manager, the token issuer, DynamoDB Local. */
+async function startServices(
+  { localDir, log, reservedPorts = [] }: LocalStackOptions,
+  lock: LocalDirLock,
+  server: PostgresServer | FerretDbServer | undefined,
+  secret: DbSecret,
+  databaseEnv: Record<string, string>,
+): Promise<LocalStack> {
+  const secretsDir = path.join(localDir, 'secrets');
   const started: { close(): Promise<void> }[] = [];
   let dynamodb: DynamoDbLocal | undefined;
   try {
@@ -237,7 +261,7 @@ async function startLocked({ localDir, log, reservedPorts = [] }: LocalStackOpti
       dynamodb: ready,
       functionEnv: {
         ...loopbackAwsEnv({ SECRETS_MANAGER: secrets.url, DYNAMODB: ready.url }),
-        DB_SECRET_ID: functionsSecretId,
+        ...databaseEnv,
         ...localAuthEnv(jwks.jwksUri),
         IDEMPOTENCY_TABLE: localIdempotencyTable,
       },

@@ -5,8 +5,8 @@ const { require: requireTs } = require('tsx/cjs/api');
 
 /**
  * Brings up what the `local` stage needs before serverless-offline starts its functions: the
- * database (embedded PostgreSQL unless `.local/secrets/db.json` names another server), its
- * migrations, a loopback Secrets Manager endpoint, the local token issuer's JWKS, and DynamoDB
+ * database (embedded PostgreSQL unless `.local/secrets/db.json` names another server; the local
+ * MongoDB-protocol server on the DocumentDB engine), its migrations or index steps, a loopback Secrets Manager endpoint, the local token issuer's JWKS, and DynamoDB
  * Local with the idempotency table. Stopping offline stops them.
  */
 class LocalStackPlugin {
@@ -33,7 +33,9 @@ class LocalStackPlugin {
     const reservedPorts = [this.options.httpPort, this.options.lambdaPort, offline.httpPort, offline.lambdaPort, 3000, 3002]
       .map(Number)
       .filter(Boolean);
-    this.stack = await startLocalStack({ localDir, reservedPorts, log: (message) => this.log.notice(message) });
+    // The stage's engine as serverless.yml resolved it (`--param=dbEngine=documentdb`: npm run start:documentdb).
+    const engine = this.serverless.service.custom?.databaseEnvironment?.DB_ENGINE;
+    this.stack = await startLocalStack({ localDir, reservedPorts, engine, log: (message) => this.log.notice(message) });
     const provider = this.serverless.service.provider;
     // Secrets Manager and DynamoDB through the SDK's standard endpoint variables, and the local token issuer.
     provider.environment = { ...provider.environment, ...this.stack.functionEnv };

@@ -1,4 +1,3 @@
-import { execFile } from 'node:child_process';
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -9,6 +8,7 @@ import type { DbSecret } from '../../src/lib/storage/secret';
 import { relocatedHome } from '../../src/local/embedded-cluster';
 import { signToken } from '../../src/local/token-issuer';
 import {
+  printedToken,
   request,
   startOffline,
   startOfflineOnTestDatabase,
@@ -140,14 +140,7 @@ describe('sls offline against a PostgreSQL named by .local/secrets/db.json', () 
   });
 
   it('accepts the token that npm run token prints, as the README uses it', async () => {
-    const printed = await new Promise<string>((resolve, reject) =>
-      execFile(
-        process.execPath,
-        [require.resolve('tsx/cli'), 'scripts/token.ts', '--scope', 'users.read'],
-        { cwd: path.resolve(__dirname, '../..'), env: { ...process.env, USERS_API_LOCAL_DIR: localDir } },
-        (error, stdout) => (error ? reject(error) : resolve(stdout.trim())),
-      ),
-    );
+    const printed = await printedToken(localDir, 'users.read');
     expect(printed).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/);
     expect((await call('GET', '/api/users', { headers: { authorization: `Bearer ${printed}` } })).status).toBe(200);
     const write = await call('POST', '/api/users', {

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -74,6 +74,18 @@ export async function startOffline(localDir: string, timeoutMs = 90_000, extraAr
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   return server;
+}
+
+/** What `npm run token -- --scope <scopes>` prints for the local stack whose `.local` folder is `localDir`. */
+export async function printedToken(localDir: string, scopes: string): Promise<string> {
+  return new Promise<string>((resolve, reject) =>
+    execFile(
+      process.execPath,
+      [require.resolve('tsx/cli'), 'scripts/token.ts', '--scope', scopes],
+      { cwd: root, env: { ...process.env, USERS_API_LOCAL_DIR: localDir } },
+      (error, stdout) => (error ? reject(error) : resolve(stdout.trim())),
+    ),
+  );
 }
 
 /** A `.local` folder whose `secrets/db.json` names `secret`, as a developer pointing at another database writes it. */

@@ -35,7 +35,7 @@ export function clientSettings(
       connectTimeoutMS: config.connectTimeoutMs,
       socketTimeoutMS: config.socketTimeoutMs,
       ...(config.tls === 'verify'
-        ? { tls: true, tlsCAFile: clusterCaFile(), tlsAllowInvalidCertificates: false, tlsAllowInvalidHostnames: false }
+        ? { tls: true, tlsCAFile: config.caFile ?? clusterCaFile(), tlsAllowInvalidCertificates: false, tlsAllowInvalidHostnames: false }
         : { tls: false }),
     },
   };

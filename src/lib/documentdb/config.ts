@@ -12,6 +12,8 @@ const documentDbEnvironmentSchema = z.object({
   DOCDB_TLS: z._default(z.enum(['off', 'verify']), 'verify'),
   // DocumentDB clusters are one replica set, rs0; '' for a standalone server (a local MongoDB).
   DOCDB_REPLICA_SET: z._default(z.string(), 'rs0'),
+  // The CA certificates the server's is verified with: the Lambda runtime's copy of Amazon's by default (cluster-ca.ts).
+  DB_CA_FILE: z._default(z.string(), ''),
 });
 
 export type DocumentDbConfig = ReturnType<typeof loadDocumentDbConfig>;
@@ -26,5 +28,6 @@ export function loadDocumentDbConfig(env: NodeJS.ProcessEnv) {
     budgetMs: e.DOCDB_BUDGET_MS,
     tls: e.DOCDB_TLS,
     replicaSet: e.DOCDB_REPLICA_SET || undefined,
+    caFile: e.DB_CA_FILE || undefined,
   });
 }
