@@ -1,4 +1,9 @@
-/** Unit tests sit beside the code in src/lib; integration and end-to-end tests use a real PostgreSQL. */
+/**
+ * Unit tests sit beside the code in src/; integration and end-to-end tests use real servers. A
+ * resource's contract tests (src/api/<resource>/contract.test.ts) sit in its folder and are integration tests.
+ */
+const contractTests = '<rootDir>/src/api/*/contract.test.ts';
+
 const shared = {
   transform: {
     // The docs page's renderer, which the bundles hold Brotli-compressed (`brotli:` imports).
@@ -35,8 +40,13 @@ const shared = {
 
 module.exports = {
   projects: [
-    { ...shared, displayName: 'unit', testMatch: ['<rootDir>/src/**/*.test.ts'] },
-    { ...shared, displayName: 'integration', testMatch: ['<rootDir>/test/integration/**/*.test.ts'] },
+    {
+      ...shared,
+      displayName: 'unit',
+      testMatch: ['<rootDir>/src/**/*.test.ts'],
+      testPathIgnorePatterns: ['/node_modules/', '/src/api/[^/]+/contract\\.test\\.ts$'],
+    },
+    { ...shared, displayName: 'integration', testMatch: ['<rootDir>/test/integration/**/*.test.ts', contractTests] },
     { ...shared, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.test.ts'] },
     { ...shared, displayName: 'infrastructure', testMatch: ['<rootDir>/test/infrastructure/**/*.test.ts'] },
   ],

@@ -1,6 +1,7 @@
 /**
  * The tests a mutation run uses (stryker.config.mjs): the unit tests always, plus the files that
- * MUTATION_TESTS names (comma-separated, under test/, without .test.ts: `integration/database`).
+ * MUTATION_TESTS names (comma-separated, without .test.ts: `integration/database` under test/, and
+ * `api/*/contract`, the resources' contract tests, under src/).
  * Never the layers that spawn servers or package by default: only the files an area names.
  */
 const { projects } = require('./jest.config');
@@ -9,7 +10,10 @@ const named = (process.env.MUTATION_TESTS ?? '')
   .split(',')
   .map((name) => name.trim())
   .filter(Boolean);
-const testsOf = (layer) => named.filter((name) => name.startsWith(`${layer}/`)).map((name) => `<rootDir>/test/${name}.test.ts`);
+const testsOf = (layer) => [
+  ...named.filter((name) => name.startsWith(`${layer}/`)).map((name) => `<rootDir>/test/${name}.test.ts`),
+  ...(layer === 'integration' ? named.filter((name) => name.startsWith('api/')).map((name) => `<rootDir>/src/${name}.test.ts`) : []),
+];
 
 module.exports = {
   projects: projects

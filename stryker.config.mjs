@@ -18,7 +18,7 @@ export const areas = Object.freeze({
     tests: ['integration/secrets-aws', 'integration/hung-database'],
   },
   idempotency: {
-    mutate: ['src/lib/http/{idempotency,idempotency-store}.ts'],
+    mutate: ['src/lib/http/{idempotency,idempotency-store,idempotency-settings}.ts'],
     tests: ['integration/idempotency'],
     servers: ['dynamodb'],
   },
@@ -29,15 +29,17 @@ export const areas = Object.freeze({
   },
   routes: {
     mutate: [
-      'src/handlers/{users-*,health*,not-found}.ts',
+      'src/handlers/*/*.ts',
+      'src/handlers/{health*,not-found}.ts',
       'src/lib/http/{route,database-route,secured-route,readiness,request-metrics,responses}.ts',
-      'src/lib/users/{postgres,routes,pagination}.ts',
-      'src/lib/storage/{engine,selected-engine,secret}.ts',
-      'src/lib/{metrics,tracing,lifecycle}.ts',
-      'src/lib/db/engine.ts',
+      'src/api/*/{model,resource,repository}.ts',
+      'src/lib/resource/*.ts',
+      'src/lib/storage/{engine,secret,repository}.ts',
+      'src/lib/{metrics,tracing,lifecycle,selected-engine}.ts',
+      'src/lib/db/{engine,table}.ts',
     ],
     // The idempotency tests too: the idempotent routes key each request by the caller the secured route hands over.
-    tests: ['integration/handlers', 'integration/users-contract', 'integration/idempotency'],
+    tests: ['integration/handlers', 'api/*/contract', 'integration/postgres-table', 'integration/idempotency'],
     servers: ['dynamodb'],
   },
   release: {
@@ -59,8 +61,8 @@ export const areas = Object.freeze({
   },
   // The DocumentDB engine against the local MongoDB-protocol server (FerretDB, built once per machine with Go).
   documentdb: {
-    mutate: ['src/lib/documentdb/*.ts'],
-    tests: ['integration/documentdb'],
+    mutate: ['src/lib/documentdb/*.ts', 'src/api/*/indexes.ts'],
+    tests: ['integration/documentdb', 'api/*/contract'],
   },
   unit: { mutate: ['src/lib/**/*.ts', 'src/handlers/*.ts'], tests: [] },
 });

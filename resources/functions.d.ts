@@ -9,7 +9,8 @@ export interface FunctionSpec {
   timeout?: number;
   patterns?: string[];
   environment?: string;
-  scope?: 'users.read' | 'users.write';
+  /** `<resource>.read` or `<resource>.write`. */
+  scope?: string;
   idempotent?: boolean;
 }
 
@@ -22,6 +23,9 @@ export declare const securedFunctions: string[];
 export declare const idempotentFunctions: string[];
 export declare const resourceServer: string;
 export declare const scopes: Readonly<Record<string, string>>;
+export declare const resourceServerScopes: { ScopeName: string; ScopeDescription: string }[];
+export declare const oauthScopes: string[];
+export declare const browserOauthScopes: string[];
 export declare function capitalise(name: string): string;
-/** The module of a function's handler, relative to src/handlers (`users-get` for `src/handlers/users-get.handler`). */
+/** The module of a function's handler, relative to src/handlers (`users/get` for `src/handlers/users/get.handler`). */
 export declare function handlerModule(name: string): string;

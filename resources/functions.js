@@ -1,6 +1,39 @@
 'use strict';
 
 /**
+ * The API's resources (src/api/registry.ts). jest and tsx read TypeScript themselves; serverless
+ * loads this file with Node.js's own require, which does not, so tsx's require reads it then.
+ */
+function loadRegistry() {
+  const registry = '../src/api/registry';
+  try {
+    return require(registry);
+  } catch (error) {
+    if (error.code !== 'MODULE_NOT_FOUND' || !String(error.message).includes(registry)) throw error;
+    return require('tsx/cjs/api').require(`${registry}.ts`, __filename);
+  }
+}
+
+const { resources } = loadRegistry();
+
+/** Every resource's routes: an API function each, on the database, with the scope of what it does. */
+function resourceFunctions() {
+  const entries = resources.flatMap((resource) =>
+    Object.values(resource.routes).map((route) => [
+      route.functionName,
+      {
+        handler: route.handler,
+        http: { method: route.method, path: route.path },
+        database: true,
+        scope: route.scope,
+        ...(route.idempotent && { idempotent: true }),
+      },
+    ]),
+  );
+  return Object.fromEntries(entries);
+}
+
+/**
  * The service's functions, listed once. serverless.yml takes its `functions` from here; the IAM,
  * alerting and release resources and the tests derive everything else from the same list.
  *
@@ -15,44 +48,14 @@
  *   issuer's settings in their environment.
  * - `idempotent`: accepts an Idempotency-Key; the function gets the idempotency table, and may use it.
  * - `environment`: a variable naming the function's own environment, beyond the provider's.
+ *
+ * Each resource's routes (src/api/registry.ts) are functions too, named and scoped by its declaration.
  */
 const catalog = Object.freeze({
   healthLive: { handler: 'src/handlers/health-live.handler', http: { method: 'GET', path: '/api/health/live' } },
   healthReady: { handler: 'src/handlers/health-ready.handler', http: { method: 'GET', path: '/api/health/ready' }, database: true },
   health: { handler: 'src/handlers/health.handler', http: { method: 'GET', path: '/api/health' }, database: true },
-  usersCreate: {
-    handler: 'src/handlers/users-create.handler',
-    http: { method: 'POST', path: '/api/users' },
-    database: true,
-    scope: 'users.write',
-    idempotent: true,
-  },
-  usersList: {
-    handler: 'src/handlers/users-list.handler',
-    http: { method: 'GET', path: '/api/users' },
-    database: true,
-    scope: 'users.read',
-  },
-  usersGet: {
-    handler: 'src/handlers/users-get.handler',
-    http: { method: 'GET', path: '/api/users/{id}' },
-    database: true,
-    scope: 'users.read',
-  },
-  usersUpdate: {
-    handler: 'src/handlers/users-update.handler',
-    http: { method: 'PUT', path: '/api/users/{id}' },
-    database: true,
-    scope: 'users.write',
-    idempotent: true,
-  },
-  usersDelete: {
-    handler: 'src/handlers/users-delete.handler',
-    http: { method: 'DELETE', path: '/api/users/{id}' },
-    database: true,
-    scope: 'users.write',
-    idempotent: true,
-  },
+  ...resourceFunctions(),
   // The API's contract and its rendering; no token needed.
   openapi: { handler: 'src/handlers/openapi.handler', http: { method: 'GET', path: '/api/openapi.json' } },
   docs: { handler: 'src/handlers/docs.handler', http: { method: 'GET', path: '/api/docs' } },
@@ -79,7 +82,14 @@ const catalog = Object.freeze({
 
 /** The resource server that names the scopes (`users-api/users.read`), in Cognito and in the local issuer. */
 const resourceServer = 'users-api';
-const scopes = Object.freeze({ 'users.read': 'Read users', 'users.write': 'Create, replace and delete users' });
+/** Every resource's scopes, with what each lets a caller do. */
+const scopes = Object.freeze(Object.assign({}, ...resources.map((resource) => resource.scopeNames)));
+/** The user pool's resource server's scopes (resources/auth.yml). */
+const resourceServerScopes = Object.entries(scopes).map(([ScopeName, ScopeDescription]) => ({ ScopeName, ScopeDescription }));
+/** What an app client of the user pool may ask for: every scope (resources/auth.yml). */
+const oauthScopes = Object.keys(scopes).map((scope) => `${resourceServer}/${scope}`);
+/** The browser app client's: the signed-in user's identity too. */
+const browserOauthScopes = ['openid', 'email', ...oauthScopes];
 
 const names = Object.keys(catalog);
 const apiFunctions = names.filter((name) => catalog[name].http);
@@ -162,6 +172,9 @@ module.exports = {
   idempotentFunctions,
   resourceServer,
   scopes,
+  resourceServerScopes,
+  oauthScopes,
+  browserOauthScopes,
   capitalise,
   handlerModule,
   functions,

@@ -1,14 +1,16 @@
 /**
  * Prints an access token of the local stage's issuer (`.local/auth/`), for curl:
  *   npm run token -- --scope users.read,users.write [--client local-machine] [--subject id] [--expires-in 3600]
+ * With no --scope, the token holds every resource's scopes.
  */
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { resources } from '../src/api/registry';
 import { localClientIds, loadSigningKey, signToken } from '../src/local/token-issuer';
 
 const { values } = parseArgs({
   options: {
-    scope: { type: 'string', default: 'users.read,users.write' },
+    scope: { type: 'string', default: resources.flatMap((resource) => Object.keys(resource.scopeNames)).join(',') },
     client: { type: 'string', default: localClientIds[0] },
     subject: { type: 'string' },
     'expires-in': { type: 'string', default: '3600' },

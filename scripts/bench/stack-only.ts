@@ -3,12 +3,12 @@
  * validation) with a handler that answers from memory instead of the database: what the stack
  * costs by itself. Measured by scripts/bench.ts; not deployed.
  */
-import { securedRoute } from '../../src/lib/http/secured-route';
+import { users } from '../../src/api/users/resource';
 import { ok } from '../../src/lib/http/responses';
-import { userIdPath } from '../../src/lib/users/routes';
+import { resourceRoute } from '../../src/lib/resource/route';
 
 const stored = new Date(0).toISOString();
 
-export const handler = securedRoute({ scope: 'users.read', path: userIdPath }, async ({ path }) =>
+export const handler = resourceRoute(users.routes.get, () => undefined, async ({ path }) =>
   ok({ id: path.id, email: 'stack@example.com', name: 'Stack Only', createdAt: stored, updatedAt: stored }),
 );

@@ -6,7 +6,8 @@ import { text } from '../lib/environment';
 import { eventFunction } from '../lib/events/event-function';
 import { logger } from '../lib/logger';
 import { databaseAccess, databaseSecretsFrom, type DatabaseContext } from '../lib/storage/access';
-import { selectedSchema } from '../lib/storage/selected-engine';
+import { selectedEngine, selectedSchema } from '../lib/selected-engine';
+import { resources } from '../api/registry';
 
 /** The functions' login (a Secrets Manager secret of the stage), which the release makes on the cluster. */
 const applicationSecretId = process.env.DB_APP_SECRET_ID || undefined;
@@ -31,13 +32,14 @@ export const handler = eventFunction<unknown, { applied: string[] }, MigrateCont
       waitMs: 120_000,
       log: (message) => logger.info(message),
       applicationLogin: parsed?.data,
+      indexSteps: resources.flatMap((resource) => resource.indexSteps),
     });
     logger.info('migrations applied', { applied, count: applied.length });
     return { applied };
   },
   {
     middlewares: [
-      databaseAccess(),
+      databaseAccess(selectedEngine()),
       ...(applicationSecretId
         ? [
             secretsManager({

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { loadDocumentDbConfig } from '../lib/documentdb/config';
+import { resources } from '../api/registry';
 import { applyIndexSteps } from '../lib/documentdb/indexes';
 import { DocumentStore } from '../lib/documentdb/store';
 import { fixedSecret, type DbSecret } from '../lib/storage/secret';
@@ -47,7 +48,7 @@ export async function startLocalDocumentDb(
     loadDocumentDbConfig({ ...functionEnv, DOCDB_TLS: 'verify', DOCDB_BUDGET_MS: '10000' }),
   );
   try {
-    const applied = await store.run((db) => applyIndexSteps(db));
+    const applied = await store.run((db) => applyIndexSteps(db, resources.flatMap((resource) => resource.indexSteps)));
     log(applied.length ? `index steps applied: ${applied.join(', ')}` : 'index steps: up to date');
   } catch (error) {
     await server.stop();

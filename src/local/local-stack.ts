@@ -5,14 +5,13 @@ import path from 'node:path';
 import pg from 'pg';
 import { ensureApplicationLogin } from '../lib/db/application-role';
 import { migrate } from '../lib/db/migrate';
-import { idempotencyTable } from '../lib/http/idempotency';
+import { idempotencyTable } from '../lib/http/idempotency-settings';
 import { parseDbSecret, type DbSecret } from '../lib/storage/secret';
 import { prepareEmbeddedCluster, writePrivateJson, type EmbeddedCluster } from './embedded-cluster';
 import { lockLocalDir, type LocalDirLock } from './local-dir-lock';
 import { loopbackAwsEnv } from './aws-endpoints';
 import { PostgresServer } from './postgres-server';
 import type { FerretDbServer } from './ferretdb';
-import { localDocumentDbSecretId, startLocalDocumentDb } from './local-documentdb';
 import { ensureTable, startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local';
 import { startSecretsEndpoint, type SecretsEndpoint } from './secrets-endpoint';
 import { loadSigningKey, localAuthEnv, startJwksEndpoint, type JwksEndpoint } from './token-issuer';
@@ -159,6 +158,9 @@ export async function startLocalStack({ localDir, log, reservedPorts = [], engin
   const lock = lockLocalDir(localDir);
   try {
     if (engine === 'documentdb') {
+      // Loaded only on this engine: the driver, and its logger, stay out of the PostgreSQL stack and of the tests that use it.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- a require: the plugin loads this file through tsx's CommonJS loader
+      const { localDocumentDbSecretId, startLocalDocumentDb } = require('./local-documentdb') as typeof import('./local-documentdb');
       const documentDb = await startLocalDocumentDb(localDir, (preferred) => freePort(preferred, reservedPorts), log);
       writePrivateJson(path.join(localDir, 'secrets', `${localDocumentDbSecretId}.json`), documentDb.secret);
       return await startServices({ localDir, log, reservedPorts }, lock, documentDb.server, documentDb.secret, {
@@ -214,7 +216,7 @@ async function startLocked({ localDir, log, reservedPorts = [] }: LocalStackOpti
     if (server) {
       functionsSecretId = 'app';
       await publishApplicationLogin(secret, path.join(secretsDir, 'app.json'));
-      log(`the functions log in as ${applicationLoginName} (DML on users only), from ${path.join(secretsDir, 'app.json')}`);
+      log(`the functions log in as ${applicationLoginName} (DML on the application's tables only), from ${path.join(secretsDir, 'app.json')}`);
     }
   } catch (error) {
     await server?.stop();

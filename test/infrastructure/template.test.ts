@@ -875,7 +875,7 @@ describe('a stage on DocumentDB (params.dbEngine=documentdb)', () => {
 
   it("bundles the mongodb driver, on Node.js's URL parser, and not node-postgres; a PostgreSQL stage the reverse", () => {
     const bundle = (from: string) =>
-      execFileSync('unzip', ['-p', path.join(from, 'usersGet.zip'), 'src/handlers/users-get.js'], { maxBuffer: 64 * 2 ** 20 }).toString();
+      execFileSync('unzip', ['-p', path.join(from, 'usersGet.zip'), 'src/handlers/users/get.js'], { maxBuffer: 64 * 2 ** 20 }).toString();
     expect(bundle(dir)).toContain('MongoClient');
     expect(bundle(dir)).not.toContain('PGSSLMODE');
     // The driver parses URLs with Node.js's own parser, not the whatwg-url package (src/lib/documentdb/whatwg-url.ts).

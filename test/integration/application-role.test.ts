@@ -104,7 +104,7 @@ describe('the application login that the release makes', () => {
     try {
       secrets = await serveSecrets(login);
       const container = loadContainer();
-      const created = await container.invoke('users-create', {
+      const created = await container.invoke('users/create', {
         method: 'POST',
         path: '/api/users',
         headers: { 'content-type': 'application/json' },
@@ -113,17 +113,17 @@ describe('the application login that the release makes', () => {
       expect(created.status).toBe(201);
       const id = created.body.id as string;
       const byId = { route: '/api/users/{id}', path: `/api/users/${id}`, pathParameters: { id } };
-      expect((await container.invoke('users-get', byId)).status).toBe(200);
-      expect((await container.invoke('users-list', { path: '/api/users' })).status).toBe(200);
+      expect((await container.invoke('users/get', byId)).status).toBe(200);
+      expect((await container.invoke('users/list', { path: '/api/users' })).status).toBe(200);
       expect((await container.invoke('health-ready', { path: '/api/health/ready' })).status).toBe(200);
-      const replaced = await container.invoke('users-update', {
+      const replaced = await container.invoke('users/update', {
         ...byId,
         method: 'PUT',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ email: 'least@example.com', name: 'Renamed' }),
       });
       expect(replaced.status).toBe(200);
-      expect((await container.invoke('users-delete', { ...byId, method: 'DELETE' })).status).toBe(204);
+      expect((await container.invoke('users/delete', { ...byId, method: 'DELETE' })).status).toBe(204);
       expect(await count(database.admin, "select count(*) as n from pg_stat_activity where usename = 'users_api'")).toBeGreaterThan(0);
     } finally {
       await secrets?.close();

@@ -50,7 +50,7 @@ beforeAll(async () => {
   database = await startTestDatabase();
   secrets = await serveSecrets(database.secret);
   container = loadContainer();
-  const created = await container.invoke('users-create', {
+  const created = await container.invoke('users/create', {
     method: 'POST',
     path: '/api/users',
     headers: json,
@@ -115,7 +115,7 @@ describe.each(securedFunctions)('%s', (name) => {
     expect([200, 201, 204]).toContain(reply.status);
     if (name === 'usersDelete') {
       // Put the user back for the routes that follow.
-      const again = await container.invoke('users-create', {
+      const again = await container.invoke('users/create', {
         method: 'POST',
         path: '/api/users',
         headers: json,
@@ -150,14 +150,14 @@ describe('the caller in the logs', () => {
     for (const stream of streams) stream.write = ((chunk: string | Uint8Array) => lines.push(String(chunk)) > 0) as typeof stream.write;
     try {
       // A rejected body (400) and a refused token (403): each writes a line for its request.
-      const invalid = await logged.invoke('users-create', {
+      const invalid = await logged.invoke('users/create', {
         method: 'POST',
         path: '/api/users',
         headers: { ...json, authorization: header(token) },
         body: '{"email":"not-an-email"}',
       });
       expect(invalid.status).toBe(400);
-      const refused = await logged.invoke('users-create', {
+      const refused = await logged.invoke('users/create', {
         method: 'POST',
         path: '/api/users',
         headers: { ...json, authorization: header(testToken({ scopes: ['users.read'] })) },

@@ -1,16 +1,16 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { loadDocumentDbConfig } from '../../src/lib/documentdb/config';
 import { documentFailureKind } from '../../src/lib/documentdb/errors';
-import { applyIndexSteps, indexSteps } from '../../src/lib/documentdb/indexes';
+import { applyIndexSteps } from '../../src/lib/documentdb/indexes';
 import { documentDbSchema } from '../../src/lib/documentdb/schema';
 import { DocumentStore } from '../../src/lib/documentdb/store';
-import { DocumentDbUsersRepository, usersCollection } from '../../src/lib/documentdb/users';
+import { usersIndexSteps as indexSteps } from '../../src/api/users/indexes';
+import { usersStorage } from '../../src/api/users/model';
 import { fixedSecret, type DbSecret } from '../../src/lib/storage/secret';
 import { startDelayProxy } from '../../scripts/bench/delay-proxy';
 import { loadContainer, runLoad, type Container, type Outcome } from '../support/containers';
 import { describeWithDocumentDb, startTestDocumentDb, type TestDocumentDb } from '../support/documentdb';
 import { serveSecrets, type LocalSecrets } from '../support/service-env';
-import { usersRepositoryContract } from '../support/users-contract';
 
 /**
  * The DocumentDB engine against a real MongoDB-protocol server: FerretDB on 127.0.0.1, TLS verified against the CA made
@@ -26,32 +26,19 @@ describeWithDocumentDb('the DocumentDB engine on the local MongoDB-protocol serv
   });
   afterAll(() => docdb?.stop());
 
-  usersRepositoryContract('DocumentDB', async () => {
-    const store = storeFor(`contract_${process.pid}`);
-    await store.run((db) => applyIndexSteps(db));
-    return {
-      users: new DocumentDbUsersRepository(store),
-      rows: () => store.run((db) => db.collection(usersCollection).countDocuments()),
-      teardown: async () => {
-        await store.run((db) => db.dropDatabase());
-        await store.close();
-      },
-    };
-  });
-
   describe('the index steps', () => {
     it('applies each step once, records it, and makes the unique email index', async () => {
       const store = storeFor(`steps_${process.pid}`);
       try {
         const log: string[] = [];
-        expect(await store.run((db) => applyIndexSteps(db, (line) => log.push(line)))).toEqual(indexSteps.map((step) => step.name));
+        expect(await store.run((db) => applyIndexSteps(db, indexSteps, (line) => log.push(line)))).toEqual(indexSteps.map((step) => step.name));
         expect(log).toEqual(indexSteps.map((step) => `applied ${step.name}`));
         // A second run applies nothing: the steps are recorded, and each is idempotent.
-        expect(await store.run((db) => applyIndexSteps(db))).toEqual([]);
+        expect(await store.run((db) => applyIndexSteps(db, indexSteps))).toEqual([]);
         const recorded = await store.run((db) => db.collection('migrations').find({}).toArray());
         expect(recorded.map((step) => step._id)).toEqual(indexSteps.map((step) => step.name));
         for (const step of recorded) expect(step.appliedAt).toBeInstanceOf(Date);
-        const indexes = await store.run((db) => db.collection(usersCollection).indexes());
+        const indexes = await store.run((db) => db.collection(usersStorage.table).indexes());
         expect(indexes.find((index) => index.name === 'users_email_unique')).toMatchObject({ key: { email: 1 }, unique: true });
       } finally {
         await store.run((db) => db.dropDatabase());
@@ -97,7 +84,7 @@ describeWithDocumentDb('the DocumentDB engine on the local MongoDB-protocol serv
     let proxy: Awaited<ReturnType<typeof startDelayProxy>>;
     let functionsSecret: DbSecret;
     const failures = (outcomes: Outcome[]) => outcomes.filter((outcome) => outcome.status >= 300);
-    const users = () => docdb.admin().db(docdb.secret.dbname).collection(usersCollection);
+    const users = () => docdb.admin().db(docdb.secret.dbname).collection(usersStorage.table);
 
     beforeAll(async () => {
       // The DocumentDB stages' functions log in as the cluster's master user (serverless.yml), whose password rotates.
@@ -105,7 +92,7 @@ describeWithDocumentDb('the DocumentDB engine on the local MongoDB-protocol serv
       functionsSecret = { ...docdb.secret, port: proxy.port };
       secrets = await serveSecrets(functionsSecret, { DB_ENGINE: 'documentdb', DOCDB_BUDGET_MS: '2800' });
       // As a release's migrate does before any function takes traffic.
-      expect(await documentDbSchema.migrate(fixedSecret(docdb.secret), { waitMs: 0, log: () => undefined })).toEqual(
+      expect(await documentDbSchema.migrate(fixedSecret(docdb.secret), { waitMs: 0, log: () => undefined, indexSteps })).toEqual(
         indexSteps.map((step) => step.name),
       );
       containers = Array.from({ length: containerCount }, loadContainer);
@@ -121,7 +108,7 @@ describeWithDocumentDb('the DocumentDB engine on the local MongoDB-protocol serv
     it("serves a user's whole life, and answers a duplicate email in any case with 409", async () => {
       const [container] = containers as [Container];
       const json = { 'content-type': 'application/json' };
-      const created = await container.invoke('users-create', {
+      const created = await container.invoke('users/create', {
         method: 'POST',
         path: '/api/users',
         headers: json,
@@ -131,26 +118,26 @@ describeWithDocumentDb('the DocumentDB engine on the local MongoDB-protocol serv
       expect(created.body.email).toBe('ada@example.com');
       const id = created.body.id as string;
       const byId = { path: `/api/users/${id}`, pathParameters: { id } };
-      expect((await container.invoke('users-get', byId)).body).toEqual(created.body);
-      const duplicate = await container.invoke('users-create', {
+      expect((await container.invoke('users/get', byId)).body).toEqual(created.body);
+      const duplicate = await container.invoke('users/create', {
         method: 'POST',
         path: '/api/users',
         headers: json,
         body: JSON.stringify({ email: 'ADA@example.COM', name: 'Again' }),
       });
       expect(duplicate.status).toBe(409);
-      expect((await container.invoke('users-list', { path: '/api/users', query: { limit: '100' } })).body.items).toContainEqual(
+      expect((await container.invoke('users/list', { path: '/api/users', query: { limit: '100' } })).body.items).toContainEqual(
         created.body,
       );
-      const replaced = await container.invoke('users-update', {
+      const replaced = await container.invoke('users/update', {
         ...byId,
         method: 'PUT',
         headers: json,
         body: JSON.stringify({ email: 'ada@example.com', name: 'Ada Lovelace' }),
       });
       expect(replaced.body).toMatchObject({ id, name: 'Ada Lovelace', createdAt: created.body.createdAt });
-      expect((await container.invoke('users-delete', { ...byId, method: 'DELETE' })).status).toBe(204);
-      expect((await container.invoke('users-get', byId)).status).toBe(404);
+      expect((await container.invoke('users/delete', { ...byId, method: 'DELETE' })).status).toBe(204);
+      expect((await container.invoke('users/get', byId)).status).toBe(404);
       expect(await users().countDocuments({ _id: id } as never)).toBe(0);
     });
 

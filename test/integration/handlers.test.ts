@@ -37,7 +37,7 @@ afterAll(async () => {
 
 const call = (name: HandlerName, request: Partial<RequestShape>) => container.invoke(name, request);
 const create = (body: unknown, headers: Record<string, string> = json) =>
-  call('users-create', { method: 'POST', path: '/api/users', headers, body: typeof body === 'string' ? body : JSON.stringify(body) });
+  call('users/create', { method: 'POST', path: '/api/users', headers, body: typeof body === 'string' ? body : JSON.stringify(body) });
 
 describe('health', () => {
   it('answers liveness with no I/O, with security headers', async () => {
@@ -100,11 +100,11 @@ describe('users', () => {
     expect(created.headers.location).toBe(`/api/users/${created.body.id}`);
     const id = created.body.id as string;
 
-    const read = await call('users-get', { path: `/api/users/${id}`, pathParameters: { id } });
+    const read = await call('users/get', { path: `/api/users/${id}`, pathParameters: { id } });
     expect(read.status).toBe(200);
     expect(read.body).toEqual(created.body);
 
-    const replaced = await call('users-update', {
+    const replaced = await call('users/update', {
       method: 'PUT',
       path: `/api/users/${id}`,
       pathParameters: { id },
@@ -114,12 +114,12 @@ describe('users', () => {
     expect(replaced.status).toBe(200);
     expect(replaced.body).toMatchObject({ id, email: 'ada@example.com', name: 'Ada L.', createdAt: created.body.createdAt });
 
-    const deleted = await call('users-delete', { method: 'DELETE', path: `/api/users/${id}`, pathParameters: { id } });
+    const deleted = await call('users/delete', { method: 'DELETE', path: `/api/users/${id}`, pathParameters: { id } });
     expect(deleted.status).toBe(204);
     expect(deleted.raw).toBe('');
     expect(await count(database.admin, 'select count(*) as n from users where id = $1', [id])).toBe(0);
-    expectProblem(await call('users-delete', { method: 'DELETE', path: `/api/users/${id}`, pathParameters: { id } }), 404);
-    expectProblem(await call('users-get', { path: `/api/users/${id}`, pathParameters: { id } }), 404);
+    expectProblem(await call('users/delete', { method: 'DELETE', path: `/api/users/${id}`, pathParameters: { id } }), 404);
+    expectProblem(await call('users/get', { path: `/api/users/${id}`, pathParameters: { id } }), 404);
   });
 
   it('answers 409 for a duplicate email in any case, and stores one row', async () => {
@@ -171,16 +171,16 @@ describe('users', () => {
 
   it('accepts a base64-encoded body', async () => {
     const body = Buffer.from(JSON.stringify({ email: 'b64@example.com', name: 'B64' })).toString('base64');
-    const reply = await call('users-create', { method: 'POST', path: '/api/users', headers: json, body, isBase64Encoded: true });
+    const reply = await call('users/create', { method: 'POST', path: '/api/users', headers: json, body, isBase64Encoded: true });
     expect(reply.status).toBe(201);
   });
 
   it('answers 404 for a non-UUID or unknown id on every id route', async () => {
     for (const id of ['nope', '123', "1' or '1'='1", '00000000-0000-7000-8000-000000000000']) {
-      expectProblem(await call('users-get', { path: `/api/users/${id}`, pathParameters: { id } }), 404);
-      expectProblem(await call('users-delete', { method: 'DELETE', path: `/api/users/${id}`, pathParameters: { id } }), 404);
+      expectProblem(await call('users/get', { path: `/api/users/${id}`, pathParameters: { id } }), 404);
+      expectProblem(await call('users/delete', { method: 'DELETE', path: `/api/users/${id}`, pathParameters: { id } }), 404);
       expectProblem(
-        await call('users-update', {
+        await call('users/update', {
           method: 'PUT',
           path: `/api/users/${id}`,
           pathParameters: { id },
@@ -194,7 +194,7 @@ describe('users', () => {
 
   it('requires both email and name on PUT', async () => {
     const { body: user } = await create({ email: 'put@example.com', name: 'Put' });
-    const reply = await call('users-update', {
+    const reply = await call('users/update', {
       method: 'PUT',
       path: `/api/users/${user.id}`,
       pathParameters: { id: user.id },
@@ -207,21 +207,21 @@ describe('users', () => {
 
   it('pages with limit and cursor, and validates both', async () => {
     const total = await count(database.admin, 'select count(*) as n from users');
-    const first = await call('users-list', { path: '/api/users', query: { limit: '2' } });
+    const first = await call('users/list', { path: '/api/users', query: { limit: '2' } });
     expect(first.status).toBe(200);
     expect(first.body.items).toHaveLength(2);
     expect(typeof first.body.next).toBe('string');
-    const rest = await call('users-list', { path: '/api/users', query: { limit: '100', cursor: first.body.next } });
+    const rest = await call('users/list', { path: '/api/users', query: { limit: '100', cursor: first.body.next } });
     expect(rest.body.items).toHaveLength(total - 2);
     expect(rest.body.next).toBeNull();
-    const defaults = await call('users-list', { path: '/api/users' });
+    const defaults = await call('users/list', { path: '/api/users' });
     expect(defaults.body.items).toHaveLength(Math.min(total, 20));
     for (const limit of ['0', '101', 'abc', '1.5', '-1']) {
-      const reply = await call('users-list', { path: '/api/users', query: { limit } });
+      const reply = await call('users/list', { path: '/api/users', query: { limit } });
       expectProblem(reply, 400);
       expect(reply.body.errors[0].field).toBe('limit');
     }
-    const badCursor = await call('users-list', { path: '/api/users', query: { cursor: 'bm90LWEtY3Vyc29y' } });
+    const badCursor = await call('users/list', { path: '/api/users', query: { cursor: 'bm90LWEtY3Vyc29y' } });
     expectProblem(badCursor, 400);
     expect(badCursor.body.errors[0].field).toBe('cursor');
   });
@@ -265,7 +265,7 @@ describe('hostile input (fuzz)', () => {
       expect([201, 400, 409, 413, 415]).toContain(reply.status);
       if (reply.status !== 201) expectProblem(reply, reply.status);
       const id = String(randomValue());
-      const read = await call('users-get', { path: `/api/users/${encodeURIComponent(id)}`, pathParameters: { id } });
+      const read = await call('users/get', { path: `/api/users/${encodeURIComponent(id)}`, pathParameters: { id } });
       expect([200, 404]).toContain(read.status);
     }
   });
@@ -280,7 +280,7 @@ describe('one container', () => {
   it('reads nothing from the environment on a warm request but a bundle constant (token check, database, metrics)', async () => {
     const created = await create({ email: 'warm-env@example.com', name: 'Warm' });
     const id = created.body.id as string;
-    const get = () => call('users-get', { path: `/api/users/${id}`, route: '/api/users/{id}', pathParameters: { id } });
+    const get = () => call('users/get', { path: `/api/users/${id}`, route: '/api/users/{id}', pathParameters: { id } });
     expect((await get()).status).toBe(200);
     const { result, reads } = await environmentReads(get);
     expect(result.status).toBe(200);
@@ -292,8 +292,8 @@ describe('one container', () => {
     await database.server.stop();
     for (const [name, request] of [
       ['health-ready', { path: '/api/health/ready' }],
-      ['users-list', { path: '/api/users' }],
-      ['users-create', { method: 'POST', path: '/api/users', headers: json, body: '{"email":"down@example.com","name":"Down"}' }],
+      ['users/list', { path: '/api/users' }],
+      ['users/create', { method: 'POST', path: '/api/users', headers: json, body: '{"email":"down@example.com","name":"Down"}' }],
     ] as const) {
       const started = Date.now();
       const reply = await call(name, request);
@@ -303,7 +303,7 @@ describe('one container', () => {
     }
     await database.start();
     expect((await call('health-ready', { path: '/api/health/ready' })).status).toBe(200);
-    expect((await call('users-list', { path: '/api/users' })).status).toBe(200);
+    expect((await call('users/list', { path: '/api/users' })).status).toBe(200);
     expect(await connections()).toBe(1);
   });
 });
@@ -314,11 +314,11 @@ describe('the readiness probe that the pre-traffic hook sends each new version',
       'health-live',
       'health-ready',
       'health',
-      'users-create',
-      'users-list',
-      'users-get',
-      'users-update',
-      'users-delete',
+      'users/create',
+      'users/list',
+      'users/get',
+      'users/update',
+      'users/delete',
       'not-found',
     ]) {
       expect([name, (await container.probe(name)).statusCode]).toEqual([name, 200]);
@@ -329,7 +329,7 @@ describe('the readiness probe that the pre-traffic hook sends each new version',
     secrets.write({ ...database.secret, port: 9 });
     try {
       const fresh = loadContainer();
-      expect((await fresh.probe('users-get')).statusCode).toBe(503);
+      expect((await fresh.probe('users/get')).statusCode).toBe(503);
       expect((await fresh.probe('health-live')).statusCode).toBe(200);
     } finally {
       secrets.write(database.secret);
@@ -338,7 +338,7 @@ describe('the readiness probe that the pre-traffic hook sends each new version',
 
   it('cannot be sent through the API: a request that names it is served as usual', async () => {
     const id = '01890000-0000-7000-8000-000000000000';
-    const reply = await call('users-get', {
+    const reply = await call('users/get', {
       path: `/api/users/${id}`,
       pathParameters: { id },
       headers: { readinessProbe: 'true' },
@@ -354,8 +354,8 @@ describe('bodies that are absent, null or not an object (the 500 that sls offlin
     const id = '01890000-0000-7000-8000-000000000000';
     for (const body of [undefined, null, '', 'null', '[]', '"text"', '42']) {
       for (const [name, request] of [
-        ['users-create', { method: 'POST', path: '/api/users' }],
-        ['users-update', { method: 'PUT', path: `/api/users/${id}`, pathParameters: { id } }],
+        ['users/create', { method: 'POST', path: '/api/users' }],
+        ['users/update', { method: 'PUT', path: `/api/users/${id}`, pathParameters: { id } }],
       ] as const) {
         const reply = await call(name, { ...request, headers: json, body: body as never });
         expect([name, body, reply.status]).toEqual([name, body, 400]);
@@ -380,7 +380,7 @@ describe('each route as a new container loads it', () => {
     const health = await fresh.invoke('health', { path: '/api/health' });
     expect([health.status, health.body.coldStart]).toEqual([200, true]);
     const email = `fresh-${Date.now()}@example.com`;
-    const made = await fresh.invoke('users-create', {
+    const made = await fresh.invoke('users/create', {
       method: 'POST',
       path: '/api/users',
       headers: json,
@@ -389,19 +389,19 @@ describe('each route as a new container loads it', () => {
     expect(made.status).toBe(201);
     expect(made.headers.location).toBe(`/api/users/${made.body.id}`);
     const at = { path: `/api/users/${made.body.id}`, pathParameters: { id: made.body.id } };
-    expect((await fresh.invoke('users-get', at)).body).toEqual(made.body);
-    const replaced = await fresh.invoke('users-update', {
+    expect((await fresh.invoke('users/get', at)).body).toEqual(made.body);
+    const replaced = await fresh.invoke('users/update', {
       ...at,
       method: 'PUT',
       headers: json,
       body: JSON.stringify({ email, name: 'Renamed' }),
     });
     expect([replaced.status, replaced.body.name]).toEqual([200, 'Renamed']);
-    const listed = await fresh.invoke('users-list', { path: '/api/users', query: { limit: '100' } });
+    const listed = await fresh.invoke('users/list', { path: '/api/users', query: { limit: '100' } });
     expect(listed.status).toBe(200);
     expect(listed.body.items.map((user: { id: string }) => user.id)).toContain(made.body.id);
-    expect((await fresh.invoke('users-delete', { ...at, method: 'DELETE' })).status).toBe(204);
-    expectProblem(await fresh.invoke('users-get', at), 404);
+    expect((await fresh.invoke('users/delete', { ...at, method: 'DELETE' })).status).toBe(204);
+    expectProblem(await fresh.invoke('users/get', at), 404);
     const live = await fresh.invoke('health-live', { path: '/api/health/live' });
     expect([live.status, live.body]).toEqual([200, { status: 'ok' }]);
   });
@@ -411,11 +411,11 @@ describe('each route as a new container loads it', () => {
     const at = { path: `/api/users/${id}`, pathParameters: { id } };
     const body = JSON.stringify({ email: 'scope@example.com', name: 'Scope' });
     const refused: [HandlerName, Partial<RequestShape>][] = [
-      ['users-list', { path: '/api/users', headers: { authorization: writeOnly } }],
-      ['users-get', { ...at, headers: { authorization: writeOnly } }],
-      ['users-create', { method: 'POST', path: '/api/users', headers: { ...json, authorization: readOnly }, body }],
-      ['users-update', { ...at, method: 'PUT', headers: { ...json, authorization: readOnly }, body }],
-      ['users-delete', { ...at, method: 'DELETE', headers: { authorization: readOnly } }],
+      ['users/list', { path: '/api/users', headers: { authorization: writeOnly } }],
+      ['users/get', { ...at, headers: { authorization: writeOnly } }],
+      ['users/create', { method: 'POST', path: '/api/users', headers: { ...json, authorization: readOnly }, body }],
+      ['users/update', { ...at, method: 'PUT', headers: { ...json, authorization: readOnly }, body }],
+      ['users/delete', { ...at, method: 'DELETE', headers: { authorization: readOnly } }],
     ];
     for (const [name, request] of refused) expect([name, (await fresh.invoke(name, request)).status]).toEqual([name, 403]);
   });
@@ -426,9 +426,9 @@ describe('each route as a new container loads it', () => {
     const bad = { path: '/api/users/not-a-uuid', pathParameters: { id: 'not-a-uuid' } };
     const body = JSON.stringify({ email: 'a@example.com', name: 'A' });
     for (const [name, request] of [
-      ['users-get', bad],
-      ['users-delete', { ...bad, method: 'DELETE' }],
-      ['users-update', { ...bad, method: 'PUT', headers: json, body }],
+      ['users/get', bad],
+      ['users/delete', { ...bad, method: 'DELETE' }],
+      ['users/update', { ...bad, method: 'PUT', headers: json, body }],
     ] as [HandlerName, Partial<RequestShape>][]) {
       const reply = await fresh.invoke(name, request);
       expectProblem(reply, 404);
@@ -436,10 +436,10 @@ describe('each route as a new container loads it', () => {
     }
     const at = { path: `/api/users/${id}`, pathParameters: { id } };
     const invalid: [HandlerName, Partial<RequestShape>, string][] = [
-      ['users-create', { method: 'POST', path: '/api/users', headers: json, body: JSON.stringify({ name: 'No email' }) }, 'email'],
-      ['users-update', { ...at, method: 'PUT', headers: json, body: JSON.stringify({ email: 'a@example.com' }) }, 'name'],
-      ['users-list', { path: '/api/users', query: { limit: '0' } }, 'limit'],
-      ['users-list', { path: '/api/users', query: { cursor: '' } }, 'cursor'],
+      ['users/create', { method: 'POST', path: '/api/users', headers: json, body: JSON.stringify({ name: 'No email' }) }, 'email'],
+      ['users/update', { ...at, method: 'PUT', headers: json, body: JSON.stringify({ email: 'a@example.com' }) }, 'name'],
+      ['users/list', { path: '/api/users', query: { limit: '0' } }, 'limit'],
+      ['users/list', { path: '/api/users', query: { cursor: '' } }, 'cursor'],
     ];
     for (const [name, request, field] of invalid) {
       const reply = await fresh.invoke(name, request);

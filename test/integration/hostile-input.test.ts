@@ -38,11 +38,11 @@ const tableDigest = async () =>
   ).rows[0]!;
 
 const routes = [
-  { route: 'POST /api/users', handler: 'users-create', path: () => '/api/users', body: true },
-  { route: 'GET /api/users', handler: 'users-list', path: () => '/api/users', query: true },
-  { route: 'GET /api/users/{id}', handler: 'users-get', path: (id: string) => `/api/users/${id}`, id: true },
-  { route: 'PUT /api/users/{id}', handler: 'users-update', path: (id: string) => `/api/users/${id}`, id: true, body: true },
-  { route: 'DELETE /api/users/{id}', handler: 'users-delete', path: (id: string) => `/api/users/${id}`, id: true },
+  { route: 'POST /api/users', handler: 'users/create', path: () => '/api/users', body: true },
+  { route: 'GET /api/users', handler: 'users/list', path: () => '/api/users', query: true },
+  { route: 'GET /api/users/{id}', handler: 'users/get', path: (id: string) => `/api/users/${id}`, id: true },
+  { route: 'PUT /api/users/{id}', handler: 'users/update', path: (id: string) => `/api/users/${id}`, id: true, body: true },
+  { route: 'DELETE /api/users/{id}', handler: 'users/delete', path: (id: string) => `/api/users/${id}`, id: true },
   { route: 'GET /api/health/live', handler: 'health-live', path: () => '/api/health/live' },
   { route: 'GET /api/health/ready', handler: 'health-ready', path: () => '/api/health/ready' },
   { route: 'GET /api/health', handler: 'health', path: () => '/api/health' },
@@ -56,7 +56,7 @@ beforeAll(async () => {
   secrets = await serveSecrets(database.secret);
   container = loadContainer();
   for (let i = 0; i < 5; i += 1) {
-    const reply = await container.invoke('users-create', {
+    const reply = await container.invoke('users/create', {
       method: 'POST',
       path: '/api/users',
       headers: { 'content-type': 'application/json' },

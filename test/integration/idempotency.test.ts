@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
-import { idempotencyTable } from '../../src/lib/http/idempotency';
+import { idempotencyTable } from '../../src/lib/http/idempotency-settings';
 import { ensureTable } from '../../src/local/dynamodb-local';
 import { testToken } from '../support/auth';
 import { loadContainer, type Container } from '../support/containers';
@@ -22,7 +22,7 @@ const rowsWith = (email: string) => count(database.admin, 'select count(*) as n 
 const records = async () => (await dynamodb.client.send(new ScanCommand({ TableName: tableName }))).Items ?? [];
 
 function post(target: Container, body: unknown, key?: string, token?: string): Promise<Reply> {
-  return target.invoke('users-create', {
+  return target.invoke('users/create', {
     method: 'POST',
     path: '/api/users',
     headers: {
@@ -162,7 +162,7 @@ describe('PUT and DELETE with an Idempotency-Key', () => {
     const replies = [];
     for (const id of ids) {
       replies.push(
-        await container.invoke('users-update', {
+        await container.invoke('users/update', {
           method: 'PUT',
           route: '/api/users/{id}',
           path: `/api/users/${id}`,
@@ -173,7 +173,7 @@ describe('PUT and DELETE with an Idempotency-Key', () => {
       );
     }
     expect(replies.map((reply) => reply.status)).toEqual([200, 422]);
-    const second = await container.invoke('users-get', { path: `/api/users/${ids[1]}`, pathParameters: { id: ids[1]! } });
+    const second = await container.invoke('users/get', { path: `/api/users/${ids[1]}`, pathParameters: { id: ids[1]! } });
     expect(second.body.name).toBe('Idempotent');
   });
 
@@ -181,7 +181,7 @@ describe('PUT and DELETE with an Idempotency-Key', () => {
     const created = await post(container, newUser());
     const id = created.body.id as string;
     const replace = (key: string, body: unknown) =>
-      container.invoke('users-update', {
+      container.invoke('users/update', {
         method: 'PUT',
         route: '/api/users/{id}',
         path: `/api/users/${id}`,
@@ -200,7 +200,7 @@ describe('PUT and DELETE with an Idempotency-Key', () => {
     expect((await replace(putKey, newUser())).status).toBe(422);
 
     const remove = (key: string) =>
-      container.invoke('users-delete', {
+      container.invoke('users/delete', {
         method: 'DELETE',
         route: '/api/users/{id}',
         path: `/api/users/${id}`,

@@ -33,7 +33,7 @@ const json = { 'content-type': 'application/json' };
 it('writes exactly once, with no 503, after thawing on a connection the server ended while it was frozen', async () => {
   const container = loadContainer();
   const create = (n: number) =>
-    container.invoke('users-create', {
+    container.invoke('users/create', {
       method: 'POST',
       path: '/api/users',
       headers: json,
@@ -50,12 +50,12 @@ it('writes exactly once, with no 503, after thawing on a connection the server e
 
 it('leaves no session of the service on a server with no traffic', async () => {
   const container = loadContainer();
-  expect((await container.invoke('users-list', { path: '/api/users' })).status).toBe(200);
+  expect((await container.invoke('users/list', { path: '/api/users' })).status).toBe(200);
   expect(await backendsOf(database, role)).toBeGreaterThan(0);
   await new Promise((resolve) => setTimeout(resolve, idleTimeoutMs + 1000));
   expect(await backendsOf(database, role)).toBe(0);
   // And the next request simply opens a new one.
-  expect((await container.invoke('users-list', { path: '/api/users' })).status).toBe(200);
+  expect((await container.invoke('users/list', { path: '/api/users' })).status).toBe(200);
 });
 
 it("serves every request again once a storm is over: the winners' idle sessions end and give their slots back", async () => {
@@ -63,7 +63,7 @@ it("serves every request again once a storm is over: the winners' idle sessions 
   await database.admin.query(`alter role ${role} connection limit ${slots}`);
   try {
     const containers = Array.from({ length: 40 }, loadContainer);
-    const list = (index: number) => containers[index]!.invoke('users-list', { path: '/api/users' });
+    const list = (index: number) => containers[index]!.invoke('users/list', { path: '/api/users' });
     const storm = await Promise.all(containers.map((_, index) => list(index)));
     expect(storm.filter((reply) => ![200, 503].includes(reply.status))).toEqual([]);
     expect(storm.filter((reply) => reply.status === 503).length).toBeGreaterThan(0);

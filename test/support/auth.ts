@@ -10,11 +10,16 @@ export function testSigningKey(): SigningKey {
   return global[slot];
 }
 
-export const allScopes = ['users.read', 'users.write'];
+/** Every resource's scopes: read when a token is made, so that the tests' setup (./env.ts) loads no resource. */
+export function allScopes(): string[] {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { resources } = require('../../src/api/registry') as typeof import('../../src/api/registry');
+  return resources.flatMap((resource) => Object.keys(resource.scopeNames));
+}
 
 /** An access token of the tests' issuer: every scope unless told otherwise. */
 export function testToken(request: Partial<TokenRequest> = {}, header: Record<string, unknown> = {}): string {
-  return signToken(testSigningKey(), { scopes: allScopes, ...request }, header);
+  return signToken(testSigningKey(), { scopes: allScopes(), ...request }, header);
 }
 
 /** The functions' environment for the tests' issuer, its JWKS handed over inline as a deploy hands Cognito's. */

@@ -6,7 +6,7 @@ import { fresh } from './fresh';
 
 type Handler = Parameters<typeof invoke>[0];
 
-/** The API routes' handler modules (`users-get`...), from the function list. */
+/** The API routes' handler modules (`users/get`...), from the function list. */
 const handlerNames = apiFunctions.map(handlerModule);
 export type HandlerName = string;
 
@@ -68,7 +68,7 @@ export async function step(container: Container, known: string[]): Promise<Outco
   if (pick === 0 || known.length === 0) {
     op = 'create';
     email = `load-${process.pid}-${n}@example.com`;
-    reply = await container.invoke('users-create', {
+    reply = await container.invoke('users/create', {
       method: 'POST',
       path: '/api/users',
       headers: json,
@@ -77,11 +77,11 @@ export async function step(container: Container, known: string[]): Promise<Outco
     if (reply.status === 201) known.push(reply.body.id);
   } else if (pick === 1) {
     op = 'list';
-    reply = await container.invoke('users-list', { path: '/api/users', query: { limit: '5' } });
+    reply = await container.invoke('users/list', { path: '/api/users', query: { limit: '5' } });
   } else {
     op = 'get';
     const id = known[n % known.length]!;
-    reply = await container.invoke('users-get', { path: `/api/users/${id}`, pathParameters: { id } });
+    reply = await container.invoke('users/get', { path: `/api/users/${id}`, pathParameters: { id } });
   }
   return {
     op,

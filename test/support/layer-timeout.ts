@@ -13,6 +13,10 @@ const layerTimeoutsMs: Readonly<Record<string, number>> = Object.freeze({
   infrastructure: 300_000,
 });
 
-const layer = /[\\/]test[\\/](\w+)[\\/]/.exec(expect.getState().testPath ?? '')?.[1];
+const testPath = expect.getState().testPath ?? '';
+// A resource's contract tests sit in its folder, and start servers as the integration layer's do.
+const layer = /[\\/]src[\\/]api[\\/][^\\/]+[\\/]contract\.test\.ts$/.test(testPath)
+  ? 'integration'
+  : /[\\/]test[\\/](\w+)[\\/]/.exec(testPath)?.[1];
 const timeoutMs = layer === undefined ? undefined : layerTimeoutsMs[layer];
 if (timeoutMs) jest.setTimeout(timeoutMs);

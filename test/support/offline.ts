@@ -23,11 +23,11 @@ export interface OfflineServer {
 }
 
 /**
- * `sls offline --stage local` on free loopback ports, with its `.local` folder at `localDir`, on the
+ * `sls offline --stage local` on free loopback ports (of the project at `cwd`), with its `.local` folder at `localDir`, on the
  * Lambda runtime's Node.js major (this machine's when that cannot be installed): the handlers run in
  * its worker threads, as in AWS on that major.
  */
-export async function startOffline(localDir: string, timeoutMs = 90_000, extraArgs: string[] = []): Promise<OfflineServer> {
+export async function startOffline(localDir: string, timeoutMs = 90_000, extraArgs: string[] = [], cwd = root): Promise<OfflineServer> {
   const [httpPort, lambdaPort] = await freePorts(2);
   let output = '';
   const child = spawn(
@@ -44,7 +44,7 @@ export async function startOffline(localDir: string, timeoutMs = 90_000, extraAr
       ...extraArgs,
     ],
     {
-      cwd: root,
+      cwd,
       // The functions print their metrics as the local stage does, whatever the test process disables for itself.
       env: { ...process.env, USERS_API_LOCAL_DIR: localDir, CI: 'true', SLS_TELEMETRY_DISABLED: '1', POWERTOOLS_METRICS_DISABLED: 'false' },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -57,7 +57,7 @@ export async function startOffline(localDir: string, timeoutMs = 90_000, extraAr
     url: `http://127.0.0.1:${httpPort}`,
     child,
     output: () => output,
-    authorization: (request = {}) => `Bearer ${signToken(loadSigningKey(localDir), { scopes: allScopes, ...request })}`,
+    authorization: (request = {}) => `Bearer ${signToken(loadSigningKey(localDir), { scopes: allScopes(), ...request })}`,
     stop: async () => {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
       const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
@@ -77,12 +77,12 @@ export async function startOffline(localDir: string, timeoutMs = 90_000, extraAr
 }
 
 /** What `npm run token -- --scope <scopes>` prints for the local stack whose `.local` folder is `localDir`. */
-export async function printedToken(localDir: string, scopes: string): Promise<string> {
+export async function printedToken(localDir: string, scopes: string, cwd = root): Promise<string> {
   return new Promise<string>((resolve, reject) =>
     execFile(
       process.execPath,
       [require.resolve('tsx/cli'), 'scripts/token.ts', '--scope', scopes],
-      { cwd: root, env: { ...process.env, USERS_API_LOCAL_DIR: localDir } },
+      { cwd, env: { ...process.env, USERS_API_LOCAL_DIR: localDir } },
       (error, stdout) => (error ? reject(error) : resolve(stdout.trim())),
     ),
   );

@@ -15,8 +15,8 @@ export interface Template {
   Outputs?: Record<string, unknown>;
 }
 
-/** `sls package` for a stage with no AWS credentials at all; resolves with the generated template. */
-export async function packageStage(stage: string, params: string[] = []): Promise<{ template: Template; dir: string }> {
+/** `sls package` for a stage with no AWS credentials at all (of the project at `cwd`); resolves with the generated template. */
+export async function packageStage(stage: string, params: string[] = [], cwd = root): Promise<{ template: Template; dir: string }> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `users-api-package-${stage}-`));
   const credentials = new Set(['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE']);
   const env: NodeJS.ProcessEnv = {
@@ -34,7 +34,7 @@ export async function packageStage(stage: string, params: string[] = []): Promis
     dir,
     ...params.map((param) => `--param=${param}`),
   ];
-  await promisify(execFile)(process.execPath, args, { cwd: root, env, timeout: 180_000 });
+  await promisify(execFile)(process.execPath, args, { cwd, env, timeout: 180_000, maxBuffer: 64 * 2 ** 20 });
   const template = JSON.parse(fs.readFileSync(path.join(dir, 'cloudformation-template-update-stack.json'), 'utf8')) as Template;
   return { template, dir };
 }

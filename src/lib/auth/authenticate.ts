@@ -7,9 +7,6 @@ import { createTokenVerifier, type Caller, type TokenVerifier } from './verifier
 
 export type { Caller } from './verifier';
 
-/** The scopes of the users API, as its resource server names them. */
-export type Scope = 'users.read' | 'users.write';
-
 export interface AuthContext extends Context {
   /** The verified caller, for the handler. */
   caller?: Caller;
@@ -39,7 +36,8 @@ export function bearerToken(headers: APIGatewayProxyEventV2['headers'] | undefin
 export function authenticate<C extends AuthContext>({
   scope,
 }: {
-  scope: Scope;
+  /** As the resource server names it, without its prefix: `<resource>.read`. */
+  scope: string;
 }): middy.MiddlewareObj<APIGatewayProxyEventV2, unknown, Error, C> {
   // Made at cold start (the keys handed over at deploy are parsed then), not on the request path.
   verifier ??= createTokenVerifier(loadAuthConfig(process.env));

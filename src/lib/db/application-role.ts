@@ -1,4 +1,5 @@
 import pg from 'pg';
+import type { ApplicationLogin } from '../storage/engine';
 
 /**
  * The role that holds the functions' privileges: DML on the application's tables, nothing else. It
@@ -8,10 +9,6 @@ export const applicationGroupRole = 'users_api_app';
 /** node-pg-migrate's record of the migrations applied: the functions never read or write it. */
 export const migrationsTable = 'pgmigrations';
 
-export interface ApplicationLogin {
-  username: string;
-  password: string;
-}
 
 /**
  * Makes sure of the application role and its grants: usage of the schema, and select, insert,

@@ -1,14 +1,10 @@
 import type { StorageEngine } from '../storage/engine';
-import { PostgresUsersRepository } from '../users/postgres';
 import { postgresConfig } from './config';
 import { Database } from './database';
 
-/** Aurora PostgreSQL (PostgreSQL locally) through node-postgres. */
-export const postgresEngine: StorageEngine = {
+/** Aurora PostgreSQL (PostgreSQL locally) through node-postgres: the connection is a `Database`. */
+export const postgresEngine: StorageEngine<Database> = {
   name: 'postgres',
   secretDefaults: { port: 5432 },
-  connect(secrets) {
-    const database = new Database(secrets, postgresConfig);
-    return { users: new PostgresUsersRepository(database), ping: () => database.ping() };
-  },
+  connect: (secrets) => new Database(secrets, postgresConfig),
 };

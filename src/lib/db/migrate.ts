@@ -6,8 +6,8 @@ import {
   ensureApplicationLogin,
   ensureApplicationRole,
   migrationsTable,
-  type ApplicationLogin,
 } from './application-role';
+import type { ApplicationLogin } from '../storage/engine';
 import { connectionConfig, type ConnectionOptions } from './connection';
 import { failureKind } from './errors';
 import type { DbSecret } from '../storage/secret';

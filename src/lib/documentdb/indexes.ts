@@ -1,24 +1,23 @@
 import type { Db } from 'mongodb';
-import { usersCollection } from './users';
+import type { IndexStep } from '../storage/engine';
 
 /**
- * The versioned schema steps of the DocumentDB engine, applied in order by `migrate` (the same
- * deploy step as the PostgreSQL migrations) and recorded in `migrations`. Each step is
- * idempotent: creating an index that exists with the same options changes nothing.
+ * Applies the resources' index steps in order, each once, recording it by name in `migrations`
+ * (the same deploy step as the PostgreSQL migrations). Each step must be idempotent: creating an
+ * index that exists with the same options changes nothing. Returns the steps applied.
  */
-export const indexSteps: readonly { name: string; apply(db: Db): Promise<unknown> }[] = Object.freeze([
-  {
-    name: '0001-users-email-unique',
-    // The email is stored normalised (trimmed, lower-cased), so a plain unique index is case-insensitive.
-    apply: (db: Db) => db.collection(usersCollection).createIndex({ email: 1 }, { unique: true, name: 'users_email_unique' }),
-  },
-]);
-
-export async function applyIndexSteps(db: Db, log: (message: string) => void = () => undefined): Promise<string[]> {
+export async function applyIndexSteps(
+  db: Db,
+  steps: readonly IndexStep<Db>[],
+  log: (message: string) => void = () => undefined,
+): Promise<string[]> {
+  const names = steps.map((step) => step.name);
+  const repeated = names.filter((name, index) => names.indexOf(name) !== index);
+  if (repeated.length) throw new Error(`Index steps must have names of their own: ${[...new Set(repeated)].join(', ')} is used twice`);
   const record = db.collection<{ _id: string; appliedAt: Date }>('migrations');
   const done = new Set((await record.find({}).toArray()).map((step) => step._id));
   const applied: string[] = [];
-  for (const step of indexSteps) {
+  for (const step of steps) {
     if (done.has(step.name)) continue;
     await step.apply(db);
     await record.updateOne({ _id: step.name }, { $setOnInsert: { appliedAt: new Date() } }, { upsert: true });

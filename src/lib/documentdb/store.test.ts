@@ -10,13 +10,12 @@ import { withEnv } from '../../../test/support/fresh';
 import { loadDocumentDbConfig } from './config';
 import { documentDbEngine } from './engine';
 import { DocumentStore, type RunOptions } from './store';
-import { DocumentDbUsersRepository } from './users';
 
 /**
  * The store's rules without a MongoDB server, which cannot be installed here (README "A stage on
  * DocumentDB"): the official driver against loopback ports that refuse (a free port: nothing listens) or never answer, and the
- * server's refusal of a login as the driver reports it. The repository's contract tests run the rest
- * against a real server (test/integration/users-contract.test.ts with MONGODB_URI).
+ * server's refusal of a login as the driver reports it. The resources' contract tests run the rest
+ * against a real server (test/integration/documentdb.test.ts).
  */
 
 /** The server's answer to a password it no longer accepts (a rotation), as the driver raises it. */
@@ -256,11 +255,11 @@ describe('DocumentStore, otherwise', () => {
 });
 
 describe('the DocumentDB engine', () => {
-  it("connects the users repository and the readiness ping to one store, with the environment's settings", async () => {
+  it("connects a store with the environment's settings, which the readiness ping uses", async () => {
     const secret = { host: '127.0.0.1', port: await freePort(), username: 'users', password: 'p', dbname: 'users' };
     const settings = { DOCDB_TLS: 'off', DOCDB_REPLICA_SET: '', DOCDB_SERVER_SELECTION_TIMEOUT_MS: '100', DOCDB_CONNECT_TIMEOUT_MS: '100' };
     const connection = withEnv(settings, () => documentDbEngine.connect(fixedSecret(secret)));
-    expect(connection.users).toBeInstanceOf(DocumentDbUsersRepository);
+    expect(connection).toBeInstanceOf(DocumentStore);
     const started = Date.now();
     await expect(connection.ping()).rejects.toBeInstanceOf(DatabaseUnavailableError);
     // The environment's server selection timeout (100 ms): one attempt with the default would take 1.5 s.

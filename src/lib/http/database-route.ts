@@ -1,23 +1,22 @@
+import { selectedEngine } from '../selected-engine';
 import { databaseAccess, storageFrom, type DatabaseContext } from '../storage/access';
-import type { UsersRepository } from '../users/model';
+import type { StorageConnection } from '../storage/engine';
 import type { InputSchemas } from './input';
 import { httpRoute, type RouteExtension, type RouteHandler } from './route';
 
 /** What a route that talks to the database may use besides its input. */
 export interface Services {
-  /** The database's health: one round trip, whatever the engine. */
-  readonly db: { ping(): Promise<number> };
-  readonly users: UsersRepository;
-}
-
-function servicesFor(context: DatabaseContext): Services {
-  const storage = storageFrom(context);
-  return { db: storage, users: storage.users };
+  /** The container's connection to the stage's database, whatever the engine. */
+  readonly db: StorageConnection;
 }
 
 /** Database access for a route: the secret is fetched by middleware, and the readiness probe makes a round trip. */
 export function databaseExtension(): RouteExtension<DatabaseContext, Services> {
-  return { middlewares: [databaseAccess()], services: servicesFor, ready: (context) => storageFrom(context).ping() };
+  return {
+    middlewares: [databaseAccess(selectedEngine())],
+    services: (context) => ({ db: storageFrom(context) }),
+    ready: (context) => storageFrom(context).ping(),
+  };
 }
 
 /**

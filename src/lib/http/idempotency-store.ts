@@ -3,7 +3,7 @@ import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempo
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import type { Context } from 'aws-lambda';
 import { boundedRequests } from '../aws-requests';
-import { idempotencyTable, type IdempotencySettings, type IdempotentCall } from './idempotency';
+import { idempotencyTable, type IdempotencySettings, type IdempotentCall } from './idempotency-settings';
 import type { HttpResult } from './responses';
 
 /** Tells the client that a response is the stored first one (as Stripe and others do). */
@@ -14,7 +14,7 @@ export const replayedHeader = 'Idempotent-Replayed';
  * retry with the same request gets the stored first response, with `Idempotent-Replayed: true`;
  * the same key with another request is 422; a retry while the first still runs is 409. A failed
  * first attempt stores nothing, so its retry runs again. When the store cannot be reached, the
- * request is not executed. Powertools' errors are mapped to the service's by ./idempotency.ts.
+ * request is not executed. Powertools' errors are mapped to the service's by the route (./idempotency.ts).
  */
 export function idempotencyStore(env: IdempotencySettings) {
   const client = new DynamoDBClient(boundedRequests(env.IDEMPOTENCY_TIMEOUT_MS));

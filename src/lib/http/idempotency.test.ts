@@ -1,7 +1,8 @@
 import { httpEvent, lambdaContext } from '../../../test/support/events';
 import { withEnv } from '../../../test/support/fresh';
 import { IdempotencyKeyError, NotFoundError, UnavailableError, ValidationError } from '../errors';
-import { idempotencyKey, idempotentRequests, type IdempotentCall } from './idempotency';
+import { idempotencyKey, idempotentRequests } from './idempotency';
+import type { IdempotentCall } from './idempotency-settings';
 import { created } from './responses';
 
 /** The store (Powertools on DynamoDB, tested in test/integration/idempotency.test.ts) as a stand-in that records each call, or fails. */

@@ -1,22 +1,11 @@
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
-import * as z from 'zod/mini';
 import type { Caller } from '../auth/authenticate';
-import { parseEnvironment, text, wholeNumber } from '../environment';
+import { parseEnvironment } from '../environment';
 import { IdempotencyKeyError, UnavailableError, ValidationError } from '../errors';
 import type { HttpResult } from './responses';
 import type { RouteInput } from './route';
 import type { InputSchemas } from './input';
-
-export const idempotencyEnvironmentSchema = z.object({
-  IDEMPOTENCY_TABLE: text(),
-  // How long a key is remembered: 24 hours unless the stage says otherwise.
-  IDEMPOTENCY_TTL_SECONDS: z._default(wholeNumber(), 86_400),
-  // One DynamoDB call, retries included, stays well inside the request's 3-second budget.
-  IDEMPOTENCY_TIMEOUT_MS: z._default(wholeNumber(), 1000),
-});
-
-/** The table's key and TTL attributes (resources/idempotency.js declares the same). */
-export const idempotencyTable = Object.freeze({ key: 'id', ttlAttribute: 'expiration' });
+import { idempotencyEnvironmentSchema } from './idempotency-settings';
 
 /** The request header of the IETF httpapi draft (draft-ietf-httpapi-idempotency-key-header). */
 export const idempotencyKeyHeader = 'idempotency-key';
@@ -38,14 +27,6 @@ export function idempotencyKey(headers: APIGatewayProxyEventV2['headers'] | unde
   if (!/^[\x20-\x7e]+$/.test(key)) throw invalid('must be printable ASCII');
   return key;
 }
-
-/** What identifies a retry (who, which route, which key) and what must be the same in it (the request). */
-export interface IdempotentCall {
-  key: { subject: string; clientId: string; route: string; key: string };
-  request: { path: unknown; query: unknown; body: unknown };
-}
-
-export type IdempotencySettings = z.infer<typeof idempotencyEnvironmentSchema>;
 
 /** Runs a request's handler (`run`), or answers with the stored response of its first attempt. */
 export type IdempotentExecution = (

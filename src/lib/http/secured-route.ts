@@ -1,4 +1,4 @@
-import { authenticate, type AuthContext, type Caller, type Scope } from '../auth/authenticate';
+import { authenticate, type AuthContext, type Caller } from '../auth/authenticate';
 import type { DatabaseContext } from '../storage/access';
 import { databaseExtension, type Services } from './database-route';
 import type { IdempotentExecution } from './idempotency';
@@ -6,8 +6,8 @@ import type { InputSchemas } from './input';
 import { httpRoute, type Middleware, type RouteHandler } from './route';
 
 export interface SecuredRouteOptions extends InputSchemas {
-  /** The scope the caller's access token must hold. */
-  scope: Scope;
+  /** The scope the caller's access token must hold (`<resource>.read`, `<resource>.write`). */
+  scope: string;
   /**
    * Accepts an `Idempotency-Key` header (`idempotentRequests()`): a retry with the same key and
    * request gets the first response. Only the routes that take it load it.

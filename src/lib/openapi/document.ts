@@ -1,26 +1,16 @@
 import { createDocument, type ZodOpenApiOperationObject, type ZodOpenApiResponsesObject } from 'zod-openapi';
 import * as z from 'zod/mini';
-import { userInputSchema } from '../users/model';
-import { listUsersQuery, userIdPath } from '../users/routes';
 import { requestBodyDefaults } from '../http/middlewares';
+import type { Resource, ResourceRoute } from '../resource/resource';
 
 /* eslint-disable @typescript-eslint/no-require-imports -- the function list is CommonJS, shared with serverless.yml */
 const functions = require('../../../resources/functions.js') as {
   catalog: Record<string, { http?: { method: string; path: string } | '*'; scope?: string; idempotent?: boolean }>;
   resourceServer: string;
-  scopes: Record<string, string>;
 };
 /* eslint-enable @typescript-eslint/no-require-imports */
 
 /** What the API answers, as the service writes it. */
-const user = z.object({
-  id: z.uuid(),
-  email: z.string(),
-  name: z.string(),
-  createdAt: z.iso.datetime(),
-  updatedAt: z.iso.datetime(),
-});
-const page = z.object({ items: z.array(user), next: z.nullable(z.string()) });
 const fieldIssue = z.object({ field: z.string(), message: z.string() });
 /** RFC 9457 problem details; `errors` names each invalid field of a 400. */
 const problem = z.object({
@@ -43,8 +33,11 @@ const diagnostics = z.object({
 const json = (schema: z.ZodMiniType) => ({ 'application/json': { schema } });
 const problemContent = { 'application/problem+json': { schema: problem } };
 
+const locationOf = (resource: Resource) => ({
+  Location: { description: 'The new resource', required: true, schema: { type: 'string', pattern: `^${resource.path}/` } },
+});
+
 const headers = {
-  location: { Location: { description: 'The new resource', required: true, schema: { type: 'string', pattern: '^/api/users/' } } },
   retryAfter: {
     'Retry-After': { description: 'Seconds to wait before retrying', required: true, schema: { type: 'string', pattern: '^\\d+$' } },
   },
@@ -81,11 +74,11 @@ const failures = {
     413: problemResponse(`The body is larger than ${requestBodyDefaults.maxBytes} bytes`),
     415: problemResponse('The body is not JSON (Content-Type: application/json)'),
   },
-  idempotent: {
-    409: problemResponse('A request with this Idempotency-Key is still in progress, or the email is taken'),
+  idempotent: (resource: Resource) => ({
+    409: problemResponse(`A request with this Idempotency-Key is still in progress${resource.conflict ? `, or ${resource.conflict}` : ''}`),
     422: problemResponse('This Idempotency-Key was already used for a different request'),
-  },
-  notFound: { 404: problemResponse('No user has this id') },
+  }),
+  notFound: (resource: Resource) => ({ 404: problemResponse(`No ${resource.singular} has this id`) }),
 };
 
 const idempotencyKeyHeader = z.optional(z.string().check(z.minLength(1), z.maxLength(257)));
@@ -97,8 +90,8 @@ interface RouteDoc {
   responses: ZodOpenApiResponsesObject;
 }
 
-/** Each API function's operation; its method, path, scope and idempotency come from resources/functions.js. */
-const routes: Record<string, RouteDoc> = {
+/** The platform's own routes' operations; their method and path come from resources/functions.js. */
+const serviceRoutes: Record<string, RouteDoc> = {
   healthLive: {
     summary: 'Liveness: the function answers, with no I/O',
     responses: { 200: { description: 'Alive', content: json(status('ok')) } },
@@ -114,61 +107,6 @@ const routes: Record<string, RouteDoc> = {
       ...failures.unavailable,
     },
   },
-  usersCreate: {
-    summary: 'Create a user',
-    body: userInputSchema,
-    responses: {
-      201: { description: 'Created', headers: { ...headers.location, ...headers.replayed }, content: json(user) },
-      ...failures.body,
-      ...failures.secured,
-      ...failures.idempotent,
-      ...failures.unavailable,
-    },
-  },
-  usersList: {
-    summary: 'List users, a page at a time, in a stable order',
-    request: { query: listUsersQuery },
-    responses: {
-      200: { description: 'A page; `next` is the cursor of the following one, or null', content: json(page) },
-      400: problemResponse('A parameter is invalid; `errors` names each one'),
-      ...failures.secured,
-      ...failures.unavailable,
-    },
-  },
-  usersGet: {
-    summary: 'Read a user',
-    request: { path: userIdPath },
-    responses: {
-      200: { description: 'The user', content: json(user) },
-      ...failures.secured,
-      ...failures.notFound,
-      ...failures.unavailable,
-    },
-  },
-  usersUpdate: {
-    summary: "Replace a user's email and name",
-    request: { path: userIdPath },
-    body: userInputSchema,
-    responses: {
-      200: { description: 'The user as replaced', headers: headers.replayed, content: json(user) },
-      ...failures.body,
-      ...failures.secured,
-      ...failures.notFound,
-      ...failures.idempotent,
-      ...failures.unavailable,
-    },
-  },
-  usersDelete: {
-    summary: 'Delete a user',
-    request: { path: userIdPath },
-    responses: {
-      204: { description: 'Deleted', headers: headers.replayed },
-      ...failures.secured,
-      ...failures.notFound,
-      ...failures.idempotent,
-      ...failures.unavailable,
-    },
-  },
   openapi: { summary: 'This document', responses: { 200: { description: 'OpenAPI 3.1', content: { 'application/json': {} } } } },
   docs: { summary: 'This document, rendered', responses: { 200: { description: 'An HTML page', content: { 'text/html': {} } } } },
   docsAssets: {
@@ -181,20 +119,61 @@ const routes: Record<string, RouteDoc> = {
   },
 };
 
-/** The API's OpenAPI 3.1 document, generated from the schemas that validate requests. Never edited by hand. */
-export function openApiDocument(version: string) {
+/** The operation of a resource's route, from its declaration: the answers follow from what it takes and does. */
+function resourceRouteDoc(resource: Resource, route: ResourceRoute): RouteDoc {
+  const { path, query, body } = route.request;
+  const { status: successStatus, description, schema } = route.response;
+  const successHeaders = { ...(successStatus === 201 && locationOf(resource)), ...(route.idempotent && headers.replayed) };
+  return {
+    summary: route.summary,
+    ...((path || query) && { request: { ...(path && { path }), ...(query && { query }) } }),
+    ...(body && { body }),
+    responses: {
+      [successStatus]: {
+        description,
+        ...(Object.keys(successHeaders).length && { headers: successHeaders }),
+        ...(schema && { content: json(schema) }),
+      },
+      ...(body ? failures.body : query ? { 400: problemResponse('A parameter is invalid; `errors` names each one') } : {}),
+      ...failures.secured,
+      ...(path && failures.notFound(resource)),
+      ...(route.idempotent && failures.idempotent(resource)),
+      ...failures.unavailable,
+    } as ZodOpenApiResponsesObject,
+  };
+}
+
+const pascalCase = (words: string) => words.replace(/(?:^|[\s-])(\w)/g, (_match, letter: string) => letter.toUpperCase());
+
+/** The API as src/api/registry.ts lists it. */
+export interface Registry {
+  api: { title: string; description: string };
+  resources: readonly Resource[];
+}
+
+/**
+ * The API's OpenAPI 3.1 document, generated from the schemas that validate requests: the
+ * platform's routes, and each resource's as `registry` declares them. Never edited by hand.
+ */
+export function openApiDocument(version: string, { api, resources }: Registry) {
   const scopes = Object.fromEntries(
-    Object.entries(functions.scopes).map(([scope, description]) => [`${functions.resourceServer}/${scope}`, description]),
+    resources
+      .flatMap((resource) => Object.entries(resource.scopeNames))
+      .map(([scope, scopeDescription]) => [`${functions.resourceServer}/${scope}`, scopeDescription]),
+  );
+  const resourceRoutes = new Map(
+    resources.flatMap((resource) => Object.values(resource.routes).map((route) => [route.functionName, { resource, route }] as const)),
   );
   const paths: Record<string, Record<string, ZodOpenApiOperationObject>> = {};
   for (const [name, spec] of Object.entries(functions.catalog)) {
     if (!spec.http || spec.http === '*') continue;
-    const route = routes[name];
+    const owner = resourceRoutes.get(name);
+    const route = owner ? resourceRouteDoc(owner.resource, owner.route) : serviceRoutes[name];
     if (!route) throw new Error(`${name} is an API function that the OpenAPI document does not describe`);
     const operation: ZodOpenApiOperationObject = {
       operationId: name,
       summary: route.summary,
-      tags: [spec.http.path.startsWith('/api/users') ? 'users' : 'service'],
+      tags: [owner?.resource.name ?? 'service'],
       responses: route.responses,
     };
     const header = spec.idempotent ? { 'idempotency-key': idempotencyKeyHeader } : undefined;
@@ -203,21 +182,25 @@ export function openApiDocument(version: string) {
     operation.security = spec.scope ? [{ cognito: [`${functions.resourceServer}/${spec.scope}`] }] : [];
     paths[spec.http.path] = { ...paths[spec.http.path], [spec.http.method.toLowerCase()]: operation };
   }
+  // A page is described where a list route answers it: zod-openapi names a page component's item `<Item>Output` as
+  // soon as two resources each register one.
+  const resourceSchemas = resources.flatMap(({ singular, schemas }) => {
+    const name = pascalCase(singular);
+    return [
+      [name, schemas.item],
+      [`${name}Input`, schemas.input],
+    ] as const;
+  });
   return createDocument({
     openapi: '3.1.0',
-    info: {
-      title: 'Users API',
-      version,
-      description:
-        'Users of the service, on AWS Lambda. Errors are RFC 9457 problem documents. Writes accept an Idempotency-Key: a retry with the same key and body gets the first response.',
-    },
+    info: { title: api.title, version, description: api.description },
     tags: [
-      { name: 'users', description: 'Create, read, list, replace and delete users' },
+      ...resources.map((resource) => ({ name: resource.name, description: resource.description })),
       { name: 'service', description: 'Health and this document' },
     ],
     paths,
     components: {
-      schemas: { User: user, UserPage: page, Problem: problem, UserInput: userInputSchema },
+      schemas: { ...Object.fromEntries(resourceSchemas), Problem: problem },
       securitySchemes: {
         cognito: {
           type: 'oauth2',
@@ -232,9 +215,9 @@ export function openApiDocument(version: string) {
   });
 }
 
-/** The document as committed in openapi.json: the package's version, two-space JSON and a final newline. */
-export function openApiDocumentText(): string {
+/** The document as served: the package's version, two-space JSON and a final newline. */
+export function openApiDocumentText(registry: Registry): string {
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- read at generation time, not bundled
   const { version } = require('../../../package.json') as { version: string };
-  return `${JSON.stringify(openApiDocument(version), null, 2)}\n`;
+  return `${JSON.stringify(openApiDocument(version, registry), null, 2)}\n`;
 }

@@ -11,7 +11,6 @@ import { traced } from '../tracing';
 import { storageConfig } from './config';
 import type { StorageConnection, StorageEngine } from './engine';
 import { parseDbSecret, type DbSecret, type SecretSource } from './secret';
-import { selectedEngine } from './selected-engine';
 
 // Stryker disable next-line StringLiteral: any name serves, as long as the fetch and the clearing use the same one.
 const cacheKey = 'db-secret';
@@ -146,11 +145,11 @@ let connection: StorageConnection | undefined;
 
 /**
  * Database access for a route or a function: the secret reaches the context through middleware,
- * and the handler gets the container's connection to the stage's engine, which reconnects,
- * refetches and retries as its rules allow. A failed secret fetch is a 503, not a 500.
+ * and the handler gets the container's connection to the stage's engine (chosen by the caller:
+ * `selectedEngine()`), which reconnects, refetches and retries as its rules allow. A failed secret
+ * fetch is a 503, not a 500.
  */
-export function databaseAccess(): middy.MiddlewareObj<unknown, unknown, Error, DatabaseContext> {
-  const engine = selectedEngine();
+export function databaseAccess(engine: StorageEngine): middy.MiddlewareObj<unknown, unknown, Error, DatabaseContext> {
   source ??= new MiddySecretSource(storageConfig.secretsCacheTtlMs, engine);
   const secrets = source;
   connection ??= engine.connect(secrets);

@@ -1,11 +1,12 @@
-import type { ApplicationLogin } from '../db/application-role';
-import type { UsersRepository } from '../users/model';
 import type { EngineName } from './config';
 import type { DbSecret, SecretSource } from './secret';
 
-/** A container's connection to its database, whatever the engine: what the routes use. */
+/**
+ * A container's connection to its database, whatever the engine: the engine's own client (a
+ * `Database` on PostgreSQL, a `DocumentStore` on DocumentDB), which each resource's adapter for
+ * that engine takes. The platform itself only pings and closes it.
+ */
 export interface StorageConnection {
-  readonly users: UsersRepository;
   /** One round trip to the database; its duration in milliseconds. */
   ping(): Promise<number>;
   /** Ends what keeps the process alive (the DocumentDB driver's monitoring timers): for tools and tests. */
@@ -13,14 +14,26 @@ export interface StorageConnection {
 }
 
 /**
- * A storage engine: one module per engine implements this and passes the repository contract
- * suite (test/integration/users-contract.test.ts). Connections are created once per container.
+ * A storage engine: one module per engine implements this, and each resource's adapter for it
+ * passes that resource's contract tests. Connections are created once per container.
  */
-export interface StorageEngine {
+export interface StorageEngine<C extends StorageConnection = StorageConnection> {
   readonly name: EngineName;
   /** What a secret that names only credentials lacks: the engine's port. */
   readonly secretDefaults: Partial<DbSecret>;
-  connect(secrets: SecretSource): StorageConnection;
+  connect(secrets: SecretSource): C;
+}
+
+/** The functions' own login, which the schema step makes on an engine that has logins of its own (PostgreSQL). */
+export interface ApplicationLogin {
+  username: string;
+  password: string;
+}
+
+/** One of a resource's DocumentDB schema steps, applied once and recorded by name. */
+export interface IndexStep<Db = unknown> {
+  name: string;
+  apply(db: Db): Promise<unknown>;
 }
 
 /**
@@ -29,11 +42,17 @@ export interface StorageEngine {
  */
 export interface SchemaEngine {
   /**
-   * Applies the engine's versioned schema steps (tables, or indexes), and makes the functions'
-   * login when the engine has one of its own; returns the steps applied.
+   * Applies the engine's versioned schema steps (PostgreSQL: the files in migrations/; DocumentDB:
+   * the resources' `indexSteps`), and makes the functions' login when the engine has one of its
+   * own; returns the steps applied.
    */
   migrate(
     secrets: SecretSource,
-    options: { waitMs: number; log: (message: string) => void; applicationLogin?: ApplicationLogin },
+    options: {
+      waitMs: number;
+      log: (message: string) => void;
+      applicationLogin?: ApplicationLogin;
+      indexSteps: readonly IndexStep[];
+    },
   ): Promise<string[]>;
 }

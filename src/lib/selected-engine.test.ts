@@ -1,7 +1,7 @@
 /* eslint-disable @typescript-eslint/no-require-imports -- modules loaded afresh, in the test */
-import { fresh } from '../../../test/support/fresh';
-import type * as PostgresSchema from '../db/schema';
-import type * as DocumentDbSchema from '../documentdb/schema';
+import { fresh } from '../../test/support/fresh';
+import type * as PostgresSchema from './db/schema';
+import type * as DocumentDbSchema from './documentdb/schema';
 import type * as SelectedEngine from './selected-engine';
 
 /** What a container selects with DB_ENGINE as the bundle defines it (esbuild's `define`). */
@@ -12,8 +12,8 @@ const select = (engine: string | undefined) =>
       return {
         engine: selectedEngine(),
         schema: selectedSchema(),
-        postgresSchema: (require('../db/schema') as typeof PostgresSchema).postgresSchema,
-        documentDbSchema: (require('../documentdb/schema') as typeof DocumentDbSchema).documentDbSchema,
+        postgresSchema: (require('./db/schema') as typeof PostgresSchema).postgresSchema,
+        documentDbSchema: (require('./documentdb/schema') as typeof DocumentDbSchema).documentDbSchema,
       };
     },
     { DB_ENGINE: engine },

@@ -1,5 +1,5 @@
 /* eslint-disable @typescript-eslint/no-require-imports -- a require in a branch is what lets a bundle leave the other engine out */
-import type { SchemaEngine, StorageEngine } from './engine';
+import type { SchemaEngine, StorageEngine } from './storage/engine';
 
 /**
  * The stage's storage engine. `process.env.DB_ENGINE` is a constant in each bundle (esbuild's
@@ -9,17 +9,17 @@ import type { SchemaEngine, StorageEngine } from './engine';
  */
 export function selectedEngine(): StorageEngine {
   if (process.env.DB_ENGINE === 'documentdb') {
-    return (require('../documentdb/engine') as typeof import('../documentdb/engine')).documentDbEngine;
+    return (require('./documentdb/engine') as typeof import('./documentdb/engine')).documentDbEngine;
   } else {
-    return (require('../db/engine') as typeof import('../db/engine')).postgresEngine;
+    return (require('./db/engine') as typeof import('./db/engine')).postgresEngine;
   }
 }
 
 /** The stage's schema steps, chosen the same way: for the migrate function. */
 export function selectedSchema(): SchemaEngine {
   if (process.env.DB_ENGINE === 'documentdb') {
-    return (require('../documentdb/schema') as typeof import('../documentdb/schema')).documentDbSchema;
+    return (require('./documentdb/schema') as typeof import('./documentdb/schema')).documentDbSchema;
   } else {
-    return (require('../db/schema') as typeof import('../db/schema')).postgresSchema;
+    return (require('./db/schema') as typeof import('./db/schema')).postgresSchema;
   }
 }

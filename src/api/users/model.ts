@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import type { Repository, StorageLayout } from '../../lib/storage/repository';
 
 const loneSurrogate = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 // Embeddings, overrides and isolates reorder the text around them: a name could display as another.
@@ -43,34 +44,24 @@ export const userInputSchema = z.object({
 
 export type UserInput = z.infer<typeof userInputSchema>;
 
-export interface User {
-  id: string;
-  email: string;
-  name: string;
-  createdAt: string;
-  updatedAt: string;
-}
+/** A user as the API answers it. */
+export const userSchema = z.object({
+  id: z.uuid(),
+  email: z.string(),
+  name: z.string(),
+  createdAt: z.iso.datetime(),
+  updatedAt: z.iso.datetime(),
+});
 
-export interface Page<T> {
-  items: T[];
-  next: string | null;
-}
+export type User = z.infer<typeof userSchema>;
 
-export interface ListOptions {
-  limit: number;
-  /** The id of the last user of the previous page. */
-  after?: string;
-}
+/** Storage of users. Every engine's adapter implements it and passes the same contract tests. */
+export type UsersRepository = Repository<User, UserInput>;
 
-/** Storage of users. Every engine implements it and passes the same contract tests. */
-export interface UsersRepository {
-  create(input: UserInput): Promise<User>;
-  /** @throws NotFoundError */
-  get(id: string): Promise<User>;
-  /** Users in a stable order (by id, which is time-ordered), `limit` at a time. */
-  list(options: ListOptions): Promise<{ items: User[]; hasMore: boolean }>;
-  /** @throws NotFoundError, ConflictError */
-  replace(id: string, input: UserInput): Promise<User>;
-  /** @throws NotFoundError */
-  remove(id: string): Promise<void>;
-}
+/** How users are stored on either engine: the `users` table (migrations/) or collection, a unique email. */
+export const usersStorage: StorageLayout<UserInput> = {
+  table: 'users',
+  fields: ['email', 'name'],
+  notFound: 'No user has this id',
+  conflict: 'A user with this email already exists',
+};

@@ -1,7 +1,8 @@
 import * as z from 'zod/mini';
 import { ValidationError } from '../errors';
-import type { Page, User, UsersRepository } from './model';
+import type { Page, Repository } from '../storage/repository';
 
+// The cursor format's version, the same for every resource: a page's cursor carries a UUID.
 const cursorPrefix = 'u1:';
 
 /** Cursors are opaque to clients: they carry the last id seen, versioned so the format can change. */
@@ -18,8 +19,9 @@ export function decodeCursor(cursor: string): string {
   return id;
 }
 
-export async function listUsers(users: UsersRepository, limit: number, cursor?: string): Promise<Page<User>> {
-  const { items, hasMore } = await users.list({ limit, after: cursor === undefined ? undefined : decodeCursor(cursor) });
+/** One page of `repository`'s items after `cursor`, with the cursor of the next page or null. */
+export async function listPage<T extends { id: string }>(repository: Repository<T, never>, limit: number, cursor?: string): Promise<Page<T>> {
+  const { items, hasMore } = await repository.list({ limit, after: cursor === undefined ? undefined : decodeCursor(cursor) });
   const last = items.at(-1);
   return { items, next: hasMore && last ? encodeCursor(last.id) : null };
 }

@@ -1,21 +1,21 @@
 import { fresh } from '../../../test/support/fresh';
-import type * as Routes from './routes';
+import type * as Schemas from './schemas';
 
-let routes: typeof Routes;
+let schemas: typeof Schemas;
 
 // Loaded afresh for each test, as a cold start does: the schemas are built when the module loads.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-beforeEach(() => (routes = fresh(() => require('./routes') as typeof Routes)));
+beforeEach(() => (schemas = fresh(() => require('./schemas') as typeof Schemas)));
 
 const limitMessage = 'must be a whole number from 1 to 100, in decimal digits';
 
 /** The query's parse: the value, or each issue as `field: message`. */
 function query(input: Record<string, string>) {
-  const result = routes.listUsersQuery.safeParse(input);
+  const result = schemas.listQuery.safeParse(input);
   return result.success ? result.data : result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
 }
 
-describe('the users routes’ request shapes', () => {
+describe('the request shapes every resource shares', () => {
   it('takes a limit of 1 to 100 in decimal digits, and 20 when there is none', () => {
     expect(query({})).toEqual({ limit: 20 });
     for (const [text, value] of [
@@ -43,14 +43,18 @@ describe('the users routes’ request shapes', () => {
     expect(query({ cursor: 'c'.repeat(201) })).toEqual(['cursor: must be a cursor returned by a previous page']);
   });
 
-  it('takes a user id that is a UUID, and nothing else', () => {
+  it('takes an id that is a UUID, and nothing else', () => {
     const id = '01890000-0000-7000-8000-000000000000';
-    expect(routes.userIdPath.safeParse({ id })).toEqual({ success: true, data: { id } });
-    for (const other of ['', 'not-a-uuid', `${id}0`, id.slice(1)]) expect(routes.userIdPath.safeParse({ id: other }).success).toBe(false);
-    expect(routes.userIdPath.safeParse({}).success).toBe(false);
+    expect(schemas.idPath.safeParse({ id })).toEqual({ success: true, data: { id } });
+    for (const other of ['', 'not-a-uuid', `${id}0`, id.slice(1)]) expect(schemas.idPath.safeParse({ id: other }).success).toBe(false);
+    expect(schemas.idPath.safeParse({}).success).toBe(false);
   });
 
-  it('places a user at /api/users/<id>', () => {
-    expect(routes.userLocation('01890000-0000-7000-8000-000000000000')).toBe('/api/users/01890000-0000-7000-8000-000000000000');
+  it('describes a page of items and the next cursor', () => {
+    const item = schemas.idPath;
+    expect(schemas.pageOf(item).safeParse({ items: [], next: 'c' }).success).toBe(true);
+    expect(schemas.pageOf(item).safeParse({ items: [] }).success).toBe(false);
+    expect(schemas.pageOf(item).safeParse({ items: [{ id: '01890000-0000-7000-8000-000000000000' }], next: null }).success).toBe(true);
+    expect(schemas.pageOf(item).safeParse({ items: [{ id: 'x' }], next: null }).success).toBe(false);
   });
 });

@@ -1,11 +1,11 @@
 import * as z from 'zod/mini';
 
-/** Request shapes shared by the users routes. */
-export const userIdPath = z.object({ id: z.uuid() });
+/** The request shapes every resource's routes share: an item's id in the path, and a page's query. */
+export const idPath = z.object({ id: z.uuid() });
 
 const limitMessage = 'must be a whole number from 1 to 100, in decimal digits';
 
-export const listUsersQuery = z.object({
+export const listQuery = z.object({
   // Digits only: no sign, exponent, fraction, or hex, octal and binary literals.
   limit: z._default(
     z.pipe(
@@ -19,4 +19,5 @@ export const listUsersQuery = z.object({
   ),
 });
 
-export const userLocation = (id: string) => `/api/users/${id}`;
+/** A page of `item`: the items, and the cursor of the next page or null. */
+export const pageOf = <T extends z.ZodMiniType>(item: T) => z.object({ items: z.array(item), next: z.nullable(z.string()) });

@@ -1,35 +1,20 @@
 import { ContainerPools, Database, defaultRetryPolicy } from '../../src/lib/db/database';
 import { fixedSecret } from '../../src/lib/storage/secret';
-import { PostgresUsersRepository } from '../../src/lib/users/postgres';
+import { usersStorage, type UserInput } from '../../src/api/users/model';
+import { PostgresTable } from '../../src/lib/db/table';
 import { count, startTestDatabase, type TestDatabase } from '../support/postgres';
-import { usersRepositoryContract } from '../support/users-contract';
 
-let database: TestDatabase;
-usersRepositoryContract('PostgreSQL', async () => {
-  database = await startTestDatabase();
-  const pools = new ContainerPools();
-  const options = { poolMax: 1, connectTimeoutMs: 2000, queryTimeoutMs: 2500, budgetMs: 2800, ssl: 'off' } as const;
-  const db = new Database(fixedSecret(database.secret), options, defaultRetryPolicy, pools);
-  return {
-    users: new PostgresUsersRepository(db),
-    rows: () => count(database.admin, 'select count(*) as n from users'),
-    teardown: async () => {
-      await pools.end();
-      await database.stop();
-    },
-  };
-});
-
-describe('the PostgreSQL repository, when the connection is lost with its statement in flight', () => {
+/** A resource's table (the users', as an example) when the connection is lost with a statement in flight. */
+describe('a PostgreSQL table, when the connection is lost with its statement in flight', () => {
   let own: TestDatabase;
   let pools: ContainerPools;
-  let users: PostgresUsersRepository;
+  let users: PostgresTable<UserInput>;
 
   beforeAll(async () => {
     own = await startTestDatabase();
     pools = new ContainerPools();
     const options = { poolMax: 1, connectTimeoutMs: 2000, queryTimeoutMs: 5000, budgetMs: 8000, ssl: 'off' } as const;
-    users = new PostgresUsersRepository(new Database(fixedSecret(own.secret), options, defaultRetryPolicy, pools));
+    users = new PostgresTable(new Database(fixedSecret(own.secret), options, defaultRetryPolicy, pools), usersStorage);
   });
   afterAll(async () => {
     await pools.end();

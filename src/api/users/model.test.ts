@@ -1,0 +1,44 @@
+import { httpEvent } from '../../../test/support/events';
+import type { ValidationError } from '../../lib/errors';
+import { parseInput } from '../../lib/http/input';
+import { userInputSchema } from './model';
+
+/** A user's input as a route parses it. */
+const body = (value: unknown) => ({ ...httpEvent({ method: 'POST', path: '/x' }), body: value as never });
+const issues = (run: () => unknown) => {
+  try {
+    run();
+  } catch (error) {
+    return (error as ValidationError).issues;
+  }
+  return [];
+};
+
+describe("a user's input", () => {
+  it('rejects control characters in a name, which PostgreSQL text cannot always hold', () => {
+    for (const name of ['a\u0000b', 'line\nbreak', 'tab\there']) {
+      const event = { ...httpEvent({ method: 'POST', path: '/x' }), body: { email: 'a@b.co', name } as never };
+      expect(issues(() => parseInput({ body: userInputSchema }, event))[0]?.field).toBe('name');
+    }
+  });
+
+  it('stores a name in NFC and counts its length in code points, as PostgreSQL does', () => {
+    const parsed = (name: string) => parseInput({ body: userInputSchema }, body({ email: 'a@b.co', name })).body.name;
+    expect(parsed('Cafe\u0301')).toBe('Caf\u00e9');
+    expect(parsed('\u{1F600}'.repeat(200))).toHaveLength(400);
+    expect(issues(() => parsed('\u{1F600}'.repeat(201)))).toEqual([{ field: 'name', message: 'must be at most 200 characters' }]);
+  });
+
+  it('refuses names without a visible character, with lone surrogates or with bidirectional controls', () => {
+    const refused = (name: string) => issues(() => parseInput({ body: userInputSchema }, body({ email: 'a@b.co', name })))[0]?.message;
+    expect(refused('   ')).toBe('must not be empty');
+    expect(refused('\u200B\u200D')).toBe('must contain at least one visible character');
+    expect(refused('a\uD800b')).toBe('must be valid Unicode text');
+    expect(refused('\uDC00')).toBe('must be valid Unicode text');
+    expect(refused('abc\u202Edcb')).toBe('must not contain bidirectional control characters');
+    expect(refused('x\u2067y')).toBe('must not contain bidirectional control characters');
+    // Joiners inside emoji sequences and letters of every script are names.
+    for (const name of ['\u{1F469}\u200D\u{1F4BB}', '\u05E9\u05DC\u05D5\u05DD', '\u674E\u660E', 'Zo\u00EB'])
+      expect(refused(name)).toBeUndefined();
+  });
+});
