@@ -12,11 +12,17 @@ import {
   securedFunctions,
 } from '../../resources/functions';
 import { migrationsDigest } from '../../resources/release';
+import { resources as apiResources } from '../../src/api/registry';
 import { bundledModules, zipSizes } from '../support/lambda-runtime';
 import { cfnLintFindings, condition, created, packageStage, resolve, type Template } from '../support/template';
 
-/** Everything below is derived from the one function list (resources/functions.js). */
+/** Everything below is derived from the one function list (resources/functions.js) and the resources' registry. */
 const databaseFunctions = new Set(databaseList);
+/** Every resource's routes' functions; the first resource's read of one item serves as an example of a database route. */
+const resourceFunctions = apiResources.flatMap((resource) => Object.values(resource.routes).map((route) => route.functionName));
+const resourceScopes = apiResources.flatMap((resource) => Object.keys(resource.scopeNames));
+const aRoute = capital(apiResources[0]!.routes.get!.functionName);
+const aListRoute = capital(apiResources[0]!.routes.list!.functionName);
 const inVpc = functions.filter((name) => !catalog[name]!.outsideVpc);
 const outsideVpc = functions.filter((name) => catalog[name]!.outsideVpc);
 const subscribed = [...apiFunctions, 'migrate'];
@@ -45,8 +51,8 @@ const expected = {
     protection: false,
     deletion: 'Delete',
     proxy: false,
-    // 100 connections over 7 database routes with a pool of 1.
-    reserved: 14,
+    // 100 connections over the database routes (the health checks and every resource's) with a pool of 1.
+    reserved: Math.floor(100 / (2 + resourceFunctions.length)),
     deployment: 'Linear10PercentEvery1Minute',
     idleMs: 300_000,
     tracing: 'Active',
@@ -98,11 +104,7 @@ it('derives every list from the whole function list', () => {
     'healthLive',
     'healthReady',
     'health',
-    'usersCreate',
-    'usersList',
-    'usersGet',
-    'usersUpdate',
-    'usersDelete',
+    ...resourceFunctions,
     'openapi',
     'docs',
     'docsAssets',
@@ -113,7 +115,7 @@ it('derives every list from the whole function list', () => {
     'preTraffic',
     'userPoolKeys',
   ]);
-  expect(apiFunctions).toHaveLength(12);
+  expect(apiFunctions).toHaveLength(7 + resourceFunctions.length);
   expect(inVpc.length + outsideVpc.length).toBe(functions.length);
   expect(inVpc.length).toBeGreaterThan(outsideVpc.length);
 });
@@ -215,7 +217,7 @@ describe.each(Object.entries(expected))('stage %s', (stage, want) => {
       Parameters: { idle_session_timeout: want.idleMs },
     });
     expect(properties('DatabaseCluster').DBClusterParameterGroupName).toEqual({ Ref: 'DatabaseParameters' });
-    expect(properties('UsersGetLambdaFunction').Environment.Variables.DB_IDLE_SESSION_TIMEOUT_MS).toBe(String(want.idleMs));
+    expect(properties(`${aRoute}LambdaFunction`).Environment.Variables.DB_IDLE_SESSION_TIMEOUT_MS).toBe(String(want.idleMs));
   });
 
   it('protects only prod from deletion, and snapshots it on delete', () => {
@@ -228,7 +230,7 @@ describe.each(Object.entries(expected))('stage %s', (stage, want) => {
   it('points the functions at the RDS Proxy only where the stage turns it on', () => {
     expect(condition(template(), 'UseProxy')).toBe(want.proxy);
     expect(Boolean(resources().DatabaseProxy)).toBe(want.proxy);
-    const env = properties('UsersListLambdaFunction').Environment.Variables;
+    const env = properties(`${aListRoute}LambdaFunction`).Environment.Variables;
     expect(env.DB_PROXY_HOST).toEqual(want.proxy ? { 'Fn::GetAtt': ['DatabaseProxy', 'Endpoint'] } : '');
     expect(env.DB_SECRET_ID).toEqual(appSecret);
     // The proxy authenticates with the functions' login; the master user never goes through it.
@@ -353,7 +355,7 @@ describe.each(Object.entries(expected))('stage %s', (stage, want) => {
     }
   });
 
-  it('gives the stage its own user pool, with the users scopes, a machine client, a browser client and a token domain', () => {
+  it("gives the stage its own user pool, with every resource's scopes, a machine client, a browser client and a token domain", () => {
     const pool = resources().UserPool!;
     expect(pool.Type).toBe('AWS::Cognito::UserPool');
     expect(pool.Properties.UserPoolName).toBe(`users-api-${stage}`);
@@ -362,8 +364,8 @@ describe.each(Object.entries(expected))('stage %s', (stage, want) => {
     expect(pool.Properties.DeletionProtection).toBe(stage === 'prod' ? 'ACTIVE' : 'INACTIVE');
     const server = properties('UserPoolResourceServer');
     expect(server).toMatchObject({ UserPoolId: { Ref: 'UserPool' }, Identifier: 'users-api' });
-    expect(server.Scopes.map((scope: any) => scope.ScopeName)).toEqual(['users.read', 'users.write']);
-    const scopes = ['users-api/users.read', 'users-api/users.write'];
+    expect(server.Scopes.map((scope: any) => scope.ScopeName)).toEqual(resourceScopes);
+    const scopes = resourceScopes.map((scope) => `users-api/${scope}`);
     expect(properties('MachineClient')).toMatchObject({
       UserPoolId: { Ref: 'UserPool' },
       GenerateSecret: true,
@@ -385,14 +387,14 @@ describe.each(Object.entries(expected))('stage %s', (stage, want) => {
     expect(properties('UserPoolKeys').ServiceToken).toEqual({ 'Fn::GetAtt': ['UserPoolKeysLambdaFunction', 'Arn'] });
   });
 
-  it('puts the JWT authorizer, with the scope each function verifies, on every users route and on no health route', () => {
+  it("puts the JWT authorizer, with the scope each function verifies, on every resource's route and on no health route", () => {
     const issuer = { 'Fn::Join': ['', ['https://', { 'Fn::GetAtt': ['UserPool', 'ProviderURL'] }]] };
     expect(properties('HttpApiAuthorizerUserPool')).toMatchObject({
       AuthorizerType: 'JWT',
       IdentitySource: ['$request.header.Authorization'],
       JwtConfiguration: { Issuer: issuer, Audience: [{ Ref: 'MachineClient' }, { Ref: 'BrowserClient' }] },
     });
-    expect(securedFunctions).toEqual(['usersCreate', 'usersList', 'usersGet', 'usersUpdate', 'usersDelete']);
+    expect(securedFunctions).toEqual(resourceFunctions);
     const routes = Object.values(resources()).filter((resource) => resource.Type === 'AWS::ApiGatewayV2::Route');
     expect(routes).toHaveLength(apiFunctions.length);
     for (const name of apiFunctions) {
@@ -522,16 +524,16 @@ describe.each(Object.entries(expected))('stage %s', (stage, want) => {
     ];
     expect(alarms.map(([id]) => id).sort()).toEqual(wanted.sort());
     for (const [, alarm] of alarms) expect(alarm.Properties.AlarmActions).toEqual([{ Ref: 'AlertsTopic' }]);
-    expect(properties('UsersGetErrorsAlarm')).toMatchObject({
+    expect(properties(`${aRoute}ErrorsAlarm`)).toMatchObject({
       Namespace: 'AWS/Lambda',
       MetricName: 'Errors',
-      Dimensions: [{ Name: 'FunctionName', Value: { Ref: 'UsersGetLambdaFunction' } }],
+      Dimensions: [{ Name: 'FunctionName', Value: { Ref: `${aRoute}LambdaFunction` } }],
       Statistic: 'Sum',
       Threshold: 1,
       Period: 60,
     });
     // 80 % of the 10 s timeout.
-    expect(properties('UsersGetDurationAlarm')).toMatchObject({ ExtendedStatistic: 'p99', Threshold: 8000 });
+    expect(properties(`${aRoute}DurationAlarm`)).toMatchObject({ ExtendedStatistic: 'p99', Threshold: 8000 });
     expect(properties('HttpApi5xxAlarm')).toMatchObject({
       Namespace: 'AWS/ApiGateway',
       MetricName: '5xx',
@@ -653,7 +655,7 @@ describe('a stage given an existing VPC', () => {
     const resources = created(template);
     expect(resources.Vpc).toBeUndefined();
     expect(resources.PrivateSubnetA).toBeUndefined();
-    expect(subnetIds(template, template.Resources.UsersGetLambdaFunction!.Properties.VpcConfig.SubnetIds)).toEqual([
+    expect(subnetIds(template, template.Resources[`${aRoute}LambdaFunction`]!.Properties.VpcConfig.SubnetIds)).toEqual([
       'subnet-0aaa',
       'subnet-0bbb',
     ]);
@@ -683,7 +685,7 @@ describe('the local stage', () => {
       'AWS::DynamoDB::Table',
     ])
       expect(types.has(type)).toBe(false);
-    expect(template.Resources.UsersListLambdaFunction!.Properties.VpcConfig).toBeUndefined();
+    expect(template.Resources[`${aListRoute}LambdaFunction`]!.Properties.VpcConfig).toBeUndefined();
     // Each function's role exists, so the template stays whole, and only writes its logs.
     for (const name of functions) {
       const role = template.Resources[`${capital(name)}Role`]!;
@@ -875,7 +877,17 @@ describe('a stage on DocumentDB (params.dbEngine=documentdb)', () => {
 
   it("bundles the mongodb driver, on Node.js's URL parser, and not node-postgres; a PostgreSQL stage the reverse", () => {
     const bundle = (from: string) =>
-      execFileSync('unzip', ['-p', path.join(from, 'usersGet.zip'), 'src/handlers/users/get.js'], { maxBuffer: 64 * 2 ** 20 }).toString();
+      execFileSync(
+        'unzip',
+        [
+          '-p',
+          path.join(from, `${apiResources[0]!.routes.get!.functionName}.zip`),
+          `${apiResources[0]!.routes.get!.handler.replace(/\.handler$/, '.js')}`,
+        ],
+        {
+          maxBuffer: 64 * 2 ** 20,
+        },
+      ).toString();
     expect(bundle(dir)).toContain('MongoClient');
     expect(bundle(dir)).not.toContain('PGSSLMODE');
     // The driver parses URLs with Node.js's own parser, not the whatwg-url package (src/lib/documentdb/whatwg-url.ts).

@@ -1,7 +1,7 @@
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { apiFunctions, catalog, handlerModule, securedFunctions } from '../../resources/functions';
 import { signToken } from '../../src/local/token-issuer';
-import { testToken } from '../support/auth';
+import { allScopes, testToken } from '../support/auth';
 import { loadContainer, type Container } from '../support/containers';
 import type { Reply, RequestShape } from '../support/events';
 import { count, startTestDatabase, type TestDatabase } from '../support/postgres';
@@ -72,12 +72,7 @@ const badTokens: [string, () => string | undefined, 401, string | undefined][] =
   ['a Basic header', () => 'Basic dXNlcjpwYXNz', 401, undefined],
   ['a malformed token', () => header('not-a-jwt'), 401, 'invalid_token'],
   ['an expired token', () => header(testToken({ now: Date.now() - 7200_000 })), 401, 'invalid_token'],
-  [
-    'a forged token (signed by another key)',
-    () => header(signToken(otherKey, { scopes: ['users.read', 'users.write'] })),
-    401,
-    'invalid_token',
-  ],
+  ['a forged token (signed by another key)', () => header(signToken(otherKey, { scopes: allScopes() })), 401, 'invalid_token'],
   [
     'an alg: none token',
     () => {
@@ -94,7 +89,7 @@ const badTokens: [string, () => string | undefined, 401, string | undefined][] =
 
 describe.each(securedFunctions)('%s', (name) => {
   const scope = catalog[name]!.scope!;
-  const otherScope = scope === 'users.read' ? 'users.write' : 'users.read';
+  const otherScopes = allScopes().filter((other) => other !== scope);
 
   it.each(badTokens)('refuses %s with %i and writes nothing', async (_case, authorization, status, error) => {
     const before = await users();
@@ -104,7 +99,7 @@ describe.each(securedFunctions)('%s', (name) => {
 
   it(`refuses a valid token without ${scope} with 403 insufficient_scope, and writes nothing`, async () => {
     const before = await users();
-    const reply = await send(name, header(testToken({ scopes: [otherScope] })));
+    const reply = await send(name, header(testToken({ scopes: otherScopes })));
     expectRefused(reply, 403, 'insufficient_scope');
     expect(reply.headers['www-authenticate']).toContain(`scope="users-api/${scope}"`);
     expect(await users()).toBe(before);
@@ -177,7 +172,7 @@ describe('the caller in the logs', () => {
     expect(rejected[0]!.caller).toEqual({
       subject: 'user-in-logs',
       clientId: 'local-browser',
-      scopes: ['users-api/users.read', 'users-api/users.write'],
+      scopes: allScopes().map((scope) => `users-api/${scope}`),
     });
     // The refused request's line carries no caller: the keys of the previous request were reset.
     expect(rejected[1]!.caller).toBeUndefined();

@@ -12,6 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { apiFunctions, capitalise, catalog, databaseFunctions, names } from '../../resources/functions';
+import { users } from '../../src/api/users/resource';
 import { loopbackAwsEnv } from '../../src/local/aws-endpoints';
 import { freePort } from '../../src/local/local-stack';
 import { startSecretsEndpoint, type SecretsEndpoint } from '../../src/local/secrets-endpoint';
@@ -200,7 +201,7 @@ if (runtimeMissing) console.warn(`${runtimeMissing}: the packaged functions are 
     }
   }
 
-  const usersRoutes = ['usersCreate', 'usersGet', 'usersList', 'usersUpdate', 'usersDelete'];
+  const usersRoutes = Object.values(users.routes).map((route) => route.functionName);
   const json = { 'content-type': 'application/json' };
   const body = (response: Response | undefined) => JSON.parse(response!.body!) as Record<string, unknown>;
 
