@@ -1,11 +1,6 @@
 import * as registered from './resources';
 
-/** The API as its contract introduces it. */
-export const api = Object.freeze({
-  title: 'Users API',
-  description:
-    'Users of the service, on AWS Lambda. Errors are RFC 9457 problem documents. Writes accept an Idempotency-Key: a retry with the same key and body gets the first response.',
-});
+export { api } from './service';
 
 /**
  * The API's resources (src/api/resources.ts), by name: the functions, scopes, contract and schema

@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { handlerModule } from '../../resources/functions';
 import { placeWhole } from '../../src/local/place-whole';
 
 const root = path.resolve(__dirname, '../..');
@@ -63,8 +64,7 @@ export function unpackFunctions(packaged: string, into: string): UnpackedFunctio
       const dir = path.join(into, name);
       fs.mkdirSync(dir, { recursive: true });
       execFileSync('unzip', ['-q', '-o', path.join(packaged, zip), '-d', dir]);
-      const handler = fs.readdirSync(path.join(dir, 'src/handlers')).find((file) => file.endsWith('.js'))!;
-      return { name, dir, file: path.join(dir, 'src/handlers', handler) };
+      return { name, dir, file: path.join(dir, 'src/handlers', `${handlerModule(name)}.js`) };
     });
 }
 

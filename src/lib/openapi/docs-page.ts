@@ -18,12 +18,12 @@ export const docsPageSecurityPolicy = Object.freeze({
   'upgrade-insecure-requests': false,
 });
 
-const html = `<!doctype html>
+const page = (title: string) => `<!doctype html>
 <html lang="en">
   <head>
     <meta charset="utf-8" />
     <meta name="viewport" content="width=device-width, initial-scale=1" />
-    <title>Users API</title>
+    <title>${title.replace(/&/g, '&amp;').replace(/</g, '&lt;')}</title>
     <link rel="stylesheet" href="docs/swagger-ui.css" />
   </head>
   <body>
@@ -34,6 +34,7 @@ const html = `<!doctype html>
 </html>
 `;
 
-export function docsPage(): HttpResult {
-  return { statusCode: 200, headers: { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-cache' }, body: html };
+/** The page that renders the contract, titled as the API is. */
+export function docsPage(title: string): HttpResult {
+  return { statusCode: 200, headers: { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-cache' }, body: page(title) };
 }

@@ -1,0 +1,6 @@
+/** The API as its contract and its docs page introduce it. */
+export const api = Object.freeze({
+  title: 'Users API',
+  description:
+    'Users of the service, on AWS Lambda. Errors are RFC 9457 problem documents. Writes accept an Idempotency-Key: a retry with the same key and body gets the first response.',
+});
