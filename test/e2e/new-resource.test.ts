@@ -6,6 +6,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { documentDbMissing } from '../support/documentdb';
 import { printedToken, startOffline, type OfflineServer } from '../support/offline';
+import { bundledModules } from '../support/lambda-runtime';
 import { cfnLintFindings, packageStage } from '../support/template';
 
 const root = path.resolve(__dirname, '../..');
@@ -112,20 +113,29 @@ describe('npm run new:resource', () => {
     );
   });
 
-  it.each([['dev'], ['prod']])('packages %s with the orders routes, their scopes and alarms, and cfn-lint finds nothing', async (stage) => {
-    const { template, dir } = await packageStage(stage, [], copy);
-    try {
-      for (const name of ['OrdersCreate', 'OrdersList', 'OrdersGet', 'OrdersUpdate', 'OrdersDelete']) {
-        expect(template.Resources[`${name}LambdaFunction`]).toBeDefined();
-        expect(template.Resources[`${name}ErrorsAlarm`]).toBeDefined();
+  it.each([['dev'], ['prod']])(
+    'packages %s with the orders routes, their scopes and alarms, each route with its own resource only, and cfn-lint finds nothing',
+    async (stage) => {
+      const { template, dir } = await packageStage(stage, [], copy);
+      try {
+        for (const name of ['OrdersCreate', 'OrdersList', 'OrdersGet', 'OrdersUpdate', 'OrdersDelete']) {
+          expect(template.Resources[`${name}LambdaFunction`]).toBeDefined();
+          expect(template.Resources[`${name}ErrorsAlarm`]).toBeDefined();
+        }
+        const scopes = template.Resources.UserPoolResourceServer!.Properties.Scopes.map((scope: { ScopeName: string }) => scope.ScopeName);
+        expect(scopes).toEqual(expect.arrayContaining(['orders.read', 'orders.write', 'users.read', 'users.write']));
+        // A resource's routes bundle its own code, and no other resource's.
+        expect(bundledModules(path.join(dir, 'ordersGet.zip')).filter((file) => file.startsWith('src/api/'))).toEqual(
+          expect.arrayContaining(['src/api/orders/resource.ts', 'src/api/orders/repository.ts']),
+        );
+        expect(bundledModules(path.join(dir, 'ordersGet.zip')).filter((file) => file.startsWith('src/api/users/'))).toEqual([]);
+        expect(bundledModules(path.join(dir, 'usersGet.zip')).filter((file) => file.startsWith('src/api/orders/'))).toEqual([]);
+        expect(cfnLintFindings(dir) ?? '').toBe('');
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
       }
-      const scopes = template.Resources.UserPoolResourceServer!.Properties.Scopes.map((scope: { ScopeName: string }) => scope.ScopeName);
-      expect(scopes).toEqual(expect.arrayContaining(['orders.read', 'orders.write', 'users.read', 'users.write']));
-      expect(cfnLintFindings(dir) ?? '').toBe('');
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
-  });
+    },
+  );
 
   it('passes its contract tests on PostgreSQL, and on DocumentDB where its server can be had', async () => {
     const { stdout, stderr } = await promisify(execFile)(
