@@ -34,12 +34,12 @@ describe('metrics', () => {
     expect(record(load({ POWERTOOLS_METRICS_NAMESPACE: 'Elsewhere' })).Namespace).toBe('Elsewhere');
   });
 
-  it('writes exactly the metrics the README documents, each under one name', () => {
+  it('writes exactly the metrics docs/deploying.md documents, each under one name', () => {
     const { metricNames } = load({});
     const written = JSON.stringify(metricNames)
       .match(/"[A-Z]\w+"/g)!
       .map((name) => name.slice(1, -1));
-    const readme = fs.readFileSync(path.join(__dirname, '../../README.md'), 'utf8');
+    const readme = fs.readFileSync(path.join(__dirname, '../../docs/deploying.md'), 'utf8');
     const table = readme.slice(readme.indexOf('| Metric '), readme.indexOf('\n\n', readme.indexOf('| Metric ')));
     const documented = [...table.matchAll(/`(\w+)`/g)].map((match) => match[1]!).filter((name) => name !== 'ColdStart');
     expect([...written].sort()).toEqual([...documented].sort());

@@ -114,7 +114,7 @@ it('answers generated hostile requests over HTTP with documented statuses and pr
         const elapsedMs = performance.now() - started;
         // sls offline's HTTP layer (hapi) refuses a Content-Type it cannot parse before any function runs; API Gateway
         // passes it through. Such answers are hapi's own 400, never a 500,
-        // and write nothing (README, "What sls offline answers itself").
+        // and write nothing (docs/local-development.md, "What sls offline answers itself").
         if (reply.status === 400 && hapiError.test(reply.text)) {
           hapiRejected += 1;
           expect(await rows()).toBe(before);

@@ -139,7 +139,7 @@ describe('sls offline against a PostgreSQL named by .local/secrets/db.json', () 
     expect((await call('GET', '/api/users')).status).toBe(200);
   });
 
-  it('accepts the token that npm run token prints, as the README uses it', async () => {
+  it('accepts the token that npm run token prints, as the docs use it', async () => {
     const printed = await printedToken(localDir, 'users.read');
     expect(printed).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/);
     expect((await call('GET', '/api/users', { headers: { authorization: `Bearer ${printed}` } })).status).toBe(200);
@@ -234,7 +234,7 @@ describe('npm start against a database its login owns, a login that may not crea
 
   beforeAll(async () => {
     local = await startOfflineOnTestDatabase({
-      // As the README's example has it: CREATE ROLE app LOGIN; CREATE DATABASE appdb OWNER app.
+      // As docs/local-development.md's example has it: CREATE ROLE app LOGIN; CREATE DATABASE appdb OWNER app.
       migrated: false,
       secretFor: async (fresh) => {
         await fresh.admin.query(`create role ${owner.username} login password '${owner.password}'`);

@@ -724,8 +724,8 @@ describe('a stage that reaches Secrets Manager through NAT and mails its alerts 
 });
 
 /**
- * Each API function's zip without its source map, which Lambda unpacks and loads at every cold start (README,
- * "Performance"). docsAssets carries the docs page's renderer, Brotli-compressed, which the API serves itself; on DocumentDB the users
+ * Each API function's zip without its source map, which Lambda unpacks and loads at every cold start
+ * (docs/performance.md). docsAssets carries the docs page's renderer, Brotli-compressed, which the API serves itself; on DocumentDB the users
  * routes carry the mongodb driver, about 140 KB by itself.
  */
 const zipBudget = 100 * 1024;

@@ -43,7 +43,7 @@ export interface ObservedResponse {
   body: string;
 }
 
-/** What sls offline answers itself, before any function runs (README "What sls offline answers itself"): not the service's. */
+/** What sls offline answers itself, before any function runs (docs/local-development.md, "What sls offline answers itself"): not the service's. */
 const offlineOwnAnswer = /^\{"statusCode":\d{3},"error":"[^"]+","message":"[^"]*"\}$/;
 
 /**

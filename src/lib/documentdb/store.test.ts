@@ -12,8 +12,7 @@ import { documentDbEngine } from './engine';
 import { DocumentStore, type RunOptions } from './store';
 
 /**
- * The store's rules without a MongoDB server, which cannot be installed here (README "A stage on
- * DocumentDB"): the official driver against loopback ports that refuse (a free port: nothing listens) or never answer, and the
+ * The store's rules without a server: the official driver against loopback ports that refuse (a free port: nothing listens) or never answer, and the
  * server's refusal of a login as the driver reports it. The resources' contract tests run the rest
  * against a real server (test/integration/documentdb.test.ts).
  */
