@@ -1,7 +1,7 @@
 /**
  * The tests a mutation run uses (stryker.config.mjs): the unit tests always, plus the files that
  * MUTATION_TESTS names (comma-separated, without .test.ts: `integration/database` under test/, and
- * `api/*/contract`, the resources' contract tests, under src/).
+ * the resources' contract tests under src/, as `api/<glob>/contract`).
  * Never the layers that spawn servers or package by default: only the files an area names.
  */
 const { projects } = require('./jest.config');
