@@ -18,11 +18,7 @@ const templates = path.join(__dirname, 'resource-template');
 export function singularOf(name: string): string {
   const words = name.split('-');
   const last = words.pop()!;
-  const one = last.endsWith('ies')
-    ? `${last.slice(0, -3)}y`
-    : /(?:s|x|z|ch|sh)es$/.test(last)
-      ? last.slice(0, -2)
-      : last.slice(0, -1);
+  const one = last.endsWith('ies') ? `${last.slice(0, -3)}y` : /(?:s|x|z|ch|sh)es$/.test(last) ? last.slice(0, -2) : last.slice(0, -1);
   return [...words, one].join(' ');
 }
 
@@ -42,6 +38,7 @@ export function tokensOf(name: string): Record<string, string> {
     __Item__: pascalCase(singular),
     __singular__: singular.join(' '),
     __plural__: plural.join(' '),
+    __Plural__: plural.join(' ')[0]!.toUpperCase() + plural.join(' ').slice(1),
     __table__: plural.join('_'),
     __a__: article,
     __A__: article[0]!.toUpperCase() + article.slice(1),
@@ -51,7 +48,8 @@ export function tokensOf(name: string): Record<string, string> {
 /** Why `name` cannot be a new resource, or undefined. */
 export function refusal(name: string | undefined, projectRoot = root): string | undefined {
   if (!name) return 'Usage: npm run new:resource -- <name>   (kebab-case and plural: orders, line-items)';
-  if (!resourceNamePattern.test(name)) return `${JSON.stringify(name)} is not a resource name: kebab-case and plural, as orders or line-items`;
+  if (!resourceNamePattern.test(name))
+    return `${JSON.stringify(name)} is not a resource name: kebab-case and plural, as orders or line-items`;
   const taken = [`src/api/${name}`, `src/handlers/${name}`].filter((folder) => fs.existsSync(path.join(projectRoot, folder)));
   if (taken.length) return `${name} exists already: ${taken.join(', ')}`;
   const registry = fs.readFileSync(path.join(projectRoot, 'src/api/resources.ts'), 'utf8');
@@ -87,7 +85,9 @@ export async function newResource(name: string, projectRoot = root): Promise<str
   const files = filesFor(name, Date.now(), projectRoot);
   for (const [file, text] of files) {
     const target = path.join(projectRoot, file);
-    const formatted = file.endsWith('.ts') ? await prettier.format(text, { ...(await prettier.resolveConfig(target)), filepath: target }) : text;
+    const formatted = file.endsWith('.ts')
+      ? await prettier.format(text, { ...(await prettier.resolveConfig(target)), filepath: target })
+      : text;
     fs.mkdirSync(path.dirname(target), { recursive: true });
     fs.writeFileSync(target, formatted, { flag: 'wx' });
   }

@@ -3,4 +3,7 @@ export const api = Object.freeze({
   title: 'Users API',
   description:
     'Users of the service, on AWS Lambda. Errors are RFC 9457 problem documents. Writes accept an Idempotency-Key: a retry with the same key and body gets the first response.',
+  contact: { name: 'The users-api maintainers' },
+  // Not open source (package.json: UNLICENSED); an SPDX reference of its own, as OpenAPI 3.1 asks for one.
+  license: { name: 'Proprietary', identifier: 'LicenseRef-Proprietary' },
 });

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import SwaggerParser from '@apidevtools/swagger-parser';
+import Ajv2020 from 'ajv/dist/2020';
+import addFormats from 'ajv-formats';
 import { contractText } from '../../src/api/contract';
 import { contractViolations } from '../support/contract';
 import { fresh } from '../support/fresh';
@@ -77,6 +79,110 @@ describe('openapi.json', () => {
       `${resourceServer}/users.read`,
       `${resourceServer}/users.write`,
     ]);
+  });
+});
+
+/** Every place of the document that a consumer's tools fill in from an example: where it is, its example and its schema's pointer. */
+function exampleSites(doc: any) {
+  const sites: { where: string; example: unknown; schema: string }[] = [];
+  const pointer = (...parts: string[]) => parts.map((part) => part.replace(/~/g, '~0').replace(/\//g, '~1')).join('/');
+  // A media type's example, or else its schema's first (the schema may be a $ref to a component).
+  const mediaExample = (media: any) => {
+    if ('example' in media) return media.example;
+    const schema = media.schema?.$ref ? doc.components.schemas[media.schema.$ref.split('/').pop()] : media.schema;
+    return schema?.examples?.[0];
+  };
+  for (const [route, item] of Object.entries<any>(doc.paths)) {
+    for (const [method, operation] of Object.entries<any>(item)) {
+      const at = (...parts: (string | number)[]) => `#/${pointer('paths', route, method, ...parts.map(String))}`;
+      (operation.parameters ?? []).forEach((parameter: any, index: number) =>
+        sites.push({
+          where: `${method} ${route} ${parameter.in} ${parameter.name}`,
+          example: parameter.example,
+          schema: at('parameters', index, 'schema'),
+        }),
+      );
+      for (const [type, media] of Object.entries<any>(operation.requestBody?.content ?? {}))
+        sites.push({
+          where: `${method} ${route} body ${type}`,
+          example: mediaExample(media),
+          schema: at('requestBody', 'content', type, 'schema'),
+        });
+      for (const [status, response] of Object.entries<any>(operation.responses)) {
+        for (const [type, media] of Object.entries<any>(response.content ?? {}))
+          sites.push({
+            where: `${method} ${route} ${status} ${type}`,
+            example: mediaExample(media),
+            schema: at('responses', status, 'content', type, 'schema'),
+          });
+        for (const [name, header] of Object.entries<any>(response.headers ?? {}))
+          sites.push({
+            where: `${method} ${route} ${status} header ${name}`,
+            example: header.example,
+            schema: at('responses', status, 'headers', name, 'schema'),
+          });
+      }
+    }
+  }
+  return sites;
+}
+
+describe("openapi.json's examples", () => {
+  const ajv = new Ajv2020({ strict: false, allErrors: true });
+  addFormats(ajv);
+  ajv.addSchema(document, 'openapi.json');
+
+  it('describes every operation in a summary and a description', () => {
+    const operations = Object.entries<any>(document.paths).flatMap(([route, item]) =>
+      Object.entries<any>(item).map(([method, operation]) => ({
+        operation: `${method} ${route}`,
+        summary: operation.summary,
+        description: operation.description,
+      })),
+    );
+    expect(operations.length).toBeGreaterThanOrEqual(10);
+    for (const operation of operations)
+      expect(operation).toEqual({ ...operation, summary: expect.any(String), description: expect.stringMatching(/\w/) });
+  });
+
+  it('gives every parameter, body, response and header an example', () => {
+    const sites = exampleSites(document);
+    expect(sites.length).toBeGreaterThan(60);
+    expect(sites.filter((site) => site.example === undefined).map((site) => site.where)).toEqual([]);
+  });
+
+  it('holds each example to its own schema', () => {
+    const invalid = exampleSites(document).flatMap(({ where, example, schema }) => {
+      const check = ajv.compile({ $ref: `openapi.json${schema}` });
+      return check(example) ? [] : [`${where}: ${ajv.errorsText(check.errors)}`];
+    });
+    expect(invalid).toEqual([]);
+  });
+
+  it('fails a route whose parts have no example, or an example its schema refuses', () => {
+    const broken = structuredClone(document);
+    delete broken.paths['/api/users/{id}'].get.parameters[0].example;
+    broken.paths['/api/users'].post.requestBody.content['application/json'].example = { email: 5 };
+    const sites = exampleSites(broken);
+    expect(sites.filter((site) => site.example === undefined).map((site) => site.where)).toEqual(['get /api/users/{id} path id']);
+    const refused = new Ajv2020({ strict: false });
+    addFormats(refused);
+    refused.addSchema(broken, 'openapi.json');
+    const body = sites.find((site) => site.where === 'post /api/users body application/json')!;
+    expect(refused.compile({ $ref: `openapi.json${body.schema}` })(body.example)).toBe(false);
+  });
+
+  it('names the servers a client can call: the local stage, and a deployed one by its stack output', () => {
+    expect(document.servers.map((server: { url: string }) => server.url)).toEqual([
+      'http://127.0.0.1:3000',
+      'https://{apiId}.execute-api.{region}.amazonaws.com',
+    ]);
+    expect(document.info).toMatchObject({ contact: { name: expect.any(String) }, license: { name: expect.any(String) } });
+  });
+
+  it('enumerates the files /api/docs/{file} serves', () => {
+    const file = document.paths['/api/docs/{file}'].get.parameters.find((parameter: { name: string }) => parameter.name === 'file');
+    expect(file.schema.enum).toEqual(['swagger-ui-bundle.js', 'swagger-ui.css', 'start.js']);
   });
 });
 

@@ -11,6 +11,16 @@ export const users = defineResource({
   scopes: { read: 'Read users', write: 'Create, replace and delete users' },
   conflict: 'the email is taken',
   schemas: { item: userSchema, input: userInputSchema },
+  examples: {
+    item: {
+      id: '01890000-0000-7000-8000-000000000000',
+      email: 'ada@example.com',
+      name: 'Ada Lovelace',
+      createdAt: '2026-12-01T09:30:00.000Z',
+      updatedAt: '2026-12-01T09:30:00.000Z',
+    },
+    input: { email: 'ada@example.com', name: 'Ada Lovelace' },
+  },
   indexSteps: usersIndexSteps,
   routes: {
     create: {
@@ -19,6 +29,8 @@ export const users = defineResource({
       access: 'write',
       idempotent: true,
       summary: 'Create a user',
+      description:
+        'Creates a user with a server-chosen id. The email is stored trimmed and lower-cased, and no two users share one. A retry with the same Idempotency-Key and body gets the first response.',
       request: { body: userInputSchema },
       response: { status: 201, description: 'Created', schema: userSchema },
     },
@@ -27,6 +39,8 @@ export const users = defineResource({
       path: '/api/users',
       access: 'read',
       summary: 'List users, a page at a time, in a stable order',
+      description:
+        'Users in the order they were created, `limit` at a time (20 by default); pass `next` as `cursor` for the following page.',
       request: { query: listQuery },
       response: { status: 200, description: 'A page; `next` is the cursor of the following one, or null', schema: pageOf(userSchema) },
     },
@@ -35,6 +49,7 @@ export const users = defineResource({
       path: '/api/users/{id}',
       access: 'read',
       summary: 'Read a user',
+      description: 'The user with this id, as last written.',
       request: { path: idPath },
       response: { status: 200, description: 'The user', schema: userSchema },
     },
@@ -44,6 +59,7 @@ export const users = defineResource({
       access: 'write',
       idempotent: true,
       summary: "Replace a user's email and name",
+      description: "Replaces the user's email and name, and moves `updatedAt`; the email may not be another user's.",
       request: { path: idPath, body: userInputSchema },
       response: { status: 200, description: 'The user as replaced', schema: userSchema },
     },
@@ -53,6 +69,7 @@ export const users = defineResource({
       access: 'write',
       idempotent: true,
       summary: 'Delete a user',
+      description: 'Deletes the user; a repeated delete with the same Idempotency-Key gets the first response.',
       request: { path: idPath },
       response: { status: 204, description: 'Deleted' },
     },

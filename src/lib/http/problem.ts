@@ -38,6 +38,7 @@ export class HttpError extends Error {
   }
 }
 
+/** What a problem document of each status is titled. */
 const titles: Record<number, string> = {
   400: 'Bad Request',
   401: 'Unauthorized',
@@ -52,7 +53,7 @@ const titles: Record<number, string> = {
   503: 'Service Unavailable',
 };
 
-function problem(status: number, detail: string, extra: Partial<Problem> = {}): Problem {
+export function problem(status: number, detail: string, extra: Partial<Problem> = {}): Problem {
   return { type: 'about:blank', status, title: titles[status] ?? 'Error', detail, ...extra };
 }
 

@@ -2,6 +2,7 @@ import Negotiator from 'negotiator';
 import rendererScript from 'brotli:swagger-ui-dist/swagger-ui-bundle.js';
 import rendererStyles from 'brotli:swagger-ui-dist/swagger-ui.css';
 import type { HttpResult } from '../http/responses';
+import { docsFiles, type DocsFileName } from './docs-files';
 
 /**
  * A file of the docs page: its text, or the file Brotli-compressed and base64-encoded as the bundle
@@ -19,10 +20,10 @@ const start = `window.addEventListener('load', function () {
 });
 `;
 
-export const docsAssets: Readonly<Record<string, DocsAsset>> = Object.freeze({
-  'swagger-ui-bundle.js': { contentType: 'text/javascript; charset=utf-8', brotli: rendererScript },
-  'swagger-ui.css': { contentType: 'text/css; charset=utf-8', brotli: rendererStyles },
-  'start.js': { contentType: 'text/javascript; charset=utf-8', text: start },
+export const docsAssets: Readonly<Record<DocsFileName, DocsAsset>> = Object.freeze({
+  'swagger-ui-bundle.js': { contentType: docsFiles['swagger-ui-bundle.js'], brotli: rendererScript },
+  'swagger-ui.css': { contentType: docsFiles['swagger-ui.css'], brotli: rendererStyles },
+  'start.js': { contentType: docsFiles['start.js'], text: start },
 });
 
 /** Each compressed file's text, decompressed once per container for the clients that take no Brotli. */

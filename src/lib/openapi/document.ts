@@ -1,7 +1,10 @@
 import { createDocument, type ZodOpenApiOperationObject, type ZodOpenApiResponsesObject } from 'zod-openapi';
 import * as z from 'zod/mini';
 import { requestBodyDefaults } from '../http/middlewares';
+import { problem as problemDocument } from '../http/problem';
 import type { Resource, ResourceRoute } from '../resource/resource';
+import { exampleCursor, exampleId, pageOf } from '../resource/schemas';
+import { docsFileNames } from './docs-files';
 
 /* eslint-disable @typescript-eslint/no-require-imports -- the function list is CommonJS, shared with serverless.yml */
 const functions = require('../../../resources/functions.js') as {
@@ -30,111 +33,189 @@ const diagnostics = z.object({
   database: z.object({ status: z.literal('ok'), roundTripMs: z.number() }),
 });
 
-const json = (schema: z.ZodMiniType) => ({ 'application/json': { schema } });
-const problemContent = { 'application/problem+json': { schema: problem } };
+const json = (schema: z.ZodMiniType, example: unknown) => ({ 'application/json': { schema, example } });
 
 const locationOf = (resource: Resource) => ({
-  Location: { description: 'The new resource', required: true, schema: { type: 'string', pattern: `^${resource.path}/` } },
+  Location: {
+    description: 'The new resource',
+    required: true,
+    schema: { type: 'string', pattern: `^${resource.path}/` },
+    example: resource.location(exampleId),
+  },
 });
 
 const headers = {
   retryAfter: {
-    'Retry-After': { description: 'Seconds to wait before retrying', required: true, schema: { type: 'string', pattern: '^\\d+$' } },
+    'Retry-After': {
+      description: 'Seconds to wait before retrying',
+      required: true,
+      schema: { type: 'string', pattern: '^\\d+$' },
+      example: '1',
+    },
   },
   challenge: {
     'WWW-Authenticate': {
       description: 'An RFC 6750 Bearer challenge',
       required: true,
       schema: { type: 'string', pattern: '^Bearer realm="users-api"' },
+      example: 'Bearer realm="users-api", error="invalid_token", error_description="The access token is not valid"',
     },
   },
   replayed: {
     'Idempotent-Replayed': {
       description: '`true` when this is the stored response of an earlier request with the same Idempotency-Key',
       schema: { type: 'string', const: 'true' },
+      example: 'true',
     },
   },
 };
 
-const problemResponse = (description: string, extraHeaders: Record<string, unknown> = {}) => ({
-  description,
-  headers: extraHeaders,
-  content: problemContent,
+/** A problem response of `status`, with a problem document as its example; a 400's names a field. */
+const problemResponse = (status: number, description: string, extraHeaders: Record<string, unknown> = {}, field = 'limit') => ({
+  [status]: {
+    description,
+    headers: extraHeaders,
+    content: {
+      'application/problem+json': {
+        schema: problem,
+        example: problemDocument(status, description, status === 400 ? { errors: [{ field, message: 'must be a string' }] } : {}),
+      },
+    },
+  },
 });
 
 /** The failures every route shares, and those of the routes that need a token, a body or a key. */
 const failures = {
-  unavailable: { 503: problemResponse('A dependency cannot be reached right now; retry after Retry-After', headers.retryAfter) },
+  unavailable: problemResponse(503, 'A dependency cannot be reached right now; retry after Retry-After', headers.retryAfter),
   secured: {
-    401: problemResponse('No valid access token', headers.challenge),
-    403: problemResponse('The access token lacks the scope', headers.challenge),
+    ...problemResponse(401, 'No valid access token', headers.challenge),
+    ...problemResponse(403, 'The access token lacks the scope', headers.challenge),
   },
-  body: {
-    400: problemResponse('The body (or a parameter) is invalid; `errors` names each field'),
-    413: problemResponse(`The body is larger than ${requestBodyDefaults.maxBytes} bytes`),
-    415: problemResponse('The body is not JSON (Content-Type: application/json)'),
-  },
-  idempotent: (resource: Resource) => ({
-    409: problemResponse(`A request with this Idempotency-Key is still in progress${resource.conflict ? `, or ${resource.conflict}` : ''}`),
-    422: problemResponse('This Idempotency-Key was already used for a different request'),
+  body: (field: string) => ({
+    ...problemResponse(400, 'The body (or a parameter) is invalid; `errors` names each field', {}, field),
+    ...problemResponse(413, `The body is larger than ${requestBodyDefaults.maxBytes} bytes`),
+    ...problemResponse(415, 'The body is not JSON (Content-Type: application/json)'),
   }),
-  notFound: (resource: Resource) => ({ 404: problemResponse(`No ${resource.singular} has this id`) }),
+  idempotent: (resource: Resource) => ({
+    ...problemResponse(
+      409,
+      `A request with this Idempotency-Key is still in progress${resource.conflict ? `, or ${resource.conflict}` : ''}`,
+    ),
+    ...problemResponse(422, 'This Idempotency-Key was already used for a different request'),
+  }),
+  notFound: (resource: Resource) => problemResponse(404, `No ${resource.singular} has this id`),
 };
 
-const idempotencyKeyHeader = z.optional(z.string().check(z.minLength(1), z.maxLength(257)));
+const idempotencyKeyHeader = z
+  .optional(z.string().check(z.minLength(1), z.maxLength(257)))
+  .register(z.globalRegistry, { param: { example: '"8e03978e-40d5-43e8-bc93-6894a57f9324"' } });
 
 interface RouteDoc {
   summary: string;
+  description: string;
   request?: ZodOpenApiOperationObject['requestParams'];
-  body?: z.ZodMiniType;
+  body?: { schema: z.ZodMiniType; example: unknown };
   responses: ZodOpenApiResponsesObject;
 }
+
+const text = (example: string) => ({ schema: z.string(), example });
 
 /** The platform's own routes' operations; their method and path come from resources/functions.js. */
 const serviceRoutes: Record<string, RouteDoc> = {
   healthLive: {
     summary: 'Liveness: the function answers, with no I/O',
-    responses: { 200: { description: 'Alive', content: json(status('ok')) } },
+    description: 'Answers 200 whenever the function runs; it reads nothing, so it says nothing of the database.',
+    responses: { 200: { description: 'Alive', content: json(status('ok'), { status: 'ok' }) } },
   },
   healthReady: {
     summary: 'Readiness: one database round trip',
-    responses: { 200: { description: 'Ready', content: json(status('ready')) }, ...failures.unavailable },
+    description: 'Answers 200 once the database has answered one round trip, and 503 with Retry-After while it cannot be reached.',
+    responses: { 200: { description: 'Ready', content: json(status('ready'), { status: 'ready' }) }, ...failures.unavailable },
   },
   health: {
     summary: 'Diagnostics for operators',
+    description: "The service's name, version and stage, whether this request started a container, and the database's round trip.",
     responses: {
-      200: { description: 'Service, version, stage and database round trip', content: json(diagnostics) },
+      200: {
+        description: 'Service, version, stage and database round trip',
+        content: json(diagnostics, {
+          status: 'ok',
+          service: 'users-api',
+          version: '0.1.0',
+          stage: 'dev',
+          coldStart: false,
+          database: { status: 'ok', roundTripMs: 1.4 },
+        }),
+      },
       ...failures.unavailable,
     },
   },
-  openapi: { summary: 'This document', responses: { 200: { description: 'OpenAPI 3.1', content: { 'application/json': {} } } } },
-  docs: { summary: 'This document, rendered', responses: { 200: { description: 'An HTML page', content: { 'text/html': {} } } } },
+  openapi: {
+    summary: 'This document',
+    description: "The API's contract, OpenAPI 3.1, generated from the schemas that validate its requests.",
+    responses: {
+      200: {
+        description: 'OpenAPI 3.1',
+        content: json(z.looseObject({ openapi: z.literal('3.1.0') }), { openapi: '3.1.0', info: { title: 'Users API', version: '0.1.0' } }),
+      },
+    },
+  },
+  docs: {
+    summary: 'This document, rendered',
+    description:
+      'An HTML page that renders this document with Swagger UI, served by this API itself: it loads nothing from another origin.',
+    responses: { 200: { description: 'An HTML page', content: { 'text/html': text('<!doctype html>\n<html lang="en">…</html>\n') } } },
+  },
   docsAssets: {
     summary: "The docs page's script and styles",
-    request: { path: z.object({ file: z.string() }) },
+    description: 'The files the docs page loads, and no other: Brotli-compressed for a client that accepts it.',
+    request: { path: z.object({ file: z.enum(docsFileNames).register(z.globalRegistry, { param: { example: 'start.js' } }) }) },
     responses: {
-      200: { description: 'The file', content: { 'text/javascript': {}, 'text/css': {} } },
-      404: problemResponse('No such file'),
+      200: {
+        description: 'The file',
+        content: {
+          'text/javascript': text("window.addEventListener('load', function () { … });\n"),
+          'text/css': text('.swagger-ui { … }\n'),
+        },
+      },
+      ...problemResponse(404, 'No such file'),
     },
   },
 };
+
+/** What a resource's request bodies and answers look like, from its declared examples. */
+function examplesOf(resource: Resource) {
+  const { item, input } = resource.examples;
+  const page = { items: [item], next: exampleCursor };
+  return (schema: z.ZodMiniType | undefined) =>
+    schema === resource.schemas.input
+      ? input
+      : schema === resource.schemas.item
+        ? item
+        : schema === pageOf(resource.schemas.item)
+          ? page
+          : undefined;
+}
 
 /** The operation of a resource's route, from its declaration: the answers follow from what it takes and does. */
 function resourceRouteDoc(resource: Resource, route: ResourceRoute): RouteDoc {
   const { path, query, body } = route.request;
   const { status: successStatus, description, schema } = route.response;
   const successHeaders = { ...(successStatus === 201 && locationOf(resource)), ...(route.idempotent && headers.replayed) };
+  const example = examplesOf(resource);
+  const firstField = Object.keys((resource.examples.input as object | undefined) ?? {})[0] ?? 'body';
   return {
     summary: route.summary,
+    description: route.description,
     ...((path || query) && { request: { ...(path && { path }), ...(query && { query }) } }),
-    ...(body && { body }),
+    ...(body && { body: { schema: body, example: example(body) } }),
     responses: {
       [successStatus]: {
         description,
         ...(Object.keys(successHeaders).length && { headers: successHeaders }),
-        ...(schema && { content: json(schema) }),
+        ...(schema && { content: json(schema, example(schema)) }),
       },
-      ...(body ? failures.body : query ? { 400: problemResponse('A parameter is invalid; `errors` names each one') } : {}),
+      ...(body ? failures.body(firstField) : query ? problemResponse(400, 'A parameter is invalid; `errors` names each one') : {}),
       ...failures.secured,
       ...(path && failures.notFound(resource)),
       ...(route.idempotent && failures.idempotent(resource)),
@@ -147,13 +228,19 @@ const pascalCase = (words: string) => words.replace(/(?:^|[\s-])(\w)/g, (_match,
 
 /** The API as src/api/registry.ts lists it. */
 export interface Registry {
-  api: { title: string; description: string };
+  api: {
+    title: string;
+    description: string;
+    contact: { name: string; url?: string; email?: string };
+    license: { name: string; identifier: string };
+  };
   resources: readonly Resource[];
 }
 
 /**
  * The API's OpenAPI 3.1 document, generated from the schemas that validate requests: the
- * platform's routes, and each resource's as `registry` declares them. Never edited by hand.
+ * platform's routes, and each resource's as `registry` declares them, every part with an example
+ * a client's tools can send. Never edited by hand.
  */
 export function openApiDocument(version: string, { api, resources }: Registry) {
   const scopes = Object.fromEntries(
@@ -173,12 +260,13 @@ export function openApiDocument(version: string, { api, resources }: Registry) {
     const operation: ZodOpenApiOperationObject = {
       operationId: name,
       summary: route.summary,
+      description: route.description,
       tags: [owner?.resource.name ?? 'service'],
       responses: route.responses,
     };
     const header = spec.idempotent ? { 'idempotency-key': idempotencyKeyHeader } : undefined;
     if (route.request || header) operation.requestParams = { ...route.request, ...(header && { header: z.object(header) }) };
-    if (route.body) operation.requestBody = { required: true, content: json(route.body) };
+    if (route.body) operation.requestBody = { required: true, content: json(route.body.schema, route.body.example) };
     operation.security = spec.scope ? [{ cognito: [`${functions.resourceServer}/${spec.scope}`] }] : [];
     paths[spec.http.path] = { ...paths[spec.http.path], [spec.http.method.toLowerCase()]: operation };
   }
@@ -193,7 +281,16 @@ export function openApiDocument(version: string, { api, resources }: Registry) {
   });
   return createDocument({
     openapi: '3.1.0',
-    info: { title: api.title, version, description: api.description },
+    info: { title: api.title, version, description: api.description, contact: api.contact, license: api.license },
+    servers: [
+      { url: 'http://127.0.0.1:3000', description: 'The local stage (npm start)' },
+      // A variable's own description is left out: swagger-parser's 3.1 schema misspells it (`descriptions`) and refuses it.
+      {
+        url: 'https://{apiId}.execute-api.{region}.amazonaws.com',
+        description: "A deployed stage: apiId is the first label of its stack's HttpApiUrl output, region its region",
+        variables: { apiId: { default: 'a1b2c3d4e5' }, region: { default: 'eu-west-1' } },
+      },
+    ],
     tags: [
       ...resources.map((resource) => ({ name: resource.name, description: resource.description })),
       { name: 'service', description: 'Health and this document' },

@@ -11,8 +11,9 @@ export interface RouteDeclaration {
   access: Access;
   /** Accepts an Idempotency-Key (its handler passes `idempotentRequests()`). */
   idempotent?: boolean;
-  /** The contract's one line about the route. */
+  /** The contract's one line about the route, and what it does in a few more. */
   summary: string;
+  description: string;
   request: { path?: z.ZodMiniObject; query?: z.ZodMiniObject; body?: z.ZodMiniType };
   /** The answer when it succeeds; a 201 carries the new item's Location. */
   response: { status: 200 | 201 | 204; description: string; schema?: z.ZodMiniType };
@@ -31,6 +32,8 @@ export interface ResourceDeclaration<R extends Record<string, RouteDeclaration>>
   conflict?: string;
   /** An item as answered, and as a client sends it. */
   schemas: { item: z.ZodMiniType; input: z.ZodMiniType };
+  /** One of each, valid against its schema: the contract shows them, and a client's tools send them. */
+  examples: { item: unknown; input: unknown };
   /** The DocumentDB engine's schema steps (PostgreSQL's are the files in migrations/). */
   indexSteps: readonly IndexStep[];
   routes: R;
@@ -46,8 +49,7 @@ export type ResourceRoute<D extends RouteDeclaration = RouteDeclaration> = D & {
   scope: string;
 };
 
-export interface Resource<R extends Record<string, RouteDeclaration> = Record<string, RouteDeclaration>>
-  extends ResourceDeclaration<R> {
+export interface Resource<R extends Record<string, RouteDeclaration> = Record<string, RouteDeclaration>> extends ResourceDeclaration<R> {
   /** `/api/<name>`. */
   path: string;
   /** `<name>.read` and `<name>.write`, with what each lets a caller do. */

@@ -50,8 +50,10 @@ describe('the request shapes every resource shares', () => {
     expect(schemas.idPath.safeParse({}).success).toBe(false);
   });
 
-  it('describes a page of items and the next cursor', () => {
+  it('describes a page of items and the next cursor, one schema per item schema', () => {
     const item = schemas.idPath;
+    expect(schemas.pageOf(item)).toBe(schemas.pageOf(item));
+    expect(schemas.pageOf(item)).not.toBe(schemas.pageOf(schemas.listQuery));
     expect(schemas.pageOf(item).safeParse({ items: [], next: 'c' }).success).toBe(true);
     expect(schemas.pageOf(item).safeParse({ items: [] }).success).toBe(false);
     expect(schemas.pageOf(item).safeParse({ items: [{ id: '01890000-0000-7000-8000-000000000000' }], next: null }).success).toBe(true);

@@ -1,23 +1,35 @@
 import * as z from 'zod/mini';
 
+/** An id and a cursor, as the contract's examples show them. */
+export const exampleId = '01890000-0000-7000-8000-000000000000';
+export const exampleCursor = 'dTE6MDE4OTAwMDAtMDAwMC03MDAwLTgwMDAtMDAwMDAwMDAwMDAw';
+
 /** The request shapes every resource's routes share: an item's id in the path, and a page's query. */
-export const idPath = z.object({ id: z.uuid() });
+export const idPath = z.object({ id: z.uuid().register(z.globalRegistry, { param: { example: exampleId } }) });
 
 const limitMessage = 'must be a whole number from 1 to 100, in decimal digits';
 
 export const listQuery = z.object({
   // Digits only: no sign, exponent, fraction, or hex, octal and binary literals.
-  limit: z._default(
-    z.pipe(
-      z.string().check(z.regex(/^\d{1,3}$/, limitMessage)),
-      z.pipe(z.transform(Number), z.number().check(z.gte(1, limitMessage), z.lte(100, limitMessage))),
-    ),
-    20,
-  ),
-  cursor: z.optional(
-    z.string().check(z.minLength(1, 'must not be empty'), z.maxLength(200, 'must be a cursor returned by a previous page')),
-  ),
+  limit: z
+    ._default(
+      z.pipe(
+        z.string().check(z.regex(/^\d{1,3}$/, limitMessage)),
+        z.pipe(z.transform(Number), z.number().check(z.gte(1, limitMessage), z.lte(100, limitMessage))),
+      ),
+      20,
+    )
+    .register(z.globalRegistry, { param: { example: '20' } }),
+  cursor: z
+    .optional(z.string().check(z.minLength(1, 'must not be empty'), z.maxLength(200, 'must be a cursor returned by a previous page')))
+    .register(z.globalRegistry, { param: { example: exampleCursor } }),
 });
 
-/** A page of `item`: the items, and the cursor of the next page or null. */
-export const pageOf = <T extends z.ZodMiniType>(item: T) => z.object({ items: z.array(item), next: z.nullable(z.string()) });
+const pages = new WeakMap<z.ZodMiniType, z.ZodMiniType>();
+
+/** A page of `item`: the items, and the cursor of the next page or null. One per item schema, so the contract knows a page by it. */
+export function pageOf<T extends z.ZodMiniType>(item: T) {
+  const page = pages.get(item) ?? z.object({ items: z.array(item), next: z.nullable(z.string()) });
+  pages.set(item, page);
+  return page as z.ZodMiniObject<{ items: z.ZodMiniArray<T>; next: z.ZodMiniNullable<z.ZodMiniString> }>;
+}
