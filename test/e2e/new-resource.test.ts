@@ -1,4 +1,4 @@
-import { execFile, execFileSync, spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -7,6 +7,7 @@ import { promisify } from 'node:util';
 import { documentDbMissing } from '../support/documentdb';
 import { printedToken, startOffline, type OfflineServer } from '../support/offline';
 import { bundledModules } from '../support/lambda-runtime';
+import { copyProject } from '../support/project-copy';
 import { cfnLintFindings, packageStage } from '../support/template';
 
 const root = path.resolve(__dirname, '../..');
@@ -38,8 +39,7 @@ const changed = (before: Map<string, string>, after: Map<string, string>) =>
   [...new Set([...before.keys(), ...after.keys()])].filter((file) => before.get(file) !== after.get(file)).sort();
 
 /**
- * `npm run new:resource` in a copy of the project as it stands (its files, tracked or new, and this
- * node_modules, hard-linked): what it refuses, what it touches, and that the resource it makes typechecks,
+ * `npm run new:resource` in a copy of the project as it stands: what it refuses, what it touches, and that the resource it makes typechecks,
  * packages, passes its contract on both engines and is served by sls offline with a token for it.
  */
 describe('npm run new:resource', () => {
@@ -49,14 +49,7 @@ describe('npm run new:resource', () => {
     spawnSync(process.execPath, [require.resolve('tsx/cli'), 'scripts/new-resource.ts', ...args], { cwd: copy, encoding: 'utf8' });
 
   beforeAll(() => {
-    copy = fs.mkdtempSync(path.join(os.tmpdir(), 'users-api-new-resource-'));
-    const files = execFileSync('git', ['ls-files', '--cached', '--others', '--exclude-standard', '-z'], { cwd: root, encoding: 'utf8' })
-      .split('\0')
-      .filter((file) => file && fs.existsSync(path.join(root, file)));
-    for (const file of files) fs.cpSync(path.join(root, file), path.join(copy, file));
-    // Linked file by file, not as one symbolic link: packaging runs npm ls, which rejects a linked node_modules.
-    const linked = spawnSync('cp', ['-al', path.join(root, 'node_modules'), path.join(copy, 'node_modules')]);
-    if (linked.status !== 0) execFileSync('cp', ['-a', path.join(root, 'node_modules'), path.join(copy, 'node_modules')]);
+    copy = copyProject('users-api-new-resource-');
     before = snapshot(copy);
   });
   afterAll(() => fs.rmSync(copy, { recursive: true, force: true }));
