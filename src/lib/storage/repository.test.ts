@@ -12,6 +12,6 @@ describe("a resource's storage layout", () => {
     expect(() => checkLayout({ table: 'users', fields: ['name', '$where', 'a.b', '1st'] })).toThrow(
       'Storage names must be plain identifiers: $where, a.b, 1st',
     );
-    expect(() => checkLayout({ table: 'LineItems', fields: [] })).toThrow("A table's name is lower-case: LineItems");
+    expect(() => checkLayout({ table: 'lineItems', fields: [] })).toThrow("A table's name is lower-case: lineItems");
   });
 });
