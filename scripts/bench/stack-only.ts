@@ -9,6 +9,8 @@ import { resourceRoute } from '../../src/lib/resource/route';
 
 const stored = new Date(0).toISOString();
 
-export const handler = resourceRoute(users.routes.get, () => undefined, async ({ path }) =>
-  ok({ id: path.id, email: 'stack@example.com', name: 'Stack Only', createdAt: stored, updatedAt: stored }),
+export const handler = resourceRoute(
+  users.routes.get,
+  () => undefined,
+  async ({ path }) => ok({ id: path.id, email: 'stack@example.com', name: 'Stack Only', createdAt: stored, updatedAt: stored }),
 );

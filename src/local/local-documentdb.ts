@@ -48,7 +48,12 @@ export async function startLocalDocumentDb(
     loadDocumentDbConfig({ ...functionEnv, DOCDB_TLS: 'verify', DOCDB_BUDGET_MS: '10000' }),
   );
   try {
-    const applied = await store.run((db) => applyIndexSteps(db, resources.flatMap((resource) => resource.indexSteps)));
+    const applied = await store.run((db) =>
+      applyIndexSteps(
+        db,
+        resources.flatMap((resource) => resource.indexSteps),
+      ),
+    );
     log(applied.length ? `index steps applied: ${applied.join(', ')}` : 'index steps: up to date');
   } catch (error) {
     await server.stop();

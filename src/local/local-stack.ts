@@ -216,7 +216,9 @@ async function startLocked({ localDir, log, reservedPorts = [] }: LocalStackOpti
     if (server) {
       functionsSecretId = 'app';
       await publishApplicationLogin(secret, path.join(secretsDir, 'app.json'));
-      log(`the functions log in as ${applicationLoginName} (DML on the application's tables only), from ${path.join(secretsDir, 'app.json')}`);
+      log(
+        `the functions log in as ${applicationLoginName} (DML on the application's tables only), from ${path.join(secretsDir, 'app.json')}`,
+      );
     }
   } catch (error) {
     await server?.stop();

@@ -31,7 +31,9 @@ describeWithDocumentDb('the DocumentDB engine on the local MongoDB-protocol serv
       const store = storeFor(`steps_${process.pid}`);
       try {
         const log: string[] = [];
-        expect(await store.run((db) => applyIndexSteps(db, indexSteps, (line) => log.push(line)))).toEqual(indexSteps.map((step) => step.name));
+        expect(await store.run((db) => applyIndexSteps(db, indexSteps, (line) => log.push(line)))).toEqual(
+          indexSteps.map((step) => step.name),
+        );
         expect(log).toEqual(indexSteps.map((step) => `applied ${step.name}`));
         // A second run applies nothing: the steps are recorded, and each is idempotent.
         expect(await store.run((db) => applyIndexSteps(db, indexSteps))).toEqual([]);

@@ -4,4 +4,6 @@ import { ok } from '../../lib/http/responses';
 import { resourceRoute } from '../../lib/resource/route';
 
 /** GET /api/users/{id} */
-export const handler = resourceRoute(users.routes.get, usersRepository, async ({ path }, { repository }) => ok(await repository.get(path.id)));
+export const handler = resourceRoute(users.routes.get, usersRepository, async ({ path }, { repository }) =>
+  ok(await repository.get(path.id)),
+);

@@ -9,7 +9,6 @@ export const applicationGroupRole = 'users_api_app';
 /** node-pg-migrate's record of the migrations applied: the functions never read or write it. */
 export const migrationsTable = 'pgmigrations';
 
-
 /**
  * Makes sure of the application role and its grants: usage of the schema, and select, insert,
  * update and delete on every table in it but the migrations' record, so each table a migration adds

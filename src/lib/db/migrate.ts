@@ -1,12 +1,7 @@
 import path from 'node:path';
 import pg from 'pg';
 import { runner } from 'node-pg-migrate';
-import {
-  applicationGroupRole,
-  ensureApplicationLogin,
-  ensureApplicationRole,
-  migrationsTable,
-} from './application-role';
+import { applicationGroupRole, ensureApplicationLogin, ensureApplicationRole, migrationsTable } from './application-role';
 import type { ApplicationLogin } from '../storage/engine';
 import { connectionConfig, type ConnectionOptions } from './connection';
 import { failureKind } from './errors';

@@ -28,7 +28,8 @@ export class PostgresTable<Input extends object> implements Repository<Input & S
 
   private toItem(row: Row): Input & StoredItem {
     const fields = Object.fromEntries(this.layout.fields.map((field, index) => [field, row[this.fieldColumns[index]!]]));
-    return { id: row.id, ...fields, createdAt: row.created_at.toISOString(), updatedAt: row.updated_at.toISOString() } as Input & StoredItem;
+    return { id: row.id, ...fields, createdAt: row.created_at.toISOString(), updatedAt: row.updated_at.toISOString() } as Input &
+      StoredItem;
   }
 
   private values(input: Input): unknown[] {

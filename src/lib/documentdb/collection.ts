@@ -68,10 +68,9 @@ export class DocumentCollection<Input extends object> implements Repository<Inpu
 
   async get(id: string): Promise<Input & StoredItem> {
     // From the primary: a client reads the item it has just written (Location after a POST).
-    const found = await this.store.run(
-      (db) => db.collection<StoredDocument>(this.layout.table).findOne({ _id: plainString(id, 'id') }),
-      { idempotent: true },
-    );
+    const found = await this.store.run((db) => db.collection<StoredDocument>(this.layout.table).findOne({ _id: plainString(id, 'id') }), {
+      idempotent: true,
+    });
     if (!found) throw new NotFoundError(this.layout.notFound);
     return this.toItem(found);
   }

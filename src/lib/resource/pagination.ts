@@ -20,7 +20,11 @@ export function decodeCursor(cursor: string): string {
 }
 
 /** One page of `repository`'s items after `cursor`, with the cursor of the next page or null. */
-export async function listPage<T extends { id: string }>(repository: Repository<T, never>, limit: number, cursor?: string): Promise<Page<T>> {
+export async function listPage<T extends { id: string }>(
+  repository: Repository<T, never>,
+  limit: number,
+  cursor?: string,
+): Promise<Page<T>> {
   const { items, hasMore } = await repository.list({ limit, after: cursor === undefined ? undefined : decodeCursor(cursor) });
   const last = items.at(-1);
   return { items, next: hasMore && last ? encodeCursor(last.id) : null };
