@@ -88,9 +88,10 @@ export function contractViolations(response: ObservedResponse): string[] {
   if (!media)
     return [...problems, `${where}: Content-Type ${mediaType || '(none)'} is not one of ${Object.keys(documented.content).join(', ')}`];
   if (media.schema) {
-    let body: unknown;
+    // A JSON media type's body is the JSON it holds; any other's (HTML, a script) is its text.
+    let body: unknown = response.body;
     try {
-      body = JSON.parse(response.body);
+      if (/json/.test(mediaType)) body = JSON.parse(response.body);
     } catch {
       return [...problems, `${where}: the body is not JSON`];
     }
