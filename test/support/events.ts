@@ -83,3 +83,16 @@ export async function invoke(handler: Handler, request: RequestShape): Promise<R
   const json = /json/.test(headers['content-type'] ?? 'application/json');
   return { status: result.statusCode ?? 200, headers, raw, body: raw && json ? JSON.parse(raw) : undefined };
 }
+
+/** A POST whose body is already parsed to `value`, as the JSON body parser leaves it for validation. */
+export const parsedBody = (value: unknown) => ({ ...httpEvent({ method: 'POST', path: '/x' }), body: value as never });
+
+/** The issues of the ValidationError that `run` throws, or none when it throws nothing. */
+export function validationIssues(run: () => unknown): { field: string; message: string }[] {
+  try {
+    run();
+  } catch (error) {
+    return (error as { issues: { field: string; message: string }[] }).issues;
+  }
+  return [];
+}

@@ -1,18 +1,6 @@
-import { httpEvent } from '../../../test/support/events';
-import type { ValidationError } from '../../lib/errors';
+import { httpEvent, parsedBody as body, validationIssues as issues } from '../../../test/support/events';
 import { parseInput } from '../../lib/http/input';
 import { userInputSchema } from './model';
-
-/** A user's input as a route parses it. */
-const body = (value: unknown) => ({ ...httpEvent({ method: 'POST', path: '/x' }), body: value as never });
-const issues = (run: () => unknown) => {
-  try {
-    run();
-  } catch (error) {
-    return (error as ValidationError).issues;
-  }
-  return [];
-};
 
 describe("a user's input", () => {
   it('rejects control characters in a name, which PostgreSQL text cannot always hold', () => {

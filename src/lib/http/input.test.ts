@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { NotFoundError, ValidationError } from '../errors';
-import { httpEvent } from '../../../test/support/events';
+import { httpEvent, parsedBody, validationIssues } from '../../../test/support/events';
 import * as zm from 'zod/mini';
 import { idPath, listQuery } from '../resource/schemas';
 import { parseInput } from './input';
@@ -52,15 +52,8 @@ describe('parseInput', () => {
     expect(parseInput({ query: listQuery }, httpEvent({ method: 'GET', path: '/x', query: { limit: '100' } })).query.limit).toBe(100);
   });
 
-  const body = (value: unknown) => ({ ...httpEvent({ method: 'POST', path: '/x' }), body: value as never });
-  const issues = (run: () => unknown) => {
-    try {
-      run();
-    } catch (error) {
-      return (error as ValidationError).issues;
-    }
-    return [];
-  };
+  const body = parsedBody;
+  const issues = validationIssues;
 
   it('refuses a body that is not a JSON object, naming the body', () => {
     for (const value of [null, [], [{}], 'text', 42, true]) {
