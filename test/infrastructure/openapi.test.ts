@@ -61,12 +61,17 @@ describe('openapi.json', () => {
       const parameters = (operation.parameters ?? []).map((parameter: { in: string; name: string }) => `${parameter.in}:${parameter.name}`);
       expect({ name, key: parameters.includes('header:idempotency-key') }).toEqual({ name, key: Boolean(spec.idempotent) });
       if (spec.scope) expect(Object.keys(operation.responses)).toEqual(expect.arrayContaining(['401', '403', '503']));
+      // API Gateway's throttling, in its own words.
+      expect({ name, throttled: operation.responses['429']?.content['application/json'].example }).toEqual({
+        name,
+        throttled: { message: 'Too Many Requests' },
+      });
     }
   });
 
   it('documents problem documents, headers and parameters as the service sends them', () => {
     const create = document.paths['/api/users'].post;
-    expect(Object.keys(create.responses).sort()).toEqual(['201', '400', '401', '403', '409', '413', '415', '422', '503']);
+    expect(Object.keys(create.responses).sort()).toEqual(['201', '400', '401', '403', '409', '413', '415', '422', '429', '503']);
     expect(Object.keys(create.responses['201'].headers)).toEqual(['Location', 'Idempotent-Replayed']);
     expect(Object.keys(create.responses['503'].headers)).toEqual(['Retry-After']);
     expect(Object.keys(create.responses['401'].headers)).toEqual(['WWW-Authenticate']);

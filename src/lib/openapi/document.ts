@@ -86,6 +86,14 @@ const problemResponse = (status: number, description: string, extraHeaders: Reco
 
 /** The failures every route shares, and those of the routes that need a token, a body or a key. */
 const failures = {
+  // API Gateway answers this itself, before any function runs, with a body an HTTP API cannot reshape.
+  throttled: {
+    429: {
+      description:
+        "API Gateway's throttling (a deployed stage's rate or burst limit was passed): nothing ran; retry after a pause, with backoff and jitter",
+      content: json(z.object({ message: z.literal('Too Many Requests') }), { message: 'Too Many Requests' }),
+    },
+  },
   unavailable: problemResponse(503, 'A dependency cannot be reached right now; retry after Retry-After', headers.retryAfter),
   secured: {
     ...problemResponse(401, 'No valid access token', headers.challenge),
@@ -224,6 +232,9 @@ function resourceRouteDoc(resource: Resource, route: ResourceRoute): RouteDoc {
   };
 }
 
+const byStatus = (responses: ZodOpenApiResponsesObject): ZodOpenApiResponsesObject =>
+  Object.fromEntries(Object.entries(responses).sort(([a], [b]) => a.localeCompare(b)));
+
 const pascalCase = (words: string) => words.replace(/(?:^|[\s-])(\w)/g, (_match, letter: string) => letter.toUpperCase());
 
 /** The API as src/api/registry.ts lists it. */
@@ -262,7 +273,7 @@ export function openApiDocument(version: string, { api, resources }: Registry) {
       summary: route.summary,
       description: route.description,
       tags: [owner?.resource.name ?? 'service'],
-      responses: route.responses,
+      responses: byStatus({ ...route.responses, ...failures.throttled }),
     };
     const header = spec.idempotent ? { 'idempotency-key': idempotencyKeyHeader } : undefined;
     if (route.request || header) operation.requestParams = { ...route.request, ...(header && { header: z.object(header) }) };

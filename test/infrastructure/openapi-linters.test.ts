@@ -1,0 +1,29 @@
+import { contractText } from '../../src/api/contract';
+import { openApiLinterFindings } from '../support/openapi-linters';
+
+/**
+ * The contract as consumers' tools see it: Spectral's `spectral:oas` and Redocly's `recommended`
+ * rulesets, with the configs at the top of the project. The served document is linted by
+ * test/e2e/contract.test.ts.
+ */
+describe('the OpenAPI linters', () => {
+  it('find nothing in the generated document', async () => {
+    expect(await openApiLinterFindings(contractText)).toEqual([]);
+  });
+
+  it('find what a consumer would trip on: no servers, an operation without a description or a 4xx', async () => {
+    const document = JSON.parse(contractText);
+    delete document.servers;
+    const live = document.paths['/api/health/live'].get;
+    delete live.description;
+    delete live.responses['429'];
+    const findings = await openApiLinterFindings(JSON.stringify(document, null, 2));
+    const found = findings.map(({ linter, rule }) => `${linter} ${rule}`).sort();
+    expect(found).toEqual([
+      'redocly no-empty-servers',
+      'redocly operation-4xx-response',
+      'spectral oas3-api-servers',
+      'spectral operation-description',
+    ]);
+  });
+});
