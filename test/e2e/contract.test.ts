@@ -1,13 +1,18 @@
+import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import type { Browser } from 'playwright-core';
 import { browserUnavailable, launchChromium } from '../support/browser';
 import { contract } from '../support/contract';
 import { openApiLinterFindings } from '../support/openapi-linters';
-import { request, startOfflineOnTestDatabase, type OfflineOnDatabase, type Reply } from '../support/offline';
+import { printedToken, request, startOfflineOnTestDatabase, type OfflineOnDatabase, type Reply } from '../support/offline';
 
 jest.setTimeout(300_000);
+
+const run = promisify(execFile);
 
 /**
  * openapi.json against the running service (sls offline): every 4xx a route documents really
@@ -177,5 +182,104 @@ if (browserUnavailable) console.warn(`${browserUnavailable}: the docs page's bro
     expect(fs.statSync(path.join(screenshots, 'docs.png')).size).toBeGreaterThan(10_000);
     expect(elsewhere).toEqual([]);
     expect(errors).toEqual([]);
+  });
+});
+
+describe('the typed client (npm run client, client/users.ts)', () => {
+  const root = path.resolve(__dirname, '../..');
+  let frontend: string;
+  // A frontend's code, compiled as a browser app compiles it: the generated types, the client, and what it does.
+  const compilerOptions = { target: 'ES2022', lib: ['ES2022', 'DOM'], module: 'ESNext', moduleResolution: 'bundler', strict: true };
+  const walk = `
+import { ApiError, usersClient } from './users';
+
+const statusOf = (call: Promise<unknown>) => call.then(() => 0, (error: ApiError) => [error.status, error.message]);
+
+export async function walk(baseUrl: string, token: string) {
+  const users = usersClient(baseUrl, () => token);
+  const email = 'typed-' + crypto.randomUUID() + '@example.com';
+  const created = await users.create({ email, name: 'Typed Client' });
+  const read = await users.get(created.id);
+  const listed: string[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await users.list({ limit: 100, ...(cursor && { cursor }) });
+    listed.push(...page.items.map((user) => user.id));
+    cursor = page.next ?? undefined;
+  } while (cursor);
+  const replaced = await users.replace(created.id, { email, name: 'Typed Again' });
+  const twin = await statusOf(users.create({ email, name: 'Twin' }));
+  await users.remove(created.id);
+  return {
+    email,
+    created,
+    read,
+    listed: listed.includes(created.id),
+    replaced,
+    twin,
+    removed: await statusOf(users.get(created.id)),
+    badLimit: await statusOf(users.list({ limit: 0 })),
+    anonymous: await statusOf(usersClient(baseUrl, () => 'not-a-token').get(created.id)),
+  };
+}
+`;
+  const compile = (files: string[]) => {
+    fs.writeFileSync(
+      path.join(frontend, 'tsconfig.json'),
+      JSON.stringify({ compilerOptions: { ...compilerOptions, noEmit: true, types: [] }, files }),
+    );
+    return run(path.join(root, 'node_modules/.bin/tsc'), ['-p', 'tsconfig.json'], { cwd: frontend }).then(
+      () => '',
+      (failed: { stdout?: string }) => failed.stdout ?? String(failed),
+    );
+  };
+
+  beforeAll(async () => {
+    frontend = fs.mkdtempSync(path.join(os.tmpdir(), 'frontend-'));
+    await run('npm', ['run', 'client', '--', '--output', path.join(frontend, 'api.d.ts')], { cwd: root });
+    fs.copyFileSync(path.join(root, 'client/users.ts'), path.join(frontend, 'users.ts'));
+    fs.symlinkSync(path.join(root, 'node_modules'), path.join(frontend, 'node_modules'));
+    fs.writeFileSync(path.join(frontend, 'walk.ts'), walk);
+  });
+
+  afterAll(() => frontend && fs.rmSync(frontend, { recursive: true, force: true }));
+
+  it('is generated, type-checks as a browser frontend compiles it, and refuses a wrong call', async () => {
+    expect(await compile(['api.d.ts', 'users.ts', 'walk.ts'])).toBe('');
+    // Calls a frontend could get wrong, one a line: the generated types must refuse every one.
+    const header = [
+      "import createClient from 'openapi-fetch';",
+      "import type { paths } from './api';",
+      "import { usersClient } from './users';",
+      "const api = createClient<paths>({ baseUrl: 'http://127.0.0.1:3000' });",
+    ];
+    const wrongCalls = [
+      "void api.POST('/api/users', { body: { email: 'ada@example.com' } });",
+      "void api.GET('/api/user/{id}', { params: { path: { id: 'x' } } });",
+      "void api.GET('/api/users', { params: { query: { limit: 'ten' } } });",
+      "void usersClient('http://127.0.0.1:3000', () => 'token').get(42);",
+    ];
+    fs.writeFileSync(path.join(frontend, 'wrong.ts'), [...header, ...wrongCalls].join('\n'));
+    const errors = await compile(['api.d.ts', 'users.ts', 'wrong.ts']);
+    const refused = [...errors.matchAll(/^(\S+)\((\d+),\d+\): error/gm)].map(([, file, line]) => `${file}:${line}`);
+    expect([...new Set(refused)]).toEqual(wrongCalls.map((_call, index) => `wrong.ts:${header.length + index + 1}`));
+  });
+
+  it('creates, reads, lists, replaces and deletes a user against sls offline, with a token of npm run token', async () => {
+    const token = await printedToken(local.localDir, 'users.read,users.write');
+    fs.writeFileSync(
+      path.join(frontend, 'run.mjs'),
+      "import { walk } from './walk.ts';\nconsole.log(JSON.stringify(await walk(process.argv[2], process.argv[3])));\n",
+    );
+    const { stdout } = await run(process.execPath, [require.resolve('tsx/cli'), 'run.mjs', local.offline.url, token], { cwd: frontend });
+    const walked = JSON.parse(stdout);
+    expect(walked.created).toMatchObject({ email: walked.email, name: 'Typed Client' });
+    expect(walked.read).toEqual(walked.created);
+    expect(walked.listed).toBe(true);
+    expect(walked.replaced).toMatchObject({ id: walked.created.id, name: 'Typed Again' });
+    expect(walked.twin).toEqual([409, expect.stringContaining('email')]);
+    expect(walked.removed).toEqual([404, 'No user has this id']);
+    expect(walked.badLimit).toEqual([400, expect.any(String)]);
+    expect(walked.anonymous).toEqual([401, expect.any(String)]);
   });
 });

@@ -7,7 +7,8 @@ export const exampleCursor = 'dTE6MDE4OTAwMDAtMDAwMC03MDAwLTgwMDAtMDAwMDAwMDAwMD
 /** The request shapes every resource's routes share: an item's id in the path, and a page's query. */
 export const idPath = z.object({ id: z.uuid().register(z.globalRegistry, { param: { example: exampleId } }) });
 
-const limitMessage = 'must be a whole number from 1 to 100, in decimal digits';
+const limits = { minimum: 1, maximum: 100, default: 20 } as const;
+const limitMessage = `must be a whole number from ${limits.minimum} to ${limits.maximum}, in decimal digits`;
 
 export const listQuery = z.object({
   // Digits only: no sign, exponent, fraction, or hex, octal and binary literals.
@@ -15,11 +16,18 @@ export const listQuery = z.object({
     ._default(
       z.pipe(
         z.string().check(z.regex(/^\d{1,3}$/, limitMessage)),
-        z.pipe(z.transform(Number), z.number().check(z.gte(1, limitMessage), z.lte(100, limitMessage))),
+        z.pipe(z.transform(Number), z.number().check(z.gte(limits.minimum, limitMessage), z.lte(limits.maximum, limitMessage))),
       ),
-      20,
+      limits.default,
     )
-    .register(z.globalRegistry, { param: { example: '20' } }),
+    // The contract says what a client sends: an integer, which a query string carries as the digits this parses.
+    .register(z.globalRegistry, {
+      param: { example: limits.default },
+      override: ({ jsonSchema }) => {
+        delete jsonSchema.pattern;
+        Object.assign(jsonSchema, { type: 'integer', ...limits });
+      },
+    }),
   cursor: z
     .optional(z.string().check(z.minLength(1, 'must not be empty'), z.maxLength(200, 'must be a cursor returned by a previous page')))
     .register(z.globalRegistry, { param: { example: exampleCursor } }),
