@@ -48,4 +48,20 @@ describe('the documentation', () => {
     }
     expect(broken).toEqual([]);
   });
+
+  it.each(pages)('%s: every npm script, npx command and project path it names exists', (page) => {
+    const text = fs.readFileSync(path.join(root, page), 'utf8');
+    const scripts = Object.keys((JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { scripts: object }).scripts);
+    const commands = new Set(fs.readdirSync(path.join(root, 'node_modules/.bin')));
+    const missing: string[] = [];
+    for (const [, name] of text.matchAll(/npm run (?:-s )?([a-z][\w:-]*[\w-])/g))
+      if (!scripts.includes(name!)) missing.push(`npm run ${name}`);
+    for (const [, name] of text.matchAll(/npx ([@\w][\w@/.-]*)/g)) if (!commands.has(name!)) missing.push(`npx ${name}`);
+    // A path in backticks, but a pattern (`src/api/<name>/`, `*.ts`, `{a,b}`, `...`).
+    for (const [, named] of text.matchAll(/`((?:src|test|scripts|resources|docs|migrations|client|patches|\.ci|\.husky)\/[^`\s]*)`/g)) {
+      const file = named!.replace(/[:,.]$/, '');
+      if (!/[<*{]|\.\.\./.test(file) && !fs.existsSync(path.join(root, file))) missing.push(file);
+    }
+    expect(missing).toEqual([]);
+  });
 });
