@@ -1,6 +1,7 @@
 'use strict';
 
 const { catalog, apiFunctions, subscribedFunctions, capitalise } = require('./functions');
+const { accessLogMetrics } = require('./gateway');
 
 /**
  * Error alerting, generated from the function list: the stage's topic (email subscribers from
@@ -149,6 +150,15 @@ module.exports = async ({ resolveVariable }) => {
     threshold: await number('alarmApi5xxThreshold'),
     period,
     description: `${service}-${stage}: HTTP API 5xx answers`,
+  });
+  Resources.HttpApiThrottledAlarm = alarm({
+    metric: accessLogMetrics.throttled.name,
+    namespace: `${service}/${stage}`,
+    dimensions: {},
+    statistic: 'Sum',
+    threshold: await number('alarmApiThrottledThreshold'),
+    period,
+    description: `${service}-${stage}: requests the gateway throttled (429), from the access log`,
   });
   // The alerts function never logs at ERROR and is never subscribed: alarms watch it instead.
   Resources.AlertsErrorsAlarm = alarm({

@@ -1,6 +1,7 @@
 'use strict';
 
 const { apiFunctions, catalog } = require('./functions');
+const { accessLogMetrics } = require('./gateway');
 
 /**
  * One CloudWatch dashboard per stage, generated from the function list like the alarms: per API
@@ -86,6 +87,22 @@ function databaseWidgets(stage, engine, cluster) {
   ];
 }
 
+/** What the access log counts: each route's 4xx and 5xx, and the requests the gateway throttled. */
+function gatewayWidgets(service, stage) {
+  const namespace = `${service}/${stage}`;
+  const { clientErrors, serverErrors, throttled } = accessLogMetrics;
+  const byRoute = (metric) => ({
+    expression: `SEARCH('{${namespace},route} MetricName="${metric.name}"', 'Sum', 60)`,
+    id: metric.name.toLowerCase(),
+  });
+  return [
+    { type: 'text', width, height: 1, properties: { markdown: `### The gateway (access log /aws/http-api/${service}-${stage}/access)` } },
+    metricWidget('4xx by route', 'Sum', [[byRoute(clientErrors)]]),
+    metricWidget('5xx by route', 'Sum', [[byRoute(serverErrors)]]),
+    metricWidget('Throttled by the gateway (429)', 'Sum', [[namespace, throttled.name]]),
+  ];
+}
+
 function alertsWidgets(service, stage) {
   const functionName = `${service}-${stage}-alerts`;
   return [
@@ -101,6 +118,7 @@ module.exports = async ({ resolveVariable }) => {
   const stage = await resolveVariable('sls:stage');
   const engine = await resolveVariable('param:dbEngine');
   const widgets = [
+    ...gatewayWidgets(service, stage),
     ...apiFunctions.flatMap((name) => routeWidgets(service, stage, name)),
     ...databaseWidgets(stage, engine, `${service}-${stage}`),
     ...alertsWidgets(service, stage),

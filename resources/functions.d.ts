@@ -12,6 +12,8 @@ export interface FunctionSpec {
   /** `<resource>.read` or `<resource>.write`. */
   scope?: string;
   idempotent?: boolean;
+  /** The route's own gateway limits: requests per second, and at once. */
+  throttle?: { rate: number; burst: number };
 }
 
 export declare const catalog: Readonly<Record<string, FunctionSpec>>;

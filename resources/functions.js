@@ -33,6 +33,9 @@ function resourceFunctions() {
   return Object.fromEntries(entries);
 }
 
+/** The gateway's limits of the routes that serve the contract and its docs page: requests per second, and at once. */
+const docsThrottle = Object.freeze({ rate: 20, burst: 40 });
+
 /**
  * The service's functions, listed once. serverless.yml takes its `functions` from here; the IAM,
  * alerting and release resources and the tests derive everything else from the same list.
@@ -48,6 +51,7 @@ function resourceFunctions() {
  *   issuer's settings in their environment.
  * - `idempotent`: accepts an Idempotency-Key; the function gets the idempotency table, and may use it.
  * - `environment`: a variable naming the function's own environment, beyond the provider's.
+ * - `throttle`: the route's own gateway limits, `{ rate, burst }`, in place of the stage's (resources/gateway.js).
  *
  * Each resource's routes (src/api/registry.ts) are functions too, named and scoped by its declaration.
  */
@@ -56,10 +60,16 @@ const catalog = Object.freeze({
   healthReady: { handler: 'src/handlers/health-ready.handler', http: { method: 'GET', path: '/api/health/ready' }, database: true },
   health: { handler: 'src/handlers/health.handler', http: { method: 'GET', path: '/api/health' }, database: true },
   ...resourceFunctions(),
-  // The API's contract and its rendering; no token needed.
-  openapi: { handler: 'src/handlers/openapi.handler', http: { method: 'GET', path: '/api/openapi.json' } },
-  docs: { handler: 'src/handlers/docs.handler', http: { method: 'GET', path: '/api/docs' } },
-  docsAssets: { handler: 'src/handlers/docs-assets.handler', http: { method: 'GET', path: '/api/docs/{file}' } },
+  // The API's contract and its rendering; no token needed. Anyone may fetch them, and each answer is large (the renderer
+  // is 359 KB): a limit of their own bounds what a scraper costs, far above what the people reading them need.
+  openapi: {
+    handler: 'src/handlers/openapi.handler',
+    http: { method: 'GET', path: '/api/openapi.json' },
+    environment: 'self:custom.contractEnvironment',
+    throttle: docsThrottle,
+  },
+  docs: { handler: 'src/handlers/docs.handler', http: { method: 'GET', path: '/api/docs' }, throttle: docsThrottle },
+  docsAssets: { handler: 'src/handlers/docs-assets.handler', http: { method: 'GET', path: '/api/docs/{file}' }, throttle: docsThrottle },
   notFound: { handler: 'src/handlers/not-found.handler', http: '*' },
   // Applies migrations/ to the cluster; the release runs it before any new version takes traffic.
   migrate: {
@@ -177,5 +187,6 @@ module.exports = {
   browserOauthScopes,
   capitalise,
   handlerModule,
+  reservedConcurrencyPerRoute,
   functions,
 };

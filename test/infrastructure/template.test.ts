@@ -11,9 +11,12 @@ import {
   names as functions,
   securedFunctions,
 } from '../../resources/functions';
+import { accessLogMetrics } from '../../resources/gateway';
 import { migrationsDigest } from '../../resources/release';
 import { resources as apiResources } from '../../src/api/registry';
+import { matchesFilterPattern } from '../support/filter-pattern';
 import { bundledModules, zipSizes } from '../support/lambda-runtime';
+import { copyProject } from '../support/project-copy';
 import { cfnLintFindings, condition, created, packageStage, resolve, type Template } from '../support/template';
 
 /** Everything below is derived from the one function list (resources/functions.js) and the resources' registry. */
@@ -39,6 +42,8 @@ const expected = {
     deletion: 'Delete',
     proxy: false,
     reserved: undefined,
+    // No reservation: apiRouteConcurrency (50) at once, 50 x 1000 / apiRouteLatencyMs (50) per second.
+    throttle: { burst: 50, rate: 1000 },
     deployment: 'AllAtOnce',
     idleMs: 60_000,
     tracing: 'PassThrough',
@@ -53,6 +58,11 @@ const expected = {
     proxy: false,
     // 100 connections over the database routes (the health checks and every resource's) with a pool of 1.
     reserved: Math.floor(100 / (2 + resourceFunctions.length)),
+    // What the reserved containers run at once, and serve per second at 50 ms a request.
+    throttle: {
+      burst: Math.floor(100 / (2 + resourceFunctions.length)),
+      rate: Math.floor((Math.floor(100 / (2 + resourceFunctions.length)) * 1000) / 50),
+    },
     deployment: 'Linear10PercentEvery1Minute',
     idleMs: 300_000,
     tracing: 'Active',
@@ -67,6 +77,7 @@ const expected = {
     proxy: true,
     // Behind the RDS Proxy: no reservation.
     reserved: undefined,
+    throttle: { burst: 50, rate: 1000 },
     deployment: 'Canary10Percent5Minutes',
     idleMs: 300_000,
     tracing: 'Active',
@@ -96,6 +107,59 @@ const packagedDir = (stage: string) => dirs[Object.keys(expected).indexOf(stage)
 function subnetIds(template: Template, node: any): any[] {
   const split = resolve(template, node)['Fn::Split'][1];
   return typeof split === 'string' ? split.split(',') : split['Fn::Join'][1];
+}
+
+/** The access log format's fields and the variable each holds. */
+function accessLogFieldsOf(format: string): Record<string, string> {
+  // API Gateway fills the variables in; a bare one must then be a number, so it is a number here.
+  const parsed = JSON.parse(format.replace(/:(\$context\.[\w.]+)/g, ':"#$1"')) as Record<string, string>;
+  return Object.fromEntries(Object.entries(parsed).map(([name, variable]) => [name, variable.replace(/^#/, '')]));
+}
+
+/** One access log line as API Gateway writes it with `format`: `status`, and `-` for what a throttled request lacks. */
+function accessLogLine(format: string, status: number): string {
+  const values: Record<string, string> = {
+    '$context.status': String(status),
+    '$context.responseLatency': '12',
+    '$context.requestTimeEpoch': '1764979200000',
+    '$context.routeKey': 'GET /api/users',
+    '$context.httpMethod': 'GET',
+  };
+  const line = format.replace(/\$context\.[\w.]+/g, (variable) => values[variable] ?? '-');
+  JSON.parse(line);
+  return line;
+}
+
+/** An ACM certificate's ARN in the stages' region, and a Route 53 hosted zone's id. */
+const certificateArn = 'arn:aws:acm:eu-west-1:123456789012:certificate/0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b';
+const hostedZoneId = 'Z0123456789ABCDEFGHIJ';
+
+/** A stage with a domain of its own: the regional domain, its mapping to the stage, its records where the zone is given, the URL. */
+function expectOwnDomain(template: Template, domain: string, zone: string | undefined) {
+  const resources = created(template);
+  expect(resources.ApiDomainName!.Properties).toEqual({
+    DomainName: domain,
+    DomainNameConfigurations: [{ CertificateArn: certificateArn, EndpointType: 'REGIONAL', SecurityPolicy: 'TLS_1_2' }],
+  });
+  expect(resources.ApiDomainMapping!.Properties).toEqual({
+    ApiId: { Ref: 'HttpApi' },
+    DomainName: { Ref: 'ApiDomainName' },
+    Stage: { Ref: 'HttpApiStage' },
+  });
+  const records = Object.values(resources)
+    .filter((resource) => resource.Type === 'AWS::Route53::RecordSet')
+    .map(({ Properties: { Type, Name, HostedZoneId, AliasTarget } }) => [Type, Name, HostedZoneId, AliasTarget]);
+  // IPv4 and IPv6 aliases of the domain's regional name, in the zone.
+  const alias = { 'Fn::GetAtt': ['ApiDomainName', 'RegionalDomainName'] };
+  const aliasZone = { 'Fn::GetAtt': ['ApiDomainName', 'RegionalHostedZoneId'] };
+  const target = { DNSName: alias, HostedZoneId: aliasZone, EvaluateTargetHealth: false };
+  expect(records).toEqual(zone ? ['A', 'AAAA'].map((type) => [type, domain, zone, target]) : []);
+  expect(template.Outputs).toMatchObject({
+    ApiDomainUrl: { Value: `https://${domain}` },
+    ApiDomainTarget: { Value: alias },
+  });
+  // The contract names it among its servers (src/handlers/openapi.ts).
+  expect(resources.OpenapiLambdaFunction!.Properties.Environment.Variables.API_DOMAIN_NAME).toBe(domain);
 }
 
 // The loops below walk these lists: they must hold every function, or a loop would check nothing.
@@ -519,6 +583,7 @@ describe.each(Object.entries(expected))('stage %s', (stage, want) => {
     const wanted = [
       ...apiFunctions.flatMap((name) => ['Errors', 'Throttles', 'Duration'].map((metric) => `${capital(name)}${metric}Alarm`)),
       'HttpApi5xxAlarm',
+      'HttpApiThrottledAlarm',
       'AlertsErrorsAlarm',
       'AlertDeliveryFailuresAlarm',
     ];
@@ -572,6 +637,9 @@ describe.each(Object.entries(expected))('stage %s', (stage, want) => {
       'AlertsSuppressed',
     ])
       expect(expressions).toContain(`MetricName="${metric}" stage="${stage}"`);
+    // The access log's counts: 4xx and 5xx by route, and the gateway's 429s.
+    for (const metric of ['Http4xx', 'Http5xx']) expect(expressions).toContain(`{users-api/${stage},route} MetricName="${metric}"`);
+    expect(lines).toContainEqual([`users-api/${stage}`, 'Throttled429']);
   });
 
   it("gives each API function a Live alias that the API invokes, shifted by the stage's deployment type, rolled back by its alarms", () => {
@@ -628,6 +696,110 @@ describe.each(Object.entries(expected))('stage %s', (stage, want) => {
       MigrationsDigest: migrationsDigest(path.resolve(__dirname, '../../migrations')),
     });
     expect(migrations.MigrationsDigest).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it("logs every request as one JSON line in the stage's access log, kept for the stage retention, with nothing a client sends but its method and route", () => {
+    const stageProperties = properties('HttpApiStage');
+    expect(stageProperties.AccessLogSettings.DestinationArn).toEqual({ 'Fn::GetAtt': ['HttpApiAccessLogGroup', 'Arn'] });
+    expect(properties('HttpApiAccessLogGroup')).toEqual({
+      LogGroupName: `/aws/http-api/users-api-${stage}/access`,
+      RetentionInDays: want.retention,
+    });
+    expect(template().Resources.HttpApiStage!.DependsOn).toContain('HttpApiAccessLogGroup');
+    const fields = accessLogFieldsOf(stageProperties.AccessLogSettings.Format);
+    expect(fields).toMatchObject({
+      requestId: '$context.requestId',
+      time: '$context.requestTime',
+      method: '$context.httpMethod',
+      route: '$context.routeKey',
+      status: '$context.status',
+      latencyMs: '$context.responseLatency',
+      integrationLatencyMs: '$context.integrationLatency',
+      integrationError: '$context.integrationErrorMessage',
+      error: '$context.error.message',
+      clientId: '$context.authorizer.claims.client_id',
+      sourceIp: '$context.identity.sourceIp',
+    });
+    // No body, query string or header value (the token, the user agent), and no claim but the client id.
+    const forbidden = /\$request\.|\$input|body|querystring|header|useragent|\.path|authorizer\.(?!claims\.client_id$|error$)/i;
+    expect(Object.values(fields).filter((variable) => forbidden.test(variable))).toEqual([]);
+  });
+
+  it('counts 4xx and 5xx by route from the access log, and the requests the gateway throttled', () => {
+    const filters = Object.values(resources()).filter((resource) => resource.Type === 'AWS::Logs::MetricFilter');
+    const fromAccessLog = filters
+      .map((filter) => resolve(template(), filter.Properties))
+      .filter((filter) => filter.LogGroupName?.Ref === 'HttpApiAccessLogGroup');
+    const byName = Object.fromEntries(fromAccessLog.map((filter) => [filter.MetricTransformations[0].MetricName, filter]));
+    expect(Object.keys(byName).sort()).toEqual(['Http4xx', 'Http5xx', 'Throttled429']);
+    for (const name of ['Http4xx', 'Http5xx'])
+      expect(byName[name].MetricTransformations[0]).toMatchObject({
+        MetricNamespace: `users-api/${stage}`,
+        MetricValue: '1',
+        Dimensions: [{ Key: 'route', Value: '$.route' }],
+      });
+    expect(byName.Throttled429.MetricTransformations[0].Dimensions).toBeUndefined();
+    // Lines as API Gateway writes them with this format, matched as CloudWatch matches them.
+    const format = properties('HttpApiStage').AccessLogSettings.Format as string;
+    const counted = (status: number) =>
+      Object.entries(byName)
+        .filter(([, filter]) => matchesFilterPattern((filter as { FilterPattern: string }).FilterPattern, accessLogLine(format, status)))
+        .map(([name]) => name);
+    expect([200, 201, 204, 400, 404, 429, 500, 503].map((status) => [status, counted(status)])).toEqual([
+      [200, []],
+      [201, []],
+      [204, []],
+      [400, ['Http4xx']],
+      [404, ['Http4xx']],
+      [429, ['Http4xx', 'Throttled429']],
+      [500, ['Http5xx']],
+      [503, ['Http5xx']],
+    ]);
+  });
+
+  it("throttles every route at the gateway, sized from the stage's concurrency; the contract's routes have their own limits", () => {
+    const stageProperties = properties('HttpApiStage');
+    expect(stageProperties.DefaultRouteSettings).toEqual({
+      ThrottlingBurstLimit: want.throttle.burst,
+      ThrottlingRateLimit: want.throttle.rate,
+    });
+    const ownLimits = apiFunctions.filter((name) => catalog[name]!.throttle);
+    expect(ownLimits.sort()).toEqual(['docs', 'docsAssets', 'openapi']);
+    const routeIds = Object.entries(resources())
+      .filter(([, resource]) => resource.Type === 'AWS::ApiGatewayV2::Route')
+      .map(([id, resource]) => [resource.Properties.RouteKey as string, id] as const);
+    for (const name of ownLimits) {
+      const http = catalog[name]!.http as { method: string; path: string };
+      const routeKey = `${http.method} ${http.path}`;
+      expect([routeKey, stageProperties.RouteSettings[routeKey]]).toEqual([
+        routeKey,
+        { ThrottlingBurstLimit: catalog[name]!.throttle!.burst, ThrottlingRateLimit: catalog[name]!.throttle!.rate },
+      ]);
+      // A route's settings name a route that exists when the stage is made.
+      const routeId = routeIds.find(([key]) => key === routeKey)?.[1];
+      expect(template().Resources.HttpApiStage!.DependsOn).toContain(routeId);
+    }
+    expect(Object.keys(stageProperties.RouteSettings)).toHaveLength(ownLimits.length);
+  });
+
+  it('alarms to the topic when the gateway throttles more requests in a period than the threshold', () => {
+    expect(properties('HttpApiThrottledAlarm')).toMatchObject({
+      Namespace: `users-api/${stage}`,
+      MetricName: accessLogMetrics.throttled.name,
+      Dimensions: [],
+      Statistic: 'Sum',
+      Threshold: 10,
+      Period: 60,
+      AlarmActions: [{ Ref: 'AlertsTopic' }],
+    });
+  });
+
+  it('has no domain of its own, since none is set: no domain, mapping, record or output', () => {
+    const types = Object.values(template().Resources).map((resource) => resource.Type);
+    for (const type of ['AWS::ApiGatewayV2::DomainName', 'AWS::ApiGatewayV2::ApiMapping', 'AWS::Route53::RecordSet'])
+      expect(types).not.toContain(type);
+    expect(Object.keys(template().Outputs ?? {}).filter((name) => name.startsWith('ApiDomain'))).toEqual([]);
+    expect(properties('OpenapiLambdaFunction').Environment.Variables.API_DOMAIN_NAME).toBe('');
   });
 
   it('passes AWS cfn-lint', () => {
@@ -695,12 +867,21 @@ describe('the local stage', () => {
   });
 });
 
-describe('a stage that reaches Secrets Manager through NAT and mails its alerts to two people', () => {
+describe('a stage that reaches Secrets Manager through NAT, mails its alerts to two people and has a domain in a zone elsewhere', () => {
   let template: Template;
   beforeAll(async () => {
-    const packaged = await packageStage('dev', ['secretsAccess=nat', 'alertEmails=ops@example.com, oncall@example.com']);
+    const packaged = await packageStage('dev', [
+      'secretsAccess=nat',
+      'alertEmails=ops@example.com, oncall@example.com',
+      'apiDomainName=api.dev.example.com',
+      `apiCertificateArn=${certificateArn}`,
+    ]);
     template = packaged.template;
     dirs.push(packaged.dir);
+  });
+
+  it('serves the stage at its own domain, with no record: the ApiDomainTarget output is what a CNAME elsewhere names', () => {
+    expectOwnDomain(template, 'api.dev.example.com', undefined);
   });
 
   it('subscribes each address to the alerts topic', () => {
@@ -720,6 +901,58 @@ describe('a stage that reaches Secrets Manager through NAT and mails its alerts 
     });
     expect(resources.SecretsManagerEndpoint).toBeUndefined();
     expect(resources.EndpointSecurityGroup).toBeUndefined();
+  });
+});
+
+describe("a domain set in serverless.yml's params: prod's own, refused to any other stage", () => {
+  let project: string;
+  let template: Template;
+  let dir: string;
+  beforeAll(async () => {
+    project = copyProject('users-api-domain-');
+    const file = path.join(project, 'serverless.yml');
+    const prodParams = `  prod:\n    apiDomainName: api.example.com\n    apiCertificateArn: ${certificateArn}\n    apiHostedZoneId: ${hostedZoneId}\n`;
+    const config = fs.readFileSync(file, 'utf8');
+    expect(config).toContain('\n  prod:\n');
+    fs.writeFileSync(file, config.replace('\n  prod:\n', `\n${prodParams}`));
+    ({ template, dir } = await packageStage('prod', [], project));
+    dirs.push(dir);
+  });
+
+  afterAll(() => project && fs.rmSync(project, { recursive: true, force: true }));
+
+  it('serves prod at its own domain, with its records, and cfn-lint finds nothing', () => {
+    expectOwnDomain(template, 'api.example.com', hostedZoneId);
+    const findings = cfnLintFindings(dir);
+    if (findings !== undefined) expect(findings).toBe('');
+  });
+
+  /** What packaging `stage` with `params` prints when it refuses. */
+  const refusal = (stage: string, params: string[]) =>
+    packageStage(stage, params, project).then(
+      () => 'packaged',
+      (failed: { stdout?: string; stderr?: string }) => `${failed.stdout ?? ''}${failed.stderr ?? ''}`,
+    );
+
+  it.each([
+    [
+      "prod's domain, in any case",
+      ['apiDomainName=API.example.com', `apiCertificateArn=${certificateArn}`],
+      "apiDomainName api.example.com of stage dev is stage prod's (params.prod in serverless.yml): a domain serves one stage",
+    ],
+    [
+      'a certificate of another region',
+      ['apiDomainName=api.dev.example.com', `apiCertificateArn=${certificateArn.replace('eu-west-1', 'us-east-1')}`],
+      "apiCertificateArn of stage dev is in us-east-1: a regional API's domain needs a certificate in eu-west-1",
+    ],
+    [
+      'no certificate',
+      ['apiDomainName=api.dev.example.com'],
+      "apiDomainName api.dev.example.com (stage dev) needs apiCertificateArn, an ACM certificate's ARN",
+    ],
+    ['a zone with no domain', [`apiHostedZoneId=${hostedZoneId}`], 'apiCertificateArn and apiHostedZoneId need apiDomainName (stage dev)'],
+  ])('refuses dev with %s, saying why', async (_case, params, message) => {
+    expect(await refusal('dev', params)).toContain(message);
   });
 });
 
@@ -784,12 +1017,21 @@ describe('what each function carries, as packaged for prod', () => {
   });
 });
 
-describe('a stage on DocumentDB (params.dbEngine=documentdb)', () => {
+describe('a stage on DocumentDB (params.dbEngine=documentdb), with a domain of its own', () => {
   let template: Template;
   let dir: string;
   beforeAll(async () => {
-    ({ template, dir } = await packageStage('staging', ['dbEngine=documentdb']));
+    ({ template, dir } = await packageStage('staging', [
+      'dbEngine=documentdb',
+      'apiDomainName=api.staging.example.com',
+      `apiCertificateArn=${certificateArn}`,
+      `apiHostedZoneId=${hostedZoneId}`,
+    ]));
     dirs.push(dir);
+  });
+
+  it('serves the stage at its own domain, with its A and AAAA alias records in the given zone', () => {
+    expectOwnDomain(template, 'api.staging.example.com', hostedZoneId);
   });
 
   const resources = () => created(template);

@@ -26,6 +26,20 @@ it('serves the contract as JSON, exactly as generated', async () => {
   expect(JSON.parse(reply.body!)).toEqual(contract);
 });
 
+it("names the stage's own domain first among the servers, where the stage has one", async () => {
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  const withDomain = fresh(() => require('../../src/handlers/openapi') as typeof import('../../src/handlers/openapi'), {
+    API_DOMAIN_NAME: 'api.example.com',
+  }).handler;
+  /* eslint-enable @typescript-eslint/no-require-imports */
+  const reply = await get(withDomain, '/api/openapi.json');
+  const served = JSON.parse(reply.body!);
+  expect(served).toEqual({
+    ...contract,
+    servers: [{ url: 'https://api.example.com', description: "This stage's own domain" }, ...(contract.servers as object[])],
+  });
+});
+
 it('serves the docs page with its own policy: scripts and styles from this origin only, no framing', async () => {
   const reply = await get(docs, '/api/docs');
   expect(reply.statusCode).toBe(200);

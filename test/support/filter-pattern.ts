@@ -1,7 +1,7 @@
 /**
  * Evaluates a CloudWatch Logs JSON filter pattern against one log line, for the subset the
  * service's patterns use: `$.a.b` selectors, `=` and `!=` on strings (with `*` wildcards) and
- * numbers, `IS TRUE|FALSE|NULL`, `&&`, `||` and parentheses. As in CloudWatch, a line that is
+ * numbers, `<`, `<=`, `>` and `>=` on numbers, `IS TRUE|FALSE|NULL`, `&&`, `||` and parentheses. As in CloudWatch, a line that is
  * not JSON, or lacks the selected property, matches no comparison.
  */
 export function matchesFilterPattern(pattern: string, line: string): boolean {
@@ -13,7 +13,8 @@ export function matchesFilterPattern(pattern: string, line: string): boolean {
   } catch {
     return false;
   }
-  const tokens = body.match(/\$(?:\.[A-Za-z0-9_@-]+)+|"(?:[^"\\]|\\.)*"|&&|\|\||!=|=|\(|\)|IS|TRUE|FALSE|NULL|-?\d+(?:\.\d+)?/g) ?? [];
+  const tokens =
+    body.match(/\$(?:\.[A-Za-z0-9_@-]+)+|"(?:[^"\\]|\\.)*"|&&|\|\||!=|>=|<=|=|>|<|\(|\)|IS|TRUE|FALSE|NULL|-?\d+(?:\.\d+)?/g) ?? [];
   let position = 0;
   const next = () => tokens[position++];
   const peek = () => tokens[position];
@@ -32,6 +33,12 @@ export function matchesFilterPattern(pattern: string, line: string): boolean {
     const value = select(selector);
     if (operator === 'IS') return operand === 'NULL' ? value === null : value === (operand === 'TRUE');
     if (value === undefined || value === null || typeof value === 'object') return false;
+    const order = { '<': -1, '>': 1 }[operator[0]!];
+    if (order !== undefined) {
+      if (typeof value !== 'number') return false;
+      const difference = Math.sign(value - Number(operand));
+      return difference === order || (operator.endsWith('=') && difference === 0);
+    }
     let equal: boolean;
     if (operand.startsWith('"')) {
       const expected = JSON.parse(operand) as string;
