@@ -27,6 +27,7 @@ function resourceFunctions() {
         database: true,
         scope: route.scope,
         ...(route.idempotent && { idempotent: true }),
+        ...(route.throttle && { throttle: route.throttle }),
       },
     ]),
   );

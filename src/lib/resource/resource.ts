@@ -11,6 +11,8 @@ export interface RouteDeclaration {
   access: Access;
   /** Accepts an Idempotency-Key (its handler passes `idempotentRequests()`). */
   idempotent?: boolean;
+  /** The gateway's limits of this route, requests per second and at once, in place of the stage's (resources/gateway.js). */
+  throttle?: { rate: number; burst: number };
   /** The contract's one line about the route, and what it does in a few more. */
   summary: string;
   description: string;
