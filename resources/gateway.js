@@ -1,7 +1,7 @@
 'use strict';
 
 const naming = require('serverless/lib/plugins/aws/lib/naming');
-const { catalog, apiFunctions, reservedConcurrencyPerRoute } = require('./functions');
+const { catalog, apiFunctions, capitalise, reservedConcurrencyPerRoute } = require('./functions');
 
 /**
  * The API's front door: the stage's own domain (optional), its access log, and throttling at the
@@ -152,7 +152,8 @@ async function throttling(resolveVariable) {
   const latencyMs = Number(await resolveVariable('param:apiRouteLatencyMs'));
   const defaults = {
     ThrottlingBurstLimit: Math.round(await limit(resolveVariable, 'apiThrottleBurst', concurrency)),
-    ThrottlingRateLimit: await limit(resolveVariable, 'apiThrottleRate', Math.floor((concurrency * 1000) / latencyMs)),
+    // At least one request a second, however slow the route is said to be.
+    ThrottlingRateLimit: await limit(resolveVariable, 'apiThrottleRate', Math.max(1, Math.floor((concurrency * 1000) / latencyMs))),
   };
   const routes = apiFunctions
     .filter((name) => catalog[name].throttle)
@@ -185,7 +186,7 @@ module.exports = async ({ resolveVariable }) => {
     },
   };
   for (const [key, metric] of Object.entries(accessLogMetrics)) {
-    Resources[`HttpApi${key[0].toUpperCase()}${key.slice(1)}Metric`] = {
+    Resources[`HttpApi${capitalise(key)}Metric`] = {
       Type: 'AWS::Logs::MetricFilter',
       Properties: {
         LogGroupName: { Ref: 'HttpApiAccessLogGroup' },

@@ -51,6 +51,8 @@ it("sizes the stage's limits from the concurrency a route may use: its reservati
     ThrottlingBurstLimit: perRoute,
     ThrottlingRateLimit: perRoute * 10,
   });
+  const slow = await gatewayFragment({ 'param:apiRouteConcurrency': 1, 'param:apiRouteLatencyMs': 5000 });
+  expect(slow.extensions.HttpApiStage.Properties.DefaultRouteSettings).toEqual({ ThrottlingBurstLimit: 1, ThrottlingRateLimit: 1 });
   const given = await gatewayFragment({ 'param:apiThrottleRate': '250', 'param:apiThrottleBurst': 500 });
   expect(given.extensions.HttpApiStage.Properties.DefaultRouteSettings).toEqual({ ThrottlingBurstLimit: 500, ThrottlingRateLimit: 250 });
 });
