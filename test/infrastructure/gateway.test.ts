@@ -64,6 +64,15 @@ it.each([
     { 'param:apiDomainName': 'api_example', 'param:apiCertificateArn': 'arn:aws:acm:eu-west-1:123456789012:certificate/0f1e2d3c' },
     'apiDomainName api_example (stage dev) is not a domain name',
   ],
+  [
+    { 'param:apiDomainName': 'api.dev.example.com', 'param:apiCertificateArn': 'arn:aws:acm:us-east-1:123456789012:certificate/0f1e2d3c' },
+    "apiCertificateArn of stage dev is in us-east-1: a regional API's domain needs a certificate in eu-west-1",
+  ],
+  [
+    { 'param:apiDomainName': 'api.dev.example.com' },
+    "apiDomainName api.dev.example.com (stage dev) needs apiCertificateArn, an ACM certificate's ARN",
+  ],
+  [{ 'param:apiHostedZoneId': 'Z0123456789ABCDEFGHIJ' }, 'apiCertificateArn and apiHostedZoneId need apiDomainName (stage dev)'],
 ])('refuses %j, saying why', async (values, message) => {
   await expect(gatewayFragment(values)).rejects.toThrow(message);
 });
