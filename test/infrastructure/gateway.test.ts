@@ -1,4 +1,6 @@
 /* eslint-disable @typescript-eslint/no-require-imports -- the CommonJS modules serverless loads, each test loading them afresh */
+import fs from 'node:fs';
+import path from 'node:path';
 import { fresh } from '../support/fresh';
 
 /**
@@ -106,4 +108,11 @@ it("gives a resource's route that declares `throttle` its own limits, on a route
   // The framework's own name for the route, which is what it creates.
   const naming = require('serverless/lib/plugins/aws/lib/naming') as { getHttpApiRouteLogicalId(routeKey: string): string };
   expect(stage.DependsOn).toContain(naming.getHttpApiRouteLogicalId(`GET ${path}`));
+});
+
+it("shows in docs/deploying.md an access log line with the format's fields, in its order", () => {
+  const { accessLogFields } = require('../../resources/gateway') as typeof import('../../resources/gateway');
+  const page = fs.readFileSync(path.join(__dirname, '../../docs/deploying.md'), 'utf8');
+  const sample = /```json\n(\{"requestId".*\})\n```/.exec(page)?.[1];
+  expect(Object.keys(JSON.parse(sample ?? '{}'))).toEqual(Object.keys(accessLogFields));
 });

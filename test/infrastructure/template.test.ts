@@ -814,28 +814,6 @@ describe.each(Object.entries(expected))('stage %s', (stage, want) => {
   });
 });
 
-describe('a stage given an existing VPC', () => {
-  let template: Template;
-  beforeAll(async () => {
-    const { template: packaged, dir } = await packageStage('staging', ['vpcId=vpc-0123456789abcdef0', 'subnetIds=subnet-0aaa,subnet-0bbb']);
-    template = packaged;
-    dirs.push(dir);
-  });
-
-  it('creates no network and uses the given subnets and VPC', () => {
-    expect(condition(template, 'CreateNetwork')).toBe(false);
-    const resources = created(template);
-    expect(resources.Vpc).toBeUndefined();
-    expect(resources.PrivateSubnetA).toBeUndefined();
-    expect(subnetIds(template, template.Resources[`${aRoute}LambdaFunction`]!.Properties.VpcConfig.SubnetIds)).toEqual([
-      'subnet-0aaa',
-      'subnet-0bbb',
-    ]);
-    expect(resolve(template, template.Resources.DatabaseSecurityGroup!.Properties).VpcId).toBe('vpc-0123456789abcdef0');
-    expect(subnetIds(template, template.Resources.DatabaseSubnetGroup!.Properties.SubnetIds)).toEqual(['subnet-0aaa', 'subnet-0bbb']);
-  });
-});
-
 describe('the local stage', () => {
   it('packages no AWS infrastructure beyond the functions: no VPC, database, proxy or endpoint', async () => {
     const { template, dir } = await packageStage('local');
@@ -904,7 +882,7 @@ describe('a stage that reaches Secrets Manager through NAT, mails its alerts to 
   });
 });
 
-describe("a domain set in serverless.yml's params: prod's own, refused to any other stage", () => {
+describe("prod given an existing VPC, and its domain in serverless.yml's params, which no other stage may take", () => {
   let project: string;
   let template: Template;
   let dir: string;
@@ -915,11 +893,24 @@ describe("a domain set in serverless.yml's params: prod's own, refused to any ot
     const config = fs.readFileSync(file, 'utf8');
     expect(config).toContain('\n  prod:\n');
     fs.writeFileSync(file, config.replace('\n  prod:\n', `\n${prodParams}`));
-    ({ template, dir } = await packageStage('prod', [], project));
+    ({ template, dir } = await packageStage('prod', ['vpcId=vpc-0123456789abcdef0', 'subnetIds=subnet-0aaa,subnet-0bbb'], project));
     dirs.push(dir);
   });
 
   afterAll(() => project && fs.rmSync(project, { recursive: true, force: true }));
+
+  it('creates no network and uses the given subnets and VPC', () => {
+    expect(condition(template, 'CreateNetwork')).toBe(false);
+    const resources = created(template);
+    expect(resources.Vpc).toBeUndefined();
+    expect(resources.PrivateSubnetA).toBeUndefined();
+    expect(subnetIds(template, template.Resources[`${aRoute}LambdaFunction`]!.Properties.VpcConfig.SubnetIds)).toEqual([
+      'subnet-0aaa',
+      'subnet-0bbb',
+    ]);
+    expect(resolve(template, template.Resources.DatabaseSecurityGroup!.Properties).VpcId).toBe('vpc-0123456789abcdef0');
+    expect(subnetIds(template, template.Resources.DatabaseSubnetGroup!.Properties.SubnetIds)).toEqual(['subnet-0aaa', 'subnet-0bbb']);
+  });
 
   it('serves prod at its own domain, with its records, and cfn-lint finds nothing', () => {
     expectOwnDomain(template, 'api.example.com', hostedZoneId);
