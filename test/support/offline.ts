@@ -156,7 +156,18 @@ export async function request(
   const headers = { ...(init.anonymous ? {} : { authorization: server.authorization() }), ...init.headers };
   const response = await fetch(server.url + route, { method, body: init.body, headers, signal: AbortSignal.timeout(10_000) });
   const text = await response.text();
-  expectContract({ method, path: route, status: response.status, headers: Object.fromEntries(response.headers), body: text });
+  try {
+    expectContract({ method, path: route, status: response.status, headers: Object.fromEntries(response.headers), body: text });
+  } catch (error) {
+    // What the service logged about it: a 500's cause is in its ERROR line, never in the answer.
+    const logged = server
+      .output()
+      .split('\n')
+      .filter((line) => /"level":"(ERROR|FATAL)"/.test(line))
+      .slice(-3);
+    if (logged.length) (error as Error).message += `\nThe service's last ERROR lines:\n${logged.join('\n')}`;
+    throw error;
+  }
   const type = response.headers.get('content-type') ?? '';
   return { status: response.status, headers: response.headers, body: text && type.includes('json') ? JSON.parse(text) : text, text };
 }
