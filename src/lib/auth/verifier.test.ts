@@ -274,6 +274,8 @@ describe('a JWKS endpoint that fails', () => {
   it.each([
     ['answers 500', (response: http.ServerResponse) => response.writeHead(500).end('{"keys":[]}')],
     ['never answers', () => undefined],
+    // Headers in time, then a body that stalls past the timeout.
+    ['stops in the middle of its body', (response: http.ServerResponse) => response.writeHead(200).write('{"keys":[')],
   ])('answers 503 within the timeout when it %s', async (_case, answer) => {
     const server = http.createServer((_request, response) => answer(response));
     const { url, close } = await listenOnLoopback(server);

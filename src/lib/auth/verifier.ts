@@ -35,14 +35,20 @@ class BoundedFetcher implements Fetcher {
   constructor(private readonly timeoutMs: number) {}
 
   async fetch(uri: string): Promise<ArrayBuffer> {
+    const signal = AbortSignal.timeout(this.timeoutMs);
     let response: Response;
     try {
-      response = await fetch(uri, { signal: AbortSignal.timeout(this.timeoutMs) });
+      response = await fetch(uri, { signal });
     } catch (error) {
       throw new FetchError(uri, (error as Error).message);
     }
     if (response.status !== 200) throw new NonRetryableFetchError(uri, `Status code is ${response.status}, expected 200`);
-    return response.arrayBuffer();
+    // The timeout bounds the body too: a body that stalls is a failed fetch (503), not an unexpected error.
+    try {
+      return await response.arrayBuffer();
+    } catch (error) {
+      throw new FetchError(uri, (error as Error).message);
+    }
   }
 }
 
