@@ -13,7 +13,7 @@ import {
   queryPairs,
 } from '../support/hostile-input';
 import { expectContract } from '../support/contract';
-import { startOfflineOnTestDatabase, type OfflineOnDatabase, type OfflineServer } from '../support/offline';
+import { startOfflineOnTestDatabase, withServiceErrors, type OfflineOnDatabase, type OfflineServer } from '../support/offline';
 import type { TestDatabase } from '../support/postgres';
 import { expectProblemBody } from '../support/problems';
 
@@ -55,7 +55,7 @@ function send(method: string, target: string, headers: Record<string, string>, b
             expectContract({ method, path: target, status: response.statusCode!, headers, body: text });
             resolve({ status: response.statusCode!, headers: response.headers, text });
           } catch (error) {
-            reject(error);
+            reject(withServiceErrors(error, offline));
           }
         });
       },

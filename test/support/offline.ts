@@ -135,6 +135,17 @@ export async function startOfflineOnTestDatabase(
   }
 }
 
+/** `error`, with the last ERROR lines `server` logged: a 500's cause is in its ERROR line, never in the answer. */
+export function withServiceErrors(error: unknown, server: OfflineServer): unknown {
+  const logged = server
+    .output()
+    .split('\n')
+    .filter((line) => /"level":"(ERROR|FATAL)"/.test(line))
+    .slice(-3);
+  if (logged.length && error instanceof Error) error.message += `\nThe service's last ERROR lines:\n${logged.join('\n')}`;
+  return error;
+}
+
 export interface Reply {
   status: number;
   headers: Headers;
@@ -159,14 +170,7 @@ export async function request(
   try {
     expectContract({ method, path: route, status: response.status, headers: Object.fromEntries(response.headers), body: text });
   } catch (error) {
-    // What the service logged about it: a 500's cause is in its ERROR line, never in the answer.
-    const logged = server
-      .output()
-      .split('\n')
-      .filter((line) => /"level":"(ERROR|FATAL)"/.test(line))
-      .slice(-3);
-    if (logged.length) (error as Error).message += `\nThe service's last ERROR lines:\n${logged.join('\n')}`;
-    throw error;
+    throw withServiceErrors(error, server);
   }
   const type = response.headers.get('content-type') ?? '';
   return { status: response.status, headers: response.headers, body: text && type.includes('json') ? JSON.parse(text) : text, text };
