@@ -1,7 +1,7 @@
 'use strict';
 
-const { apiFunctions, catalog } = require('./functions');
-const { accessLogMetrics } = require('./gateway');
+const { apiFunctions, routeKeyOf } = require('./functions');
+const { accessLogGroupName, accessLogMetrics } = require('./gateway');
 
 /**
  * One CloudWatch dashboard per stage, generated from the function list like the alarms: per API
@@ -28,8 +28,7 @@ function lambdaWidget(title, functionName, metrics, stat = 'Sum') {
 
 function routeWidgets(service, stage, name) {
   const functionName = `${service}-${stage}-${name}`;
-  const http = catalog[name].http;
-  const route = http === '*' ? '$default' : `${http.method} ${http.path}`;
+  const route = routeKeyOf(name);
   return [
     { type: 'text', width, height: 1, properties: { markdown: `### ${name}: \`${route}\` (${functionName})` } },
     lambdaWidget(`${name}: requests and errors`, functionName, [['Invocations'], ['Errors']]),
@@ -96,7 +95,7 @@ function gatewayWidgets(service, stage) {
     id: metric.name.toLowerCase(),
   });
   return [
-    { type: 'text', width, height: 1, properties: { markdown: `### The gateway (access log /aws/http-api/${service}-${stage}/access)` } },
+    { type: 'text', width, height: 1, properties: { markdown: `### The gateway (access log ${accessLogGroupName(service, stage)})` } },
     metricWidget('4xx by route', 'Sum', [[byRoute(clientErrors)]]),
     metricWidget('5xx by route', 'Sum', [[byRoute(serverErrors)]]),
     metricWidget('Throttled by the gateway (429)', 'Sum', [[namespace, throttled.name]]),

@@ -29,5 +29,7 @@ export declare const resourceServerScopes: { ScopeName: string; ScopeDescription
 export declare const oauthScopes: string[];
 export declare const browserOauthScopes: string[];
 export declare function capitalise(name: string): string;
+/** An API function's route key, as API Gateway names it (`GET /api/users`; the catch-all is `$default`). */
+export declare function routeKeyOf(name: string): string;
 /** The module of a function's handler, relative to src/handlers (`users/get` for `src/handlers/users/get.handler`). */
 export declare function handlerModule(name: string): string;

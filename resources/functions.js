@@ -109,6 +109,11 @@ const subscribedFunctions = names.filter((name) => catalog[name].http || catalog
 const securedFunctions = names.filter((name) => catalog[name].scope);
 const idempotentFunctions = names.filter((name) => catalog[name].idempotent);
 const capitalise = (name) => name[0].toUpperCase() + name.slice(1);
+/** An API function's route key, as API Gateway names it (`GET /api/users`; the catch-all is `$default`). */
+const routeKeyOf = (name) => {
+  const { http } = catalog[name];
+  return http === '*' ? '$default' : `${http.method} ${http.path}`;
+};
 const handlerModule = (name) => catalog[name].handler.replace(/^src\/handlers\//, '').replace(/\.[^.]+$/, '');
 
 /**
@@ -188,6 +193,7 @@ module.exports = {
   browserOauthScopes,
   capitalise,
   handlerModule,
+  routeKeyOf,
   reservedConcurrencyPerRoute,
   functions,
 };

@@ -8,4 +8,5 @@ export interface AccessLogMetric {
 /** Each access log field and the API Gateway variable it holds. */
 export declare const accessLogFields: Readonly<Record<string, string>>;
 export declare const accessLogFormat: string;
+export declare function accessLogGroupName(service: string, stage: string): string;
 export declare const accessLogMetrics: Readonly<Record<'clientErrors' | 'serverErrors' | 'throttled', AccessLogMetric>>;

@@ -1,7 +1,7 @@
 'use strict';
 
 const naming = require('serverless/lib/plugins/aws/lib/naming');
-const { catalog, apiFunctions, capitalise, reservedConcurrencyPerRoute } = require('./functions');
+const { catalog, apiFunctions, capitalise, routeKeyOf, reservedConcurrencyPerRoute } = require('./functions');
 
 /**
  * The API's front door: the stage's own domain (optional), its access log, and throttling at the
@@ -33,6 +33,9 @@ const accessLogFields = Object.freeze({
   protocol: '$context.protocol',
   responseLength: '$context.responseLength',
 });
+/** The stage's access log group. */
+const accessLogGroupName = (service, stage) => `/aws/http-api/${service}-${stage}/access`;
+
 const numericFields = new Set(['timeEpochMs', 'status', 'latencyMs']);
 const accessLogFormat = `{${Object.entries(accessLogFields)
   .map(([name, variable]) => `"${name}":${numericFields.has(name) ? variable : `"${variable}"`}`)
@@ -159,7 +162,7 @@ async function throttling(resolveVariable) {
     .filter((name) => catalog[name].throttle)
     .map((name) => {
       const { http, throttle } = catalog[name];
-      const routeKey = http === '*' ? '$default' : `${http.method} ${http.path}`;
+      const routeKey = routeKeyOf(name);
       return {
         routeKey,
         logicalId: naming.getHttpApiRouteLogicalId(http === '*' ? '*' : routeKey),
@@ -180,7 +183,7 @@ module.exports = async ({ resolveVariable }) => {
     HttpApiAccessLogGroup: {
       Type: 'AWS::Logs::LogGroup',
       Properties: {
-        LogGroupName: `/aws/http-api/${service}-${stage}/access`,
+        LogGroupName: accessLogGroupName(service, stage),
         RetentionInDays: Number(await resolveVariable('param:logRetentionDays')),
       },
     },
@@ -215,13 +218,14 @@ module.exports = async ({ resolveVariable }) => {
           ...(routes.length && { RouteSettings: Object.fromEntries(routes.map(({ routeKey, settings }) => [routeKey, settings])) }),
         },
         // A route's settings need the route to exist when the stage is made.
-        DependsOn: ['HttpApiAccessLogGroup', ...routes.map(({ logicalId }) => logicalId)],
+        DependsOn: routes.map(({ logicalId }) => logicalId),
       },
     },
   };
 };
 
 module.exports.accessLogFields = accessLogFields;
+module.exports.accessLogGroupName = accessLogGroupName;
 module.exports.accessLogFormat = accessLogFormat;
 module.exports.accessLogMetrics = accessLogMetrics;
 module.exports.GatewayConfigurationError = GatewayConfigurationError;
