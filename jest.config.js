@@ -25,7 +25,8 @@ const shared = {
   },
   // middy, uuid and swagger-parser's ref parser ship ES modules only.
   transformIgnorePatterns: ['/node_modules/(?!(@middy|uuid|@apidevtools|swagger-ui-dist)/)'],
-  testEnvironment: 'node',
+  // Node's, stopping whatever a test file left running when it ends, pass or fail.
+  testEnvironment: '<rootDir>/test/support/environment.ts',
   // As in every bundle (the esbuild aliases in serverless.yml): @middy/secrets-manager and the code run on the small
   // client, the mongodb driver on Node.js's URL parser.
   moduleNameMapper: {
@@ -38,6 +39,9 @@ const shared = {
   setupFilesAfterEnv: ['<rootDir>/test/support/layer-timeout.ts'],
 };
 
+/** The layers that start servers: the local DocumentDB server is built before their first test, never inside one. */
+const startsServers = { globalSetup: '<rootDir>/test/support/global-setup.ts' };
+
 module.exports = {
   projects: [
     {
@@ -46,8 +50,8 @@ module.exports = {
       testMatch: ['<rootDir>/src/**/*.test.ts'],
       testPathIgnorePatterns: ['/node_modules/', '/src/api/[^/]+/contract\\.test\\.ts$'],
     },
-    { ...shared, displayName: 'integration', testMatch: ['<rootDir>/test/integration/**/*.test.ts', contractTests] },
-    { ...shared, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.test.ts'] },
+    { ...shared, ...startsServers, displayName: 'integration', testMatch: ['<rootDir>/test/integration/**/*.test.ts', contractTests] },
+    { ...shared, ...startsServers, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.test.ts'] },
     { ...shared, displayName: 'infrastructure', testMatch: ['<rootDir>/test/infrastructure/**/*.test.ts'] },
   ],
 };

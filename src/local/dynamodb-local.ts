@@ -7,6 +7,7 @@ import {
   ResourceNotFoundException,
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
+import { trackProcess } from './started-processes';
 
 export interface DynamoDbLocal {
   url: string;
@@ -55,6 +56,7 @@ export async function startDynamoDbLocal({ port, dataDir }: { port: number; data
     stopNow();
     await exited;
   };
+  trackProcess(child, stop);
   const deadline = Date.now() + 30_000;
   for (;;) {
     try {

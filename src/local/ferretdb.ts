@@ -4,6 +4,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { placeWhole } from './place-whole';
+import { trackProcess } from './started-processes';
 
 /**
  * A local MongoDB-protocol server for the DocumentDB engine: FerretDB, which speaks MongoDB's wire
@@ -16,11 +17,13 @@ export const ferretDb = Object.freeze({
   module: 'github.com/FerretDB/FerretDB',
   version: 'v1.24.2',
   startTimeoutMs: 30_000,
+  /** The first build on a machine with empty Go caches takes about 90 s on two idle cores; a busy machine, longer. */
+  buildTimeoutMs: 600_000,
 });
 
 /** Why the server cannot be had on this machine, or undefined when it can. Go is needed only until the server is built. */
 export function ferretDbMissing(): string | undefined {
-  const tools = fs.existsSync(binaryPath()) ? ['openssl'] : ['go', 'openssl'];
+  const tools = ferretDbBuilt() ? ['openssl'] : ['go', 'openssl'];
   const missing = tools.filter((tool) => spawnSync(tool, ['version'], { stdio: 'ignore' }).status !== 0);
   if (!missing.length) return undefined;
   return (
@@ -38,31 +41,97 @@ function binaryPath(): string {
   return path.join(cacheDir(), 'ferretdb');
 }
 
+/** Whether this machine has built the server: then it starts in a second, with no Go and no network. */
+export function ferretDbBuilt(): boolean {
+  return fs.existsSync(binaryPath());
+}
+
+/** Runs `go`, in its own process group (the compilers it starts end with it), within the build's deadline. */
+interface Deadline {
+  at: number;
+  ms: number;
+}
+
+function go(args: string[], options: { cwd?: string; deadline: Deadline }): Promise<string> {
+  const child = spawn('go', args, {
+    cwd: options.cwd,
+    env: { ...process.env, GOFLAGS: '-buildvcs=false', GOTOOLCHAIN: 'local' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));
+  const running = () => child.exitCode === null && child.signalCode === null;
+  const killGroup = () => {
+    try {
+      if (running()) process.kill(-child.pid!, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  };
+  const exited = new Promise<number | null>((resolve, reject) => {
+    child.once('error', reject);
+    child.once('exit', (code) => resolve(code));
+  });
+  trackProcess(child, async () => {
+    killGroup();
+    await exited.catch(() => undefined);
+  });
+  const timer = setTimeout(killGroup, Math.max(0, options.deadline.at - Date.now()));
+  return exited
+    .finally(() => clearTimeout(timer))
+    .then((code) => {
+      if (code === 0) return stdout;
+      const why =
+        Date.now() >= options.deadline.at ? `stopped at the build's deadline (${options.deadline.ms / 1000} s)` : `failed (code ${code})`;
+      throw new Error(`Building FerretDB ${ferretDb.version}: go ${args.join(' ')} ${why}\n${stderr}`);
+    });
+}
+
+let building: Promise<string> | undefined;
+
 /**
- * The server's binary, built on first use. FerretDB's `build/version` package panics at start when
- * its main module is FerretDB and `version.txt` is absent, as it is from the module's zip: the build
- * runs in a copy of the module with that file written. Its dependencies are those of its own go.sum.
+ * The server's binary, built on first use (within `buildTimeoutMs`, saying so through `log`).
+ * FerretDB's `build/version` package panics at start when its main module is FerretDB and
+ * `version.txt` is absent, as it is from the module's zip: the build runs in a copy of the module with
+ * that file written. Its dependencies are those of its own go.sum.
  */
-export function ferretDbBinary(log: (message: string) => void = () => undefined): string {
-  const dir = cacheDir();
-  const binary = binaryPath();
-  if (fs.existsSync(binary)) return binary;
+export function ferretDbBinary(
+  log: (message: string) => void = () => undefined,
+  buildTimeoutMs: number = ferretDb.buildTimeoutMs,
+): Promise<string> {
+  if (ferretDbBuilt()) return Promise.resolve(binaryPath());
+  building ??= buildFerretDb(log, { at: Date.now() + buildTimeoutMs, ms: buildTimeoutMs }).finally(() => (building = undefined));
+  return building;
+}
+
+async function buildFerretDb(log: (message: string) => void, deadline: Deadline): Promise<string> {
   const missing = ferretDbMissing();
   if (missing) throw new Error(`Cannot build ${missing}`);
+  const dir = cacheDir();
   log(`building FerretDB ${ferretDb.version} from the Go module proxy into ${dir} (once per machine, about two minutes)`);
-  const env = { ...process.env, GOFLAGS: '-buildvcs=false', GOTOOLCHAIN: 'local' };
-  const go = (args: string[], cwd?: string) => execFileSync('go', args, { cwd, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-  placeWhole(dir, (staging) => {
-    const { Dir: moduleDir } = JSON.parse(go(['mod', 'download', '-json', `${ferretDb.module}@${ferretDb.version}`])) as { Dir: string };
-    const source = path.join(staging, 'source');
+  fs.mkdirSync(path.dirname(dir), { recursive: true });
+  const work = fs.mkdtempSync(`${dir}.build-`);
+  try {
+    const downloaded = await go(['mod', 'download', '-json', `${ferretDb.module}@${ferretDb.version}`], { deadline });
+    const { Dir: moduleDir } = JSON.parse(downloaded) as { Dir: string };
+    const source = path.join(work, 'source');
     fs.cpSync(moduleDir, source, { recursive: true });
     // The module cache is read-only.
     execFileSync('chmod', ['-R', 'u+w', source]);
     fs.writeFileSync(path.join(source, 'build/version/version.txt'), ferretDb.version);
-    go(['build', '-trimpath', '-o', path.join(staging, 'ferretdb'), './cmd/ferretdb'], source);
-    fs.rmSync(source, { recursive: true, force: true });
-  });
-  return binary;
+    await go(['build', '-trimpath', '-o', path.join(work, 'ferretdb'), './cmd/ferretdb'], { cwd: source, deadline });
+    placeWhole(dir, (staging) => {
+      fs.mkdirSync(staging);
+      fs.renameSync(path.join(work, 'ferretdb'), path.join(staging, 'ferretdb'));
+    });
+  } finally {
+    fs.rmSync(work, { recursive: true, force: true });
+  }
+  log(`built FerretDB ${ferretDb.version}`);
+  return binaryPath();
 }
 
 export interface ServerTls {
@@ -156,7 +225,7 @@ export async function startFerretDb({
   password,
   log = () => undefined,
 }: FerretDbOptions): Promise<FerretDbServer> {
-  const binary = ferretDbBinary(log);
+  const binary = await ferretDbBinary(log);
   const tls = serverTls(path.join(dataDir, 'tls'));
   const sqliteDir = path.join(dataDir, 'sqlite');
   fs.mkdirSync(sqliteDir, { recursive: true });
@@ -197,6 +266,7 @@ export async function startFerretDb({
     await exited;
     clearTimeout(timer);
   };
+  trackProcess(child, stop);
   const deadline = Date.now() + ferretDb.startTimeoutMs;
   while (!(await accepts(port)) || !running()) {
     if (!running() || Date.now() > deadline) {

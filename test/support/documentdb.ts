@@ -3,14 +3,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { MongoClient } from 'mongodb';
 import type { DbSecret } from '../../src/lib/storage/secret';
-import { ferretDbMissing, startFerretDb, type FerretDbServer } from '../../src/local/ferretdb';
+import { ferretDb, ferretDbBuilt, ferretDbMissing, startFerretDb, type FerretDbServer } from '../../src/local/ferretdb';
 import { freePort } from '../../src/local/local-stack';
 
 /**
- * Why the DocumentDB server tests cannot run here (no Go, say), or undefined. Where
+ * Why the DocumentDB server tests cannot run here (no Go, say, or a build that failed), or undefined. Where
  * REQUIRE_DOCUMENTDB=1 (CI: .ci/run), a missing server fails those tests instead of skipping them.
  */
-export const documentDbMissing = ferretDbMissing();
+export const documentDbMissing = process.env.DOCUMENTDB_UNAVAILABLE || ferretDbMissing();
 
 /** `describe` for tests that need the local DocumentDB server: skipped with one message where it cannot be had. */
 export function describeWithDocumentDb(name: string, body: () => void): void {
@@ -45,6 +45,9 @@ const password = 'test-Pa55:/@?#&word';
 
 /** The local DocumentDB server (FerretDB) for one test file: its own folder, a free loopback port, TLS and SCRAM-SHA-256. */
 export async function startTestDocumentDb(): Promise<TestDocumentDb> {
+  // The build is the global setup's (test/support/global-setup.ts), never a hook's.
+  if (!ferretDbBuilt())
+    throw new Error(`FerretDB ${ferretDb.version} is not built: jest's global setup builds it (test/support/global-setup.ts)`);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'users-api-docdb-'));
   const start = (port: number) => startFerretDb({ dataDir: dir, port, username, password });
   let server: FerretDbServer | undefined;

@@ -1,5 +1,6 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { freePort } from '../../src/local/local-stack';
+import { trackProcess } from '../../src/local/started-processes';
 
 export interface Moto {
   url: string;
@@ -26,6 +27,7 @@ export async function startMoto(): Promise<Moto> {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
     await exited;
   };
+  trackProcess(child, stop);
   const deadline = Date.now() + 30_000;
   for (;;) {
     try {
@@ -33,7 +35,7 @@ export async function startMoto(): Promise<Moto> {
     } catch {
       // not listening yet
     }
-    if (child.exitCode !== null || Date.now() > deadline) {
+    if (child.exitCode !== null || child.signalCode !== null || Date.now() > deadline) {
       await stop();
       throw new Error('moto_server did not start');
     }

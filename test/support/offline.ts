@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { DbSecret } from '../../src/lib/storage/secret';
 import { startTestDatabase, type TestDatabase } from './postgres';
 import { freePorts } from '../../src/local/local-stack';
+import { trackProcess } from '../../src/local/started-processes';
 import { loadSigningKey, signToken, type TokenRequest } from '../../src/local/token-issuer';
 import { allScopes } from './auth';
 import { expectContract } from './contract';
@@ -65,9 +66,10 @@ export async function startOffline(localDir: string, timeoutMs = 90_000, extraAr
       clearTimeout(timer);
     },
   };
+  trackProcess(child, server.stop);
   const deadline = Date.now() + timeoutMs;
   while (!output.includes('Server ready')) {
-    if (child.exitCode !== null || Date.now() > deadline) {
+    if (child.exitCode !== null || child.signalCode !== null || Date.now() > deadline) {
       await server.stop();
       throw new Error(`sls offline did not start:\n${output}`);
     }
