@@ -141,12 +141,18 @@ async function databaseEnvironment(resolveVariable, spec) {
   };
 }
 
+/** Whether the stage releases by canary (param canary): CodeDeploy, its application, role and pre-traffic probe. */
+async function canaryReleases(resolveVariable) {
+  return String(await resolveVariable('param:canary')) === 'true';
+}
+
 /** The `functions` block of serverless.yml. */
 async function functions({ resolveVariable }) {
   const reservedConcurrency = await reservedConcurrencyPerRoute(resolveVariable);
   const deploymentType = await resolveVariable('param:deploymentType');
   // The local stage has no authorizer: its functions verify the local issuer's tokens themselves.
   const inAws = (await resolveVariable('self:custom.kind')) === 'aws';
+  const canary = inAws && (await canaryReleases(resolveVariable));
   const result = {};
   for (const name of names) {
     const spec = catalog[name];
@@ -165,13 +171,15 @@ async function functions({ resolveVariable }) {
       const authorizer = spec.scope && inAws ? { authorizer: { name: 'userPool', scopes: [`${resourceServer}/${spec.scope}`] } } : {};
       fn.events = [{ httpApi: spec.http === '*' ? spec.http : { ...spec.http, ...authorizer } }];
       if (spec.database && reservedConcurrency > 0) fn.reservedConcurrency = reservedConcurrency;
-      fn.deploymentSettings = {
-        type: deploymentType,
-        alias: 'Live',
-        preTrafficHook: 'preTraffic',
-        // Any of these in alarm during the shift rolls the function back.
-        alarms: [`${capitalise(name)}ErrorsAlarm`, `${capitalise(name)}DurationAlarm`],
-      };
+      if (canary) {
+        fn.deploymentSettings = {
+          type: deploymentType,
+          alias: 'Live',
+          preTrafficHook: 'preTraffic',
+          // Any of these in alarm during the shift rolls the function back.
+          alarms: [`${capitalise(name)}ErrorsAlarm`, `${capitalise(name)}DurationAlarm`],
+        };
+      }
     }
     result[name] = fn;
   }
@@ -195,5 +203,6 @@ module.exports = {
   handlerModule,
   routeKeyOf,
   reservedConcurrencyPerRoute,
+  canaryReleases,
   functions,
 };

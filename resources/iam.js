@@ -1,6 +1,6 @@
 'use strict';
 
-const { names, catalog, apiFunctions, capitalise } = require('./functions');
+const { names, catalog, apiFunctions, capitalise, canaryReleases } = require('./functions');
 
 /**
  * One IAM role per function (`<FunctionName>Role`, named by resources/functions.js), with only
@@ -12,7 +12,7 @@ const arn = (service, resource) => ({ 'Fn::Sub': `arn:\${AWS::Partition}:${servi
 const allow = (Sid, Action, Resource) => ({ Sid, Effect: 'Allow', Action, Resource });
 
 /** What the functions that are not routes may do, beyond their logs. AWS stages only. */
-function ownGrants(name, { service, stage }) {
+function ownGrants(name, { service, stage, canary }) {
   switch (name) {
     case 'alerts':
       return [
@@ -23,6 +23,8 @@ function ownGrants(name, { service, stage }) {
     case 'releaseMigrations':
       return [allow('RunMigrations', ['lambda:InvokeFunction'], { 'Fn::GetAtt': ['MigrateLambdaFunction', 'Arn'] })];
     case 'preTraffic':
+      // Without canary releases there is no CodeDeploy application, and no new version to probe.
+      if (!canary) return [];
       return [
         allow('ReadAndReportDeployment', ['codedeploy:GetDeployment', 'codedeploy:PutLifecycleEventHookExecutionStatus'], {
           'Fn::Sub': `arn:\${AWS::Partition}:codedeploy:\${AWS::Region}:\${AWS::AccountId}:deploymentgroup:\${${deploymentApplication(service, stage)}}/*`,
@@ -50,6 +52,7 @@ module.exports = async ({ resolveVariable }) => {
   // The local stage has no VPC, database or alerting in AWS: its roles only write logs.
   const inAws = (await resolveVariable('self:custom.kind')) === 'aws';
   const tracing = await resolveVariable('param:tracing');
+  const canary = await canaryReleases(resolveVariable);
   // The stage's engine: the functions read their own login's secret; migrate reads the master's and that one.
   const onDocumentDb = (await resolveVariable('param:dbEngine')) === 'documentdb';
   const databaseSecrets = (spec) =>
@@ -97,7 +100,7 @@ module.exports = async ({ resolveVariable }) => {
       // Lambda sends the function's X-Ray segments with its role; AWS accepts no narrower resource.
       statements.push(allow('WriteTraces', ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'], '*'));
     }
-    if (inAws) statements.push(...ownGrants(name, { service, stage }));
+    if (inAws) statements.push(...ownGrants(name, { service, stage, canary }));
     Resources[`${capitalise(name)}Role`] = {
       Type: 'AWS::IAM::Role',
       Properties: {

