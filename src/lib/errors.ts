@@ -16,6 +16,14 @@ export class NotFoundError extends Error {
   override readonly name = 'NotFoundError';
 }
 
+/** A known path asked with a method it does not have: `allowed` are the methods it has. */
+export class MethodNotAllowedError extends Error {
+  override readonly name = 'MethodNotAllowedError';
+  constructor(readonly allowed: readonly string[]) {
+    super(`This path answers ${allowed.join(', ')} only`);
+  }
+}
+
 export class ConflictError extends Error {
   override readonly name = 'ConflictError';
 }

@@ -118,7 +118,9 @@ describe('sls offline against a PostgreSQL named by .local/secrets/db.json', () 
     expectProblem(await call('GET', '/api/users/01890000-0000-7000-8000-000000000000'), 404);
     expectProblem(await call('GET', '/api/users?limit=500'), 400);
     expectProblem(await call('GET', '/api/nowhere'), 404);
-    expectProblem(await call('PATCH', '/api/users'), 404);
+    const otherMethod = await call('PATCH', '/api/users');
+    expectProblem(otherMethod, 405);
+    expect(otherMethod.headers.get('allow')).toBe('GET, POST');
   });
 
   it('answers a browser preflight', async () => {

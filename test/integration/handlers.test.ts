@@ -226,8 +226,16 @@ describe('users', () => {
     expect(badCursor.body.errors[0].field).toBe('cursor');
   });
 
-  it('answers unknown routes with a 404 problem', async () => {
-    expectProblem(await call('not-found', { method: 'PATCH', path: '/api/users' }), 404);
+  it('answers a known path asked with a method it does not have with 405 and Allow, and an unknown path with 404', async () => {
+    const patch = await call('not-found', { method: 'PATCH', path: '/api/users' });
+    expectProblem(patch, 405);
+    expect(patch.headers.allow).toBe('GET, POST');
+    const trace = await call('not-found', { method: 'TRACE', path: '/api/users/0b4e7a52-4b8c-4f7e-9d3c-2a1f1e6f0c11' });
+    expectProblem(trace, 405);
+    expect(trace.headers.allow).toBe('DELETE, GET, PUT');
+    expect((await call('not-found', { method: 'PATCH', path: '/api/health' })).headers.allow).toBe('GET');
+    for (const path of ['/api/nothing', '/api/users/a/b', '/api', '/'])
+      expectProblem(await call('not-found', { method: 'GET', path }), 404);
   });
 });
 

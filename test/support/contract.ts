@@ -2,9 +2,13 @@ import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 
 import { contract as generated } from '../../src/api/contract';
+import { routeTable } from '../../src/lib/openapi/route-table';
 
 /** The contract as GET /api/openapi.json serves it. */
 export const contract = generated as { paths: Record<string, unknown>; components: Record<string, unknown>; [key: string]: unknown };
+
+/** The contract's paths and their methods, as the catch-all reads them. */
+const routes = routeTable(contract);
 
 const ajv = new Ajv2020({ strict: false, allErrors: true });
 addFormats(ajv);
@@ -59,12 +63,20 @@ export function contractViolations(response: ObservedResponse): string[] {
   const found = operationFor(response.method, response.path);
   if (!found) {
     if (response.method === 'OPTIONS') return [];
-    if (response.status !== 404 || mediaType !== 'application/problem+json') {
+    // A known path with another method: 405 naming the path's methods (info.description says so); any other path: 404.
+    const allowed = routes.methodsOf(response.path.split('?')[0]!);
+    const expected = allowed ? 405 : 404;
+    if (response.status !== expected || mediaType !== 'application/problem+json') {
       return [
-        `${response.method} ${response.path} matches no operation, so only the catch-all's 404 may answer it, not ${response.status}`,
+        `${response.method} ${response.path} matches no operation, so only the catch-all's ${expected} may answer it, not ${response.status}`,
       ];
     }
-    return validate('/components/schemas/Problem', JSON.parse(response.body)).map((message) => `catch-all 404 body: ${message}`);
+    if (allowed && headers.allow !== allowed.join(', ')) {
+      return [
+        `${response.method} ${response.path}: 405 must name the path's methods in Allow (${allowed.join(', ')}), not ${headers.allow}`,
+      ];
+    }
+    return validate('/components/schemas/Problem', JSON.parse(response.body)).map((message) => `catch-all ${expected} body: ${message}`);
   }
   const { template, operation } = found;
   const where = `${response.method} ${template} ${response.status}`;

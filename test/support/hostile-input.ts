@@ -225,8 +225,8 @@ export const documentedStatuses: Record<string, number[]> = {
   'GET /api/health/live': [200],
   'GET /api/health/ready': [200],
   'GET /api/health': [200],
-  // The catch-all: 404, or 204 for a CORS preflight.
-  $default: [204, 404],
+  // The catch-all: 404, 405 for a known path's other method, or 204 for a CORS preflight.
+  $default: [204, 404, 405],
 };
 
 /** The seed and number of cases: fixed by default, so a failure repeats; FUZZ_SEED and FUZZ_RUNS change them. */

@@ -17,6 +17,8 @@ export interface ParsedInput<S extends InputSchemas> {
   query: Out<S['query']>;
   path: Out<S['path']>;
   headers: Out<S['headers']>;
+  /** The method and path the client asked for, as sent. */
+  request: { method: string; path: string };
 }
 
 function issuesOf(error: z.core.$ZodError, fallback: string) {
@@ -56,5 +58,6 @@ export function parseInput<S extends InputSchemas>(schemas: S, event: APIGateway
     throw new ValidationError([{ field: 'body', message: 'must be a JSON object' }]);
   }
   const headers = parse(schemas.headers, event.headers ?? {}, 'headers');
-  return { path, query, headers, body: parse(schemas.body, event.body, 'body') } as ParsedInput<S>;
+  const request = { method: event.requestContext.http.method, path: event.rawPath };
+  return { path, query, headers, body: parse(schemas.body, event.body, 'body'), request } as ParsedInput<S>;
 }

@@ -4,6 +4,7 @@ import {
   ConflictError,
   DatabaseUnavailableError,
   IdempotencyKeyError,
+  MethodNotAllowedError,
   NotFoundError,
   UnavailableError,
   ValidationError,
@@ -18,6 +19,7 @@ describe('problemResponse', () => {
   it.each([
     [new ValidationError([{ field: 'email', message: 'must be a valid email address' }]), 400],
     [new NotFoundError('No user has this id'), 404],
+    [new MethodNotAllowedError(['GET', 'POST']), 405],
     [new ConflictError('A user with this email already exists'), 409],
     [new HttpError(413, 'too big'), 413],
     [new DatabaseUnavailableError('down'), 503],
@@ -35,6 +37,12 @@ describe('problemResponse', () => {
     expect(response.statusCode).toBe(status);
     expect(response.headers).toMatchObject({ 'Content-Type': 'application/problem+json' });
     expectProblemBody(bodyOf(error), status);
+  });
+
+  it('names the methods a path has in Allow, and in the detail', () => {
+    const { response } = problemResponse(new MethodNotAllowedError(['DELETE', 'GET', 'PUT']));
+    expect(response.headers).toMatchObject({ Allow: 'DELETE, GET, PUT' });
+    expect(bodyOf(new MethodNotAllowedError(['GET']))).toMatchObject({ status: 405, detail: 'This path answers GET only' });
   });
 
   it('names each invalid field', () => {

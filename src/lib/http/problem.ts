@@ -3,6 +3,7 @@ import {
   AccessDeniedError,
   ConflictError,
   IdempotencyKeyError,
+  MethodNotAllowedError,
   NotFoundError,
   UnavailableError,
   ValidationError,
@@ -84,6 +85,9 @@ export function toProblem(error: unknown): { problem: Problem; headers?: Record<
     return { problem: problem(400, describeIssues(error.issues), { errors: error.issues }), expected: true };
   }
   if (error instanceof NotFoundError) return { problem: problem(404, error.message), expected: true };
+  if (error instanceof MethodNotAllowedError) {
+    return { problem: problem(405, error.message), headers: { Allow: error.allowed.join(', ') }, expected: true };
+  }
   if (error instanceof ConflictError) return { problem: problem(409, error.message), expected: true };
   if (error instanceof AccessDeniedError) {
     return {

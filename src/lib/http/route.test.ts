@@ -233,7 +233,7 @@ describe('the invocation', () => {
     const input = jest.fn(async () => modules.responses.noContent());
     const withoutBody = modules.route.httpRoute({}, input);
     expect((await send(withoutBody, { ...post, body: '{' })).status).toBe(204);
-    expect(input).toHaveBeenCalledWith({}, undefined);
+    expect(input).toHaveBeenCalledWith({ request: { method: 'POST', path: '/things' } }, undefined);
   });
 
   it("gives the handler its extension's services and input, and lets the extension run it", async () => {
@@ -251,11 +251,11 @@ describe('the invocation', () => {
     });
     const reply = await send(route, {}, context);
     expect(reply).toMatchObject({ status: 200, headers: { 'x-executed': 'yes' }, body: { ran: true } });
-    expect(handler).toHaveBeenCalledWith({ caller: 'someone' }, { sameContext: true });
+    expect(handler).toHaveBeenCalledWith({ caller: 'someone', request: { method: 'GET', path: '/things' } }, { sameContext: true });
     expect(execute).toHaveBeenCalledWith(expect.any(Function), {
       event: expect.objectContaining({ rawPath: '/things' }),
       context,
-      input: { caller: 'someone' },
+      input: { caller: 'someone', request: { method: 'GET', path: '/things' } },
     });
   });
 

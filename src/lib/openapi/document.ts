@@ -71,6 +71,11 @@ const headers = {
 };
 
 /** A problem response of `status`, with a problem document as its example; a 400's names a field. */
+/** What every stage answers a request that no operation here matches (src/handlers/not-found.ts). */
+const unmatchedRequests =
+  'A path below asked with a method it does not have is answered 405 Method Not Allowed, with an `Allow` header naming ' +
+  'the methods it has; any other path 404 Not Found. Both are problem documents.';
+
 const problemResponse = (status: number, description: string, extraHeaders: Record<string, unknown> = {}, field = 'limit') => ({
   [status]: {
     description,
@@ -292,7 +297,7 @@ export function openApiDocument(version: string, { api, resources }: Registry) {
   });
   return createDocument({
     openapi: '3.1.0',
-    info: { title: api.title, version, description: api.description, contact: api.contact, license: api.license },
+    info: { title: api.title, version, description: `${api.description} ${unmatchedRequests}`, contact: api.contact, license: api.license },
     servers: [
       { url: 'http://127.0.0.1:3000', description: 'The local stage (npm start)' },
       // A variable's own description is left out: swagger-parser's 3.1 schema misspells it (`descriptions`) and refuses it.
