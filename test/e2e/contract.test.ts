@@ -44,6 +44,8 @@ const recipes: Record<string, Recipe> = {
   400: async (method, template) => {
     const target = template.includes('{id}') ? template.replace('{id}', (await newUser()).id) : template;
     if (method === 'GET') return request(local.offline, method, `${target}?limit=0`);
+    // A delete takes no body: its only 400 is an Idempotency-Key the header's pattern refuses.
+    if (method === 'DELETE') return request(local.offline, method, target, { headers: { 'idempotency-key': '""' } });
     return request(local.offline, method, target, { headers: json, body: '{"email":"not an address","name":""}' });
   },
   401: async (method, template) => request(local.offline, method, template.replace('{id}', randomUUID()), { anonymous: true }),

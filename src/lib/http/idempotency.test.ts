@@ -1,7 +1,8 @@
 import { httpEvent, lambdaContext } from '../../../test/support/events';
 import { withEnv } from '../../../test/support/fresh';
 import { IdempotencyKeyError, NotFoundError, UnavailableError, ValidationError } from '../errors';
-import { idempotencyKey, idempotentRequests } from './idempotency';
+import fc from 'fast-check';
+import { idempotencyKey, idempotencyKeyPattern, idempotentRequests } from './idempotency';
 import type { IdempotentCall } from './idempotency-settings';
 import { created } from './responses';
 
@@ -48,6 +49,30 @@ describe('idempotencyKey', () => {
     expect(keyOf('   ')).toBe('400: Idempotency-Key must not be empty');
     expect(keyOf('clé')).toBe('400: Idempotency-Key must be printable ASCII');
     expect(keyOf('a\tb')).toBe('400: Idempotency-Key must be printable ASCII');
+  });
+});
+
+describe("idempotencyKeyPattern, the contract's statement of the header", () => {
+  it('matches exactly the values idempotencyKey accepts, as HTTP delivers them (no surrounding whitespace)', () => {
+    const unit = fc.constantFrom('a', 'Z', '0', ' ', '"', '\\', '~', '\t', 'é', '\u0000', '\u007f');
+    const text = fc.string({ unit, maxLength: 12 });
+    const long = fc.integer({ min: 250, max: 260 }).map((length) => 'k'.repeat(length));
+    const value = fc
+      .oneof(
+        text,
+        text.map((inner) => `"${inner}"`),
+        long,
+        long.map((inner) => `"${inner}"`),
+        long.map((inner) => `"${inner.slice(6)}\\"\\\\"`),
+      )
+      .filter((candidate) => candidate === candidate.trim());
+    fc.assert(
+      fc.property(value, (candidate) => {
+        const accepted = !String(keyOf(candidate)).startsWith('400');
+        expect([candidate, idempotencyKeyPattern.test(candidate)]).toEqual([candidate, accepted]);
+      }),
+      { numRuns: 3000, seed: 20261207 },
+    );
   });
 });
 

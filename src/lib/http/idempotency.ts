@@ -12,6 +12,14 @@ export const idempotencyKeyHeader = 'idempotency-key';
 const maxKeyLength = 255;
 
 /**
+ * The header values `idempotencyKey` accepts, as the contract states them: a quoted string of 1 to 255 characters
+ * (`\"` and `\\` escape one each), or 1 to 255 printable ASCII characters; not blank, not `""`.
+ */
+export const idempotencyKeyPattern = new RegExp(
+  `^(?! *$)(?! *"" *$)(?:"(?:[\\x20\\x21\\x23-\\x5b\\x5d-\\x7e]|\\\\["\\\\]){1,${maxKeyLength}}"|[\\x20-\\x7e]{1,${maxKeyLength}})$`,
+);
+
+/**
  * The key of an `Idempotency-Key` header: a Structured Field string (`"8e03978e-..."`, as the
  * draft writes it) or the same characters unquoted. Printable ASCII, 1 to 255 characters.
  */

@@ -1,5 +1,6 @@
 import { createDocument, type ZodOpenApiOperationObject, type ZodOpenApiResponsesObject } from 'zod-openapi';
 import * as z from 'zod/mini';
+import { idempotencyKeyPattern } from '../http/idempotency';
 import { requestBodyDefaults } from '../http/middlewares';
 import { problem as problemDocument } from '../http/problem';
 import type { Resource, ResourceRoute } from '../resource/resource';
@@ -119,9 +120,12 @@ const failures = {
   notFound: (resource: Resource) => problemResponse(404, `No ${resource.singular} has this id`),
 };
 
-const idempotencyKeyHeader = z
-  .optional(z.string().check(z.minLength(1), z.maxLength(257)))
-  .register(z.globalRegistry, { param: { example: '"8e03978e-40d5-43e8-bc93-6894a57f9324"' } });
+const idempotencyKeyHeader = z.optional(z.string().check(z.regex(idempotencyKeyPattern))).register(z.globalRegistry, {
+  param: {
+    example: '"8e03978e-40d5-43e8-bc93-6894a57f9324"',
+    description: 'A key of 1 to 255 printable ASCII characters, quoted (a Structured Field string) or not: a retry sends the same',
+  },
+});
 
 interface RouteDoc {
   summary: string;
@@ -228,7 +232,13 @@ function resourceRouteDoc(resource: Resource, route: ResourceRoute): RouteDoc {
         ...(Object.keys(successHeaders).length && { headers: successHeaders }),
         ...(schema && { content: json(schema, example(schema)) }),
       },
-      ...(body ? failures.body(firstField) : query ? problemResponse(400, 'A parameter is invalid; `errors` names each one') : {}),
+      ...(body
+        ? failures.body(firstField)
+        : query
+          ? problemResponse(400, 'A parameter is invalid; `errors` names each one')
+          : route.idempotent
+            ? problemResponse(400, 'The Idempotency-Key header is invalid', {}, 'Idempotency-Key')
+            : {}),
       ...failures.secured,
       ...(path && failures.notFound(resource)),
       ...(route.idempotent && failures.idempotent(resource)),

@@ -5,6 +5,12 @@ import type { Page, Repository } from '../storage/repository';
 // The cursor format's version, the same for every resource: a page's cursor carries a UUID.
 const cursorPrefix = 'u1:';
 
+/**
+ * The form of every cursor this format makes, as the contract states it: the prefix's 3 bytes and a UUID's 36, in
+ * base64url. Which values are cursors is the server's to say: only one it handed out reads.
+ */
+export const cursorPattern = new RegExp(`^${Buffer.from(cursorPrefix).toString('base64url')}[A-Za-z0-9_-]{48}$`);
+
 /** Cursors are opaque to clients: they carry the last id seen, versioned so the format can change. */
 export function encodeCursor(id: string): string {
   return Buffer.from(cursorPrefix + id).toString('base64url');

@@ -1,3 +1,4 @@
+import { encodeCursor } from './pagination';
 import { fresh } from '../../../test/support/fresh';
 import type * as Schemas from './schemas';
 
@@ -36,11 +37,20 @@ describe('the request shapes every resource shares', () => {
     }
   });
 
-  it('takes a cursor of 1 to 200 characters, with a message for each bound', () => {
-    expect(query({ cursor: 'c' })).toEqual({ limit: 20, cursor: 'c' });
-    expect(query({ cursor: 'c'.repeat(200) })).toEqual({ limit: 20, cursor: 'c'.repeat(200) });
-    expect(query({ cursor: '' })).toEqual(['cursor: must not be empty']);
-    expect(query({ cursor: 'c'.repeat(201) })).toEqual(['cursor: must be a cursor returned by a previous page']);
+  it("takes a cursor of a cursor's form (the contract's pattern), and says what a cursor is otherwise", () => {
+    const cursor = encodeCursor('01890000-0000-7000-8000-000000000000');
+    expect(query({ cursor })).toEqual({ limit: 20, cursor });
+    expect(query({ cursor: `dTE6${'A'.repeat(48)}` })).toEqual({ limit: 20, cursor: `dTE6${'A'.repeat(48)}` });
+    for (const other of [
+      '',
+      'c',
+      cursor.slice(1),
+      `${cursor}A`,
+      `dTE7${cursor.slice(4)}`,
+      `${cursor.slice(0, -1)}=`,
+      `${cursor.slice(0, -1)}+`,
+    ])
+      expect(query({ cursor: other })).toEqual(['cursor: must be a cursor returned by a previous page']);
   });
 
   it('takes an id that is a UUID, and nothing else', () => {

@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { cursorPattern } from './pagination';
 
 /** An id and a cursor, as the contract's examples show them. */
 export const exampleId = '01890000-0000-7000-8000-000000000000';
@@ -28,9 +29,9 @@ export const listQuery = z.object({
         Object.assign(jsonSchema, { type: 'integer', ...limits });
       },
     }),
-  cursor: z
-    .optional(z.string().check(z.minLength(1, 'must not be empty'), z.maxLength(200, 'must be a cursor returned by a previous page')))
-    .register(z.globalRegistry, { param: { example: exampleCursor } }),
+  cursor: z.optional(z.string().check(z.regex(cursorPattern, 'must be a cursor returned by a previous page'))).register(z.globalRegistry, {
+    param: { example: exampleCursor, description: "The previous page's `next`: only a cursor the API handed out reads" },
+  }),
 });
 
 const pages = new WeakMap<z.ZodMiniType, z.ZodMiniType>();
