@@ -125,11 +125,15 @@ export function runtimeNodeMissing(): string | undefined {
   }
 }
 
-/** runtimeNode(), or this process's node when that cannot be installed, which is said on stderr. */
+/**
+ * runtimeNode(), or this process's node when that cannot be installed, which is said on stderr. Where
+ * REQUIRE_RUNTIME_NODE=1 (CI: .ci/run), a runtime that cannot be installed fails instead.
+ */
 export function runtimeNodeOrThisOne(what: string): string {
   try {
     return runtimeNode();
   } catch (error) {
+    if (process.env.REQUIRE_RUNTIME_NODE === '1') throw error;
     console.warn(`${(error as Error).message}: ${what} on this machine's Node.js ${process.version}`);
     return process.execPath;
   }
