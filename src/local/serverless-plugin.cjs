@@ -1,5 +1,6 @@
 'use strict';
 
+const os = require('node:os');
 const path = require('node:path');
 const { require: requireTs } = require('tsx/cjs/api');
 
@@ -35,7 +36,20 @@ class LocalStackPlugin {
       .filter(Boolean);
     // The stage's engine as serverless.yml resolved it (`--param=dbEngine=documentdb`: npm run start:documentdb).
     const engine = this.serverless.service.custom?.databaseEnvironment?.DB_ENGINE;
-    this.stack = await startLocalStack({ localDir, reservedPorts, engine, log: (message) => this.log.notice(message) });
+    // Whatever the start has begun (a database, DynamoDB Local) stops with this process: on a failed start, and on a
+    // signal before serverless-offline listens for one, which would otherwise end the process and leave them running.
+    const { signalStartedProcesses } = requireTs('./started-processes.ts', __filename);
+    process.once('exit', signalStartedProcesses);
+    const endDuringStart = (signal) => {
+      signalStartedProcesses();
+      process.exit(128 + os.constants.signals[signal]);
+    };
+    for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, endDuringStart);
+    try {
+      this.stack = await startLocalStack({ localDir, reservedPorts, engine, log: (message) => this.log.notice(message) });
+    } finally {
+      for (const signal of ['SIGINT', 'SIGTERM']) process.removeListener(signal, endDuringStart);
+    }
     const provider = this.serverless.service.provider;
     // Secrets Manager and DynamoDB through the SDK's standard endpoint variables, and the local token issuer.
     provider.environment = { ...provider.environment, ...this.stack.functionEnv };

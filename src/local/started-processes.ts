@@ -50,3 +50,11 @@ export async function stopStartedProcesses(scope: object = globalThis, graceMs =
   for (const [child] of left) if (!exitedAlready(child)) child.kill('SIGKILL');
   return left.map(([child]) => child.pid!);
 }
+
+/**
+ * Tells every tracked process of this process to stop, without waiting: each stop's first step, the signal, is
+ * synchronous. For a process that is ending (`process.on('exit')`, a signal), where nothing asynchronous runs.
+ */
+export function signalStartedProcesses(): void {
+  for (const stop of startedIn(globalThis).running.values()) void stop();
+}

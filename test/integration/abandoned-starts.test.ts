@@ -20,6 +20,14 @@ function processesMarked(marker: string): number[] {
     .map(Number);
 }
 
+const commandOf = (pid: number) => {
+  try {
+    return fs.readFileSync(`/proc/${pid}/cmdline`, 'latin1').split('\0').join(' ').trim();
+  } catch {
+    return '(gone)';
+  }
+};
+
 /**
  * Hooks that time out half-way through a server's start leave nothing running, and jest exits by itself:
  * the processes are tracked from the moment they exist and the test environment stops them when the file
@@ -51,7 +59,11 @@ describe('a test file that gives up on its servers half-way through their starts
         resolve(code);
       });
     });
-    expect({ exitCode, left: processesMarked(marker) }).toEqual({ exitCode: 1, left: [] });
+    // A server told to stop as jest ended (postgres, by the local stack sls offline ran) may take a moment to exit.
+    const deadline = Date.now() + 15_000;
+    while (processesMarked(marker).length && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 200));
+    const left = processesMarked(marker).map((pid) => `${pid} ${commandOf(pid)}`);
+    expect({ exitCode, left }).toEqual({ exitCode: 1, left: [] });
     // Each hook did give up half-way (three failed hooks), and the environment stopped what they had started.
     expect(output.match(/Exceeded timeout of \d+ ms for a hook/g)).toHaveLength(3);
     expect(output).toMatch(/stopped \d+ process\(es\) the test file left running/);
