@@ -46,12 +46,13 @@ export function ferretDbBuilt(): boolean {
   return fs.existsSync(binaryPath());
 }
 
-/** Runs `go`, in its own process group (the compilers it starts end with it), within the build's deadline. */
+/** When a build must have ended, and how long it was given. */
 interface Deadline {
   at: number;
   ms: number;
 }
 
+/** Runs `go`, in its own process group (the compilers it starts end with it), within the build's deadline. */
 function go(args: string[], options: { cwd?: string; deadline: Deadline }): Promise<string> {
   const child = spawn('go', args, {
     cwd: options.cwd,
