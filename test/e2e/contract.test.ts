@@ -7,8 +7,9 @@ import { promisify } from 'node:util';
 import type { Browser } from 'playwright-core';
 import { browserUnavailable, launchChromium } from '../support/browser';
 import { contract } from '../support/contract';
+import { contractDriveParameters, driveFromContract, expectDriven } from '../support/contract-requests';
 import { openApiLinterFindings } from '../support/openapi-linters';
-import { printedToken, request, startOfflineOnTestDatabase, type OfflineOnDatabase, type Reply } from '../support/offline';
+import { printedToken, rawRequest, request, startOfflineOnTestDatabase, type OfflineOnDatabase, type Reply } from '../support/offline';
 
 jest.setTimeout(300_000);
 
@@ -121,6 +122,14 @@ it('makes every documented 4xx of every operation happen', async () => {
   }
   // 401 and 403 on each of the five users routes, and the body, key and lookup failures.
   expect(walked.length).toBeGreaterThanOrEqual(25);
+});
+
+it('answers requests made from the contract alone as the contract says, on every operation and every other method', async () => {
+  const result = await driveFromContract(
+    (method, target, headers, body) => rawRequest(local.offline, method, target, headers, body),
+    contractDriveParameters(),
+  );
+  expectDriven(result, 'PostgreSQL');
 });
 
 it('serves the document and its rendering without a token', async () => {

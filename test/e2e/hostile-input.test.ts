@@ -1,4 +1,3 @@
-import http from 'node:http';
 import fc from 'fast-check';
 import {
   contentEncoding,
@@ -12,8 +11,7 @@ import {
   queryOf,
   queryPairs,
 } from '../support/hostile-input';
-import { expectContract } from '../support/contract';
-import { startOfflineOnTestDatabase, withServiceErrors, type OfflineOnDatabase, type OfflineServer } from '../support/offline';
+import { rawRequest, startOfflineOnTestDatabase, type OfflineOnDatabase, type OfflineServer } from '../support/offline';
 import type { TestDatabase } from '../support/postgres';
 import { expectProblemBody } from '../support/problems';
 
@@ -30,41 +28,6 @@ beforeAll(async () => {
 });
 
 afterAll(() => local?.stop());
-
-interface RawReply {
-  status: number;
-  headers: http.IncomingHttpHeaders;
-  text: string;
-}
-
-/** A request with exactly these bytes (and a valid token): no client library adds or fixes a header. */
-function send(method: string, target: string, headers: Record<string, string>, body: string | null | undefined): Promise<RawReply> {
-  const url = new URL(offline.url);
-  headers = { authorization: offline.authorization(), ...headers };
-  return new Promise((resolve, reject) => {
-    const request = http.request(
-      { host: url.hostname, port: url.port, method, path: target, headers, timeout: 10_000, agent: false },
-      (response) => {
-        let text = '';
-        response.setEncoding('utf8');
-        response.on('data', (chunk) => (text += chunk));
-        response.on('end', () => {
-          const headers = Object.fromEntries(Object.entries(response.headers).map(([name, value]) => [name, String(value)]));
-          // Every response keeps the contract, a generated hostile request's too.
-          try {
-            expectContract({ method, path: target, status: response.statusCode!, headers, body: text });
-            resolve({ status: response.statusCode!, headers: response.headers, text });
-          } catch (error) {
-            reject(withServiceErrors(error, offline));
-          }
-        });
-      },
-    );
-    request.on('error', reject);
-    request.on('timeout', () => request.destroy(new Error('timed out')));
-    request.end(body ?? undefined);
-  });
-}
 
 const routes = [
   { route: 'POST /api/users', target: () => '/api/users' },
@@ -110,7 +73,7 @@ it('answers generated hostile requests over HTTP with documented statuses and pr
         const before = await rows();
         const started = performance.now();
         // hapi also refuses any body on a GET or DELETE, which API Gateway would pass through (and these routes ignore).
-        const reply = await send(method, target, headers, method === 'GET' || method === 'DELETE' ? undefined : body);
+        const reply = await rawRequest(offline, method, target, headers, method === 'GET' || method === 'DELETE' ? undefined : body);
         const elapsedMs = performance.now() - started;
         // sls offline's HTTP layer (hapi) refuses a Content-Type it cannot parse before any function runs; API Gateway
         // passes it through. Such answers are hapi's own 400, never a 500,

@@ -4,7 +4,8 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { describeWithDocumentDb } from '../support/documentdb';
-import { printedToken, request, startOffline, type OfflineServer } from '../support/offline';
+import { contractDriveParameters, driveFromContract, expectDriven } from '../support/contract-requests';
+import { printedToken, rawRequest, request, startOffline, type OfflineServer } from '../support/offline';
 import { expectProblemBody } from '../support/problems';
 
 const root = path.resolve(__dirname, '../..');
@@ -101,6 +102,15 @@ describeWithDocumentDb('npm run start:documentdb: the local stack on the Documen
     expect(repeat.status).toBe(201);
     expect(repeat.headers.get('idempotent-replayed')).toBe('true');
     expect(repeat.body).toEqual(first.body);
+  });
+
+  it('answers requests made from the contract alone as the contract says, as on PostgreSQL', async () => {
+    const server = offline!;
+    const result = await driveFromContract(
+      (method, target, headers, body) => rawRequest(server, method, target, headers, body),
+      contractDriveParameters(),
+    );
+    expectDriven(result, 'DocumentDB');
   });
 
   it('stops the DocumentDB server on Ctrl-C, and keeps its data for the next start', async () => {

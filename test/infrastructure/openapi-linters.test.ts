@@ -11,16 +11,21 @@ describe('the OpenAPI linters', () => {
     expect(await openApiLinterFindings(contractText)).toEqual([]);
   });
 
-  it('find what a consumer would trip on: no servers, an operation without a description or a 4xx', async () => {
+  it('find what a consumer would trip on: no servers, an operation without a description or a 4xx, an example its schema refuses', async () => {
     const document = JSON.parse(contractText);
     delete document.servers;
     const live = document.paths['/api/health/live'].get;
     delete live.description;
     delete live.responses['429'];
+    const bodyExample = Object.values(document.paths)
+      .flatMap((item: any) => Object.values(item))
+      .find((operation: any) => operation.requestBody).requestBody.content['application/json'].example;
+    bodyExample[Object.keys(bodyExample)[0]!] = 42;
     const findings = await openApiLinterFindings(JSON.stringify(document, null, 2));
     const found = findings.map(({ linter, rule }) => `${linter} ${rule}`).sort();
     expect(found).toEqual([
       'redocly no-empty-servers',
+      'redocly no-invalid-media-type-examples',
       'redocly operation-4xx-response',
       'spectral oas3-api-servers',
       'spectral operation-description',

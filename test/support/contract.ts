@@ -14,7 +14,7 @@ const ajv = new Ajv2020({ strict: false, allErrors: true });
 addFormats(ajv);
 ajv.addSchema(contract, 'openapi.json');
 
-const pointer = (...parts: string[]) => parts.map((part) => part.replace(/~/g, '~0').replace(/\//g, '~1')).join('/');
+export const pointer = (...parts: string[]) => parts.map((part) => part.replace(/~/g, '~0').replace(/\//g, '~1')).join('/');
 
 interface Operation {
   operationId: string;
@@ -34,7 +34,8 @@ export function operationFor(method: string, requestPath: string): { template: s
   return undefined;
 }
 
-function validate(schemaPointer: string, value: unknown): string[] {
+/** Why `value` does not match the contract's schema at `schemaPointer` (a JSON pointer into it); empty when it does. */
+export function validate(schemaPointer: string, value: unknown): string[] {
   const check = ajv.getSchema(`openapi.json#${schemaPointer}`) ?? ajv.compile({ $ref: `openapi.json#${schemaPointer}` });
   return check(value) ? [] : (check.errors ?? []).map((error) => `${error.instancePath || '(root)'} ${error.message}`);
 }

@@ -1,5 +1,6 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import type { DbSecret } from '../../src/lib/storage/secret';
@@ -176,4 +177,47 @@ export async function request(
   }
   const type = response.headers.get('content-type') ?? '';
   return { status: response.status, headers: response.headers, body: text && type.includes('json') ? JSON.parse(text) : text, text };
+}
+
+export interface RawReply {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  text: string;
+}
+
+/**
+ * A request with exactly these bytes (and a valid token) to `server`: no client library adds or fixes a header, and any
+ * method goes (fetch refuses TRACE). The response must keep openapi.json, or the promise rejects.
+ */
+export function rawRequest(
+  server: OfflineServer,
+  method: string,
+  target: string,
+  headers: Record<string, string>,
+  body?: string | null,
+): Promise<RawReply> {
+  const url = new URL(server.url);
+  headers = { authorization: server.authorization(), ...headers };
+  return new Promise((resolve, reject) => {
+    const request = http.request(
+      { host: url.hostname, port: url.port, method, path: target, headers, timeout: 10_000, agent: false },
+      (response) => {
+        let text = '';
+        response.setEncoding('utf8');
+        response.on('data', (chunk) => (text += chunk));
+        response.on('end', () => {
+          const headers = Object.fromEntries(Object.entries(response.headers).map(([name, value]) => [name, String(value)]));
+          try {
+            expectContract({ method, path: target, status: response.statusCode!, headers, body: text });
+            resolve({ status: response.statusCode!, headers: response.headers, text });
+          } catch (error) {
+            reject(withServiceErrors(error, server));
+          }
+        });
+      },
+    );
+    request.on('error', reject);
+    request.on('timeout', () => request.destroy(new Error('timed out')));
+    request.end(body ?? undefined);
+  });
 }

@@ -3,7 +3,7 @@ import { cursorPattern } from './pagination';
 
 /** An id and a cursor, as the contract's examples show them. */
 export const exampleId = '01890000-0000-7000-8000-000000000000';
-export const exampleCursor = 'dTE6MDE4OTAwMDAtMDAwMC03MDAwLTgwMDAtMDAwMDAwMDAwMDAw';
+export const exampleCursor = '1AYkAAAAAcACAAAAAAAAAAA';
 
 /** The request shapes every resource's routes share: an item's id in the path, and a page's query. */
 export const idPath = z.object({ id: z.uuid().register(z.globalRegistry, { param: { example: exampleId } }) });
@@ -30,7 +30,7 @@ export const listQuery = z.object({
       },
     }),
   cursor: z.optional(z.string().check(z.regex(cursorPattern, 'must be a cursor returned by a previous page'))).register(z.globalRegistry, {
-    param: { example: exampleCursor, description: "The previous page's `next`: only a cursor the API handed out reads" },
+    param: { example: exampleCursor, description: "The previous page's `next`: the page after the item it marks" },
   }),
 });
 
