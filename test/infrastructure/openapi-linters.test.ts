@@ -17,9 +17,8 @@ describe('the OpenAPI linters', () => {
     const live = document.paths['/api/health/live'].get;
     delete live.description;
     delete live.responses['429'];
-    const bodyExample = Object.values(document.paths)
-      .flatMap((item: any) => Object.values(item))
-      .find((operation: any) => operation.requestBody).requestBody.content['application/json'].example;
+    const operations = Object.values<Record<string, any>>(document.paths).flatMap((item) => Object.values(item));
+    const bodyExample = operations.find((operation) => operation.requestBody).requestBody.content['application/json'].example;
     bodyExample[Object.keys(bodyExample)[0]!] = 42;
     const findings = await openApiLinterFindings(JSON.stringify(document, null, 2));
     const found = findings.map(({ linter, rule }) => `${linter} ${rule}`).sort();
