@@ -39,12 +39,13 @@ function outcome<T>(build: () => T): T | { error: string } {
 /**
  * What a connection string parses to, or the error it raises. whatwg-url 14 percent-encodes a `^`
  * in the path, as the Standard now says, where Node.js 20's parser keeps it (Node.js 24's, the
- * functions' runtime, encodes it too); the database name the driver decodes from either is the same.
+ * functions' runtime, encodes it too), in what it answers and in the errors that quote it; the database name the
+ * driver decodes from either is the same.
  */
 function parsed({ ConnectionString }: Driver, uri: string, looseValidation: boolean) {
-  return outcome(() => {
+  const caretAsIs = (text: string) => text.replaceAll('%5E', '^');
+  const result = outcome(() => {
     const url = new ConnectionString(uri, { looseValidation });
-    const caretAsIs = (text: string) => text.replaceAll('%5E', '^');
     return {
       href: caretAsIs(url.toString()),
       redacted: caretAsIs(url.redact().toString()),
@@ -57,6 +58,8 @@ function parsed({ ConnectionString }: Driver, uri: string, looseValidation: bool
       hash: url.hash,
     };
   });
+  // An error that quotes the text (`Username contains unescaped characters …`) quotes it as parsed.
+  return 'error' in result ? { error: caretAsIs(result.error) } : result;
 }
 
 /** The driver's options built from a connection string (nothing connects), or the error it raises. */
