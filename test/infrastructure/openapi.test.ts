@@ -272,7 +272,7 @@ describe("openapi.json's examples", () => {
     );
     expect(operations.length).toBeGreaterThanOrEqual(10);
     for (const operation of operations)
-      expect(operation).toEqual({ ...operation, summary: expect.any(String), description: expect.stringMatching(/\w/) });
+      expect(operation).toEqual({ ...operation, summary: expect.stringMatching(/\w/), description: expect.stringMatching(/\w/) });
   });
 
   it('gives every parameter, body, response and header an example', () => {
