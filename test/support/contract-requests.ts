@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { requestBodyDefaults } from '../../src/lib/http/middlewares';
 import { routeTable } from '../../src/lib/openapi/route-table';
 import { contract, pointer, validate } from './contract';
 import { asUrlText, hostileString, percentEncode } from './hostile-input';
@@ -194,7 +195,7 @@ export interface ContractRequest {
   /** Where the contract finds the request invalid, and why; empty when it is valid. */
   invalid: string[];
   /** What the contract calls for: acceptance (or a state conflict), a refusal, 404 for a path that names nothing, 405. */
-  expected: 'accepted' | 'refused' | 'no such item' | 'no such method';
+  expected: 'accepted' | 'refused' | 'too large' | 'no such item' | 'no such method';
 }
 
 const expectations = {
@@ -203,6 +204,7 @@ const expectations = {
     text: 'is accepted, or answered 404, 409, 412 or 422',
   },
   refused: { statuses: (status: number) => [400, 422].includes(status), text: 'is refused with 400 or 422' },
+  'too large': { statuses: (status: number) => status === 413, text: `is 413 (a body over ${requestBodyDefaults.maxBytes} bytes)` },
   'no such item': { statuses: (status: number) => status === 404, text: 'is 404 (its path names nothing)' },
   'no such method': { statuses: (status: number) => status === 405, text: 'is 405 (the path does not have the method)' },
 };
@@ -249,6 +251,8 @@ function requestOf(documented: Documented, draft: Draft, created: string[]): Con
     body = JSON.stringify(draft.body);
     const errors = validate(`${at}/requestBody/content/${pointer('application/json')}/schema`, draft.body);
     if (errors.length) refuse('body', `body ${errors.join(', ')}`);
+    // The size limit is the operation's documented 413, which no schema states: such a body is refused before it is read.
+    if (Buffer.byteLength(body) > requestBodyDefaults.maxBytes) refuse('size', `the body is over ${requestBodyDefaults.maxBytes} bytes`);
   }
   return {
     method,
@@ -256,8 +260,8 @@ function requestOf(documented: Documented, draft: Draft, created: string[]): Con
     headers,
     ...(body !== undefined && { body }),
     invalid,
-    // The path is read first: one that names nothing is 404 whatever else the request holds.
-    expected: invalidIn.has('path') ? 'no such item' : invalid.length ? 'refused' : 'accepted',
+    // The body's size is checked before anything is read; then the path: one that names nothing is 404 whatever else the request holds.
+    expected: invalidIn.has('size') ? 'too large' : invalidIn.has('path') ? 'no such item' : invalid.length ? 'refused' : 'accepted',
   };
 }
 
