@@ -1,20 +1,7 @@
-/** Types for resources/functions.js, the one list of the service's functions. */
-export interface FunctionSpec {
-  handler: string;
-  http?: { method: string; path: string } | '*';
-  database?: boolean;
-  migrations?: boolean;
-  subscribed?: boolean;
-  outsideVpc?: boolean;
-  timeout?: number;
-  patterns?: string[];
-  environment?: string;
-  /** `<resource>.read` or `<resource>.write`. */
-  scope?: string;
-  idempotent?: boolean;
-  /** The route's own gateway limits: requests per second, and at once. */
-  throttle?: { rate: number; burst: number };
-}
+/** Types for resources/functions.js: the service's functions (src/api/functions.ts), as serverless and the resources read them. */
+import type { FunctionSpec } from '../src/api/functions';
+
+export type { FunctionSpec };
 
 export declare const catalog: Readonly<Record<string, FunctionSpec>>;
 export declare const names: string[];

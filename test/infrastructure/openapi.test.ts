@@ -3,6 +3,7 @@ import SwaggerParser from '@apidevtools/swagger-parser';
 import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import { contractText } from '../../src/api/contract';
+import { catalog, resourceServer } from '../../src/api/functions';
 import { api } from '../../src/api/service';
 import { idempotencyKeyPattern } from '../../src/lib/http/idempotency';
 import { requestBodyDefaults } from '../../src/lib/http/middlewares';
@@ -10,26 +11,24 @@ import { cursorPattern } from '../../src/lib/resource/pagination';
 import { exampleCursor } from '../../src/lib/resource/schemas';
 import { contractViolations } from '../support/contract';
 import { fresh } from '../support/fresh';
+import type { Registry } from '../../src/lib/openapi/document';
 import { statusTitles } from '../support/problems';
 
-/* eslint-disable @typescript-eslint/no-require-imports */
-const { catalog, resourceServer } = require('../../resources/functions.js') as {
-  catalog: Record<string, { http?: { method: string; path: string } | '*'; scope?: string; idempotent?: boolean }>;
-  resourceServer: string;
-};
-/* eslint-enable @typescript-eslint/no-require-imports */
+type Document = typeof import('../../src/lib/openapi/document');
 
 /**
- * The document, generated afresh inside each test that reads it: a mutation run then sees each test reach the
- * generator (src/lib/openapi/document.ts), rather than one document made when the file loaded.
+ * The document, generated afresh inside each test that reads it (a mutation run then sees each test reach the
+ * generator, src/lib/openapi/document.ts, rather than one document made when the file loaded), from the API as
+ * src/api/ declares it, or with `catalog` in place of its functions.
  */
-const generated = () =>
+const generated = (catalogOf: (catalog: Registry['catalog']) => Registry['catalog'] = (same) => same) =>
   /* eslint-disable @typescript-eslint/no-require-imports */
-  fresh(() =>
-    (require('../../src/lib/openapi/document') as typeof import('../../src/lib/openapi/document')).openApiDocumentText(
-      require('../../src/api/registry') as typeof import('../../src/api/registry'),
-    ),
-  );
+  fresh(() => {
+    const { api, resources } = require('../../src/api/registry') as typeof import('../../src/api/registry');
+    const functions = require('../../src/api/functions') as typeof import('../../src/api/functions');
+    const registry = { api, resources, catalog: catalogOf(functions.catalog), resourceServer: functions.resourceServer };
+    return (require('../../src/lib/openapi/document') as Document).openApiDocumentText(registry);
+  });
 /* eslint-enable @typescript-eslint/no-require-imports */
 let document: any;
 beforeEach(() => {
@@ -50,18 +49,10 @@ describe('openapi.json', () => {
   });
 
   it('cannot be generated while an API function has no description in it', () => {
-    /* eslint-disable @typescript-eslint/no-require-imports */
-    const generate = fresh(() => {
-      const functions = require('../../resources/functions.js') as { catalog: object };
-      const undescribed = { http: { method: 'GET', path: '/api/undescribed' }, handler: 'src/handlers/health.handler' };
-      jest.doMock('../../resources/functions.js', () => ({ ...functions, catalog: { ...functions.catalog, undescribed } }));
-      const registry = require('../../src/api/registry') as typeof import('../../src/api/registry');
-      const { openApiDocumentText } = require('../../src/lib/openapi/document') as typeof import('../../src/lib/openapi/document');
-      return () => openApiDocumentText(registry);
-    });
-    /* eslint-enable @typescript-eslint/no-require-imports */
-    jest.dontMock('../../resources/functions.js');
-    expect(() => generate()).toThrow(new Error('undescribed is an API function that the OpenAPI document does not describe'));
+    const undescribed = { http: { method: 'GET', path: '/api/undescribed' }, handler: 'src/handlers/health.handler' };
+    expect(() => generated((catalog) => ({ ...catalog, undescribed }))).toThrow(
+      new Error('undescribed is an API function that the OpenAPI document does not describe'),
+    );
   });
 
   it('describes every API route with its scope, and the key only where a retry may send one', () => {

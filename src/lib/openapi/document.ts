@@ -7,13 +7,6 @@ import type { Resource, ResourceRoute } from '../resource/resource';
 import { exampleCursor, exampleId, pageOf } from '../resource/schemas';
 import { docsFileNames } from './docs-files';
 
-/* eslint-disable @typescript-eslint/no-require-imports -- the function list is CommonJS, shared with serverless.yml */
-const functions = require('../../../resources/functions.js') as {
-  catalog: Record<string, { http?: { method: string; path: string } | '*'; scope?: string; idempotent?: boolean }>;
-  resourceServer: string;
-};
-/* eslint-enable @typescript-eslint/no-require-imports */
-
 /** What the API answers, as the service writes it. */
 const fieldIssue = z.object({ field: z.string(), message: z.string() });
 /** RFC 9457 problem details; `errors` names each invalid field of a 400. */
@@ -137,7 +130,7 @@ interface RouteDoc {
 
 const text = (example: string) => ({ schema: z.string(), example });
 
-/** The platform's own routes' operations; their method and path come from resources/functions.js. */
+/** The platform's own routes' operations; their method and path come from the function catalog (src/api/functions.ts). */
 const serviceRoutes: Record<string, RouteDoc> = {
   healthLive: {
     summary: 'Liveness: the function answers, with no I/O',
@@ -252,7 +245,7 @@ const byStatus = (responses: ZodOpenApiResponsesObject): ZodOpenApiResponsesObje
 
 const pascalCase = (words: string) => words.replace(/(?:^|[\s-])(\w)/g, (_match, letter: string) => letter.toUpperCase());
 
-/** The API as src/api/registry.ts lists it. */
+/** The API as src/api/ declares it: its introduction, its resources, its functions and the server that names its scopes. */
 export interface Registry {
   api: {
     title: string;
@@ -261,6 +254,9 @@ export interface Registry {
     license: { name: string; identifier: string };
   };
   resources: readonly Resource[];
+  /** Every function; an API route's method and path, scope and key come from here. */
+  catalog: Readonly<Record<string, { http?: { method: string; path: string } | '*'; scope?: string; idempotent?: boolean }>>;
+  resourceServer: string;
 }
 
 /**
@@ -268,17 +264,17 @@ export interface Registry {
  * platform's routes, and each resource's as `registry` declares them, every part with an example
  * a client's tools can send. Never edited by hand.
  */
-export function openApiDocument(version: string, { api, resources }: Registry) {
+export function openApiDocument(version: string, { api, resources, catalog, resourceServer }: Registry) {
   const scopes = Object.fromEntries(
     resources
       .flatMap((resource) => Object.entries(resource.scopeNames))
-      .map(([scope, scopeDescription]) => [`${functions.resourceServer}/${scope}`, scopeDescription]),
+      .map(([scope, scopeDescription]) => [`${resourceServer}/${scope}`, scopeDescription]),
   );
   const resourceRoutes = new Map(
     resources.flatMap((resource) => Object.values(resource.routes).map((route) => [route.functionName, { resource, route }] as const)),
   );
   const paths: Record<string, Record<string, ZodOpenApiOperationObject>> = {};
-  for (const [name, spec] of Object.entries(functions.catalog)) {
+  for (const [name, spec] of Object.entries(catalog)) {
     if (!spec.http || spec.http === '*') continue;
     const owner = resourceRoutes.get(name);
     const route = owner ? resourceRouteDoc(owner.resource, owner.route) : serviceRoutes[name];
@@ -293,7 +289,7 @@ export function openApiDocument(version: string, { api, resources }: Registry) {
     const header = spec.idempotent ? { 'idempotency-key': idempotencyKeyHeader } : undefined;
     if (route.request || header) operation.requestParams = { ...route.request, ...(header && { header: z.object(header) }) };
     if (route.body) operation.requestBody = { required: true, content: json(route.body.schema, route.body.example) };
-    operation.security = spec.scope ? [{ cognito: [`${functions.resourceServer}/${spec.scope}`] }] : [];
+    operation.security = spec.scope ? [{ cognito: [`${resourceServer}/${spec.scope}`] }] : [];
     paths[spec.http.path] = { ...paths[spec.http.path], [spec.http.method.toLowerCase()]: operation };
   }
   // A page is described where a list route answers it: zod-openapi names a page component's item `<Item>Output` as
