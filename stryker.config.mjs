@@ -29,7 +29,7 @@ export const areas = Object.freeze({
   },
   routes: {
     mutate: [
-      'src/handlers/*/*.ts',
+      'src/api/*/handlers/*.ts',
       'src/handlers/{health*,not-found}.ts',
       'src/lib/http/{route,database-route,secured-route,readiness,request-metrics,responses}.ts',
       'src/api/*/{model,resource,repository}.ts',

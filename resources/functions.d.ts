@@ -18,5 +18,5 @@ export declare const browserOauthScopes: string[];
 export declare function capitalise(name: string): string;
 /** An API function's route key, as API Gateway names it (`GET /api/users`; the catch-all is `$default`). */
 export declare function routeKeyOf(name: string): string;
-/** The module of a function's handler, relative to src/handlers (`users/get` for `src/handlers/users/get.handler`). */
+/** The module of a function's handler, from the project's root (`src/api/users/handlers/get` for `src/api/users/handlers/get.handler`). */
 export declare function handlerModule(name: string): string;

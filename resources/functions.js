@@ -38,7 +38,7 @@ const routeKeyOf = (name) => {
   const { http } = catalog[name];
   return http === '*' ? '$default' : `${http.method} ${http.path}`;
 };
-const handlerModule = (name) => catalog[name].handler.replace(/^src\/handlers\//, '').replace(/\.[^.]+$/, '');
+const handlerModule = (name) => catalog[name].handler.replace(/\.[^.]+$/, '');
 
 /**
  * The stage's connection budget shared out among the database routes: containers x pool never

@@ -2,7 +2,7 @@
  * Makes a working CRUD resource: npm run new:resource -- <name> (kebab-case, plural: orders, line-items).
  *
  * From scripts/resource-template/: its folder src/api/<name>/ (model, routes and scopes, storage on
- * both engines, contract tests), its handlers in src/handlers/<name>/, its table's migration, and
+ * both engines, contract tests) with its handlers in handlers/, its table's migration, and
  * one line in src/api/resources.ts. It starts with a `name` and timestamps, ready to be edited. A
  * name that is taken or not kebab-case and plural is refused, and nothing is changed.
  */
@@ -50,8 +50,7 @@ export function refusal(name: string | undefined, projectRoot = root): string | 
   if (!name) return 'Usage: npm run new:resource -- <name>   (kebab-case and plural: orders, line-items)';
   if (!resourceNamePattern.test(name))
     return `${JSON.stringify(name)} is not a resource name: kebab-case and plural, as orders or line-items`;
-  const taken = [`src/api/${name}`, `src/handlers/${name}`].filter((folder) => fs.existsSync(path.join(projectRoot, folder)));
-  if (taken.length) return `${name} exists already: ${taken.join(', ')}`;
+  if (fs.existsSync(path.join(projectRoot, 'src/api', name))) return `${name} exists already: src/api/${name}`;
   const registry = fs.readFileSync(path.join(projectRoot, 'src/api/resources.ts'), 'utf8');
   if (registry.includes(`'./${name}/resource'`)) return `${name} is registered already in src/api/resources.ts`;
   // The platform's own routes (/api/health, /api/docs...) take their paths.
@@ -72,7 +71,7 @@ export function filesFor(name: string, now = Date.now(), projectRoot = root): Ma
     files.set(`src/api/${name}/${file}`, read(`${file}.tmpl`));
   }
   for (const route of ['create', 'list', 'get', 'update', 'delete']) {
-    files.set(`src/handlers/${name}/${route}.ts`, read(`handlers/${route}.ts.tmpl`));
+    files.set(`src/api/${name}/handlers/${route}.ts`, read(`handlers/${route}.ts.tmpl`));
   }
   // node-pg-migrate applies migrations in the order of their numbers, and refuses one older than the last applied.
   const last = Math.max(0, ...fs.readdirSync(path.join(projectRoot, 'migrations')).map((file) => Number(file.split('_')[0]) || 0));

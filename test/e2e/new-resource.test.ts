@@ -56,7 +56,7 @@ describe('npm run new:resource', () => {
 
   it.each([
     [[], /^Usage: npm run new:resource -- <name>/],
-    [['users'], /^users exists already: src\/api\/users, src\/handlers\/users/],
+    [['users'], /^users exists already: src\/api\/users$/m],
     [['Orders'], /^"Orders" is not a resource name: kebab-case and plural/],
     [['order_items'], /^"order_items" is not a resource name/],
     [['order'], /^"order" is not a resource name/],
@@ -68,22 +68,19 @@ describe('npm run new:resource', () => {
     expect(changed(before, snapshot(copy))).toEqual([]);
   });
 
-  it('makes orders in its own folders, its migration and one line of the registry, and nothing else', () => {
+  it('makes orders in its own folder, its migration and one line of the registry, and nothing else', () => {
     const run = newResource('orders');
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
     const touched = changed(before, snapshot(copy));
     const outside = touched.filter(
-      (file) =>
-        !/^src\/(api|handlers)\/orders\//.test(file) &&
-        !/^migrations\/\d+_create-orders\.sql$/.test(file) &&
-        file !== 'src/api/resources.ts',
+      (file) => !/^src\/api\/orders\//.test(file) && !/^migrations\/\d+_create-orders\.sql$/.test(file) && file !== 'src/api/resources.ts',
     );
     expect(outside).toEqual([]);
     expect(touched.filter((file) => file.startsWith('migrations/'))).toHaveLength(1);
     for (const file of ['model.ts', 'resource.ts', 'repository.ts', 'indexes.ts', 'contract.test.ts'])
       expect(touched).toContain(`src/api/orders/${file}`);
-    for (const route of ['create', 'list', 'get', 'update', 'delete']) expect(touched).toContain(`src/handlers/orders/${route}.ts`);
+    for (const route of ['create', 'list', 'get', 'update', 'delete']) expect(touched).toContain(`src/api/orders/handlers/${route}.ts`);
     const registry = (dir: string) => fs.readFileSync(path.join(dir, 'src/api/resources.ts'), 'utf8').split('\n');
     const added = registry(copy).filter((line) => !registry(root).includes(line));
     expect(added).toEqual(["export { orders } from './orders/resource';"]);
@@ -94,12 +91,7 @@ describe('npm run new:resource', () => {
     await promisify(execFile)(process.execPath, [require.resolve('typescript/bin/tsc'), '--noEmit', '-p', '.'], { cwd: copy });
     await promisify(execFile)(
       process.execPath,
-      [
-        path.join(path.dirname(require.resolve('eslint/package.json')), 'bin/eslint.js'),
-        '--max-warnings=0',
-        'src/api/orders',
-        'src/handlers/orders',
-      ],
+      [path.join(path.dirname(require.resolve('eslint/package.json')), 'bin/eslint.js'), '--max-warnings=0', 'src/api/orders'],
       {
         cwd: copy,
       },

@@ -7,6 +7,7 @@ import {
   capitalise as capital,
   catalog,
   databaseFunctions as databaseList,
+  handlerModule,
   idempotentFunctions,
   names as functions,
   securedFunctions,
@@ -959,7 +960,7 @@ describe('what each function carries, as packaged for prod', () => {
   const carrying = (prefix: string) => functions.filter((name) => modules(name).some((module) => module.startsWith(prefix)));
   /** The modules a function's bundle leaves to the runtime (the AWS SDK) and requires at some point. */
   const fromRuntime = (name: string) => {
-    const bundle = execFileSync('unzip', ['-p', path.join(packagedDir('prod'), `${name}.zip`), 'src/handlers/*.js'], {
+    const bundle = execFileSync('unzip', ['-p', path.join(packagedDir('prod'), `${name}.zip`), `${handlerModule(name)}.js`], {
       maxBuffer: 64 * 2 ** 20,
     }).toString();
     return [...new Set([...bundle.matchAll(/require\("(@aws-sdk\/[^"]+)"\)/g)].map((match) => match[1]))].sort();

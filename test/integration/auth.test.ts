@@ -1,8 +1,8 @@
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
-import { apiFunctions, catalog, handlerModule, securedFunctions } from '../../resources/functions';
+import { apiFunctions, catalog, securedFunctions } from '../../resources/functions';
 import { signToken } from '../../src/local/token-issuer';
 import { allScopes, testToken } from '../support/auth';
-import { loadContainer, type Container } from '../support/containers';
+import { handlerNameOf, loadContainer, type Container } from '../support/containers';
 import type { Reply, RequestShape } from '../support/events';
 import { count, startTestDatabase, type TestDatabase } from '../support/postgres';
 import { serveSecrets, type LocalSecrets } from '../support/service-env';
@@ -30,7 +30,7 @@ function requestFor(name: string): Partial<RequestShape> {
 }
 
 const send = (name: string, authorization?: string) =>
-  container.invoke(handlerModule(name), {
+  container.invoke(handlerNameOf(name), {
     ...requestFor(name),
     anonymous: authorization === undefined,
     headers: { ...json, ...(authorization === undefined ? {} : { authorization }) },
@@ -128,7 +128,7 @@ describe('routes without a scope', () => {
     for (const name of open) {
       const http = catalog[name]!.http as { path: string };
       const pathParameters = http.path.includes('{file}') ? { file: 'start.js' } : undefined;
-      expect((await container.invoke(handlerModule(name), { path: http.path, pathParameters, anonymous: true })).status).toBe(200);
+      expect((await container.invoke(handlerNameOf(name), { path: http.path, pathParameters, anonymous: true })).status).toBe(200);
     }
   });
 });

@@ -60,7 +60,7 @@ beforeAll(async () => {
   (await import('../../src/lib/logger')).logger.setLogLevel('DEBUG');
   handlers = {
     ready: (await import('../../src/handlers/health-ready')).handler as unknown as Handler,
-    list: (await import('../../src/handlers/users/list')).handler as unknown as Handler,
+    list: (await import('../../src/api/users/handlers/list')).handler as unknown as Handler,
     health: (await import('../../src/handlers/health')).handler as unknown as Handler,
   };
 });
@@ -180,7 +180,7 @@ it('keeps the secret for the life of the container with a cache period of -1, an
         },
         async () => {
           // eslint-disable-next-line @typescript-eslint/no-require-imports
-          const list = fresh(() => require('../../src/handlers/users/list') as { handler: Handler }).handler;
+          const list = fresh(() => require('../../src/api/users/handlers/list') as { handler: Handler }).handler;
           for (let request = 0; request < 3; request += 1) {
             expect((await call(list, { path: '/api/users' })).status).toBe(200);
             await sleep(5);

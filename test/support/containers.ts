@@ -6,8 +6,14 @@ import { fresh } from './fresh';
 
 type Handler = Parameters<typeof invoke>[0];
 
-/** The API routes' handler modules (`users/get`...), from the function list. */
-const handlerNames = apiFunctions.map(handlerModule);
+/**
+ * The API routes' handlers by a short name, from the function list: a resource's as `<resource>/<route>`
+ * (`users/get`, of src/api/users/handlers/get.ts), the platform's by their file (`health-live`).
+ */
+const shortName = (module: string) => module.replace(/^src\/handlers\//, '').replace(/^src\/api\/([^/]+)\/handlers\//, '$1/');
+/** The short name of a function's handler, from its name in the function list. */
+export const handlerNameOf = (functionName: string): HandlerName => shortName(handlerModule(functionName));
+const handlerModules = new Map(apiFunctions.map((name) => [shortName(handlerModule(name)), handlerModule(name)]));
 export type HandlerName = string;
 
 /**
@@ -30,7 +36,7 @@ export function loadContainer(): Container {
   let closeStorage: (() => Promise<void>) | undefined;
   /* eslint-disable @typescript-eslint/no-require-imports */
   fresh(() => {
-    for (const name of handlerNames) handlers[name] = (require(`../../src/handlers/${name}`) as { handler: Handler }).handler;
+    for (const [name, module] of handlerModules) handlers[name] = (require(`../../${module}`) as { handler: Handler }).handler;
     pools = (require('../../src/lib/db/database') as { containerPools: { opened: number } }).containerPools;
     ({ closeStorage } = require('../../src/lib/storage/access') as { closeStorage: () => Promise<void> });
   });

@@ -74,7 +74,7 @@ export function unpackFunctions(packaged: string, into: string): UnpackedFunctio
       const dir = path.join(into, name);
       fs.mkdirSync(dir, { recursive: true });
       execFileSync('unzip', ['-q', '-o', path.join(packaged, zip), '-d', dir]);
-      return { name, dir, file: path.join(dir, 'src/handlers', `${handlerModule(name)}.js`) };
+      return { name, dir, file: path.join(dir, `${handlerModule(name)}.js`) };
     });
 }
 
@@ -97,7 +97,7 @@ export function zipSizes(zip: string) {
  * the project's own files by their path (`src/lib/logger.ts`).
  */
 export function bundledModules(zip: string): string[] {
-  const map = JSON.parse(execFileSync('unzip', ['-p', zip, 'src/handlers/*.js.map'], { maxBuffer: 64 * 2 ** 20 }).toString()) as {
+  const map = JSON.parse(execFileSync('unzip', ['-p', zip, '*.js.map'], { maxBuffer: 64 * 2 ** 20 }).toString()) as {
     sources: string[];
   };
   return map.sources.map((source) => source.replace(/^(\.\.\/)+/, '').replace(/^.*node_modules\//, ''));

@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import { emailField, textField } from '../../lib/resource/fields';
-import type { Repository, StorageLayout } from '../../lib/storage/repository';
+import { storedFields, type Repository, type StorageLayout } from '../../lib/storage/repository';
 
 /** What a client may send to create or replace a user. Email is stored trimmed and lower-cased, a name trimmed and in NFC. */
 export const userInputSchema = z.object({
@@ -28,7 +28,7 @@ export type UsersRepository = Repository<User, UserInput>;
 /** How users are stored on either engine: the `users` table (migrations/) or collection, a unique email. */
 export const usersStorage: StorageLayout<UserInput> = {
   table: 'users',
-  fields: ['email', 'name'],
+  fields: storedFields(userInputSchema),
   notFound: 'No user has this id',
   conflict: 'A user with this email already exists',
 };

@@ -3,7 +3,7 @@ import { idPath, listQuery, pageOf } from '../../lib/resource/schemas';
 import { usersIndexSteps } from './indexes';
 import { userInputSchema, userSchema } from './model';
 
-/** The users resource: its routes, scopes and contract. Its handlers are in src/handlers/users/. */
+/** The users resource: its routes, scopes and contract. Its handlers are in handlers/. */
 export const users = defineResource({
   name: 'users',
   singular: 'user',

@@ -34,7 +34,7 @@ describe('defineResource', () => {
     expect(resource.scopeNames).toEqual({ 'line-items.read': 'Read line items', 'line-items.write': 'Change line items' });
     expect(resource.routes.get).toMatchObject({
       functionName: 'lineItemsGet',
-      handler: 'src/handlers/line-items/get.handler',
+      handler: 'src/api/line-items/handlers/get.handler',
       scope: 'line-items.read',
     });
     expect(resource.routes.create).toMatchObject({ functionName: 'lineItemsCreate', scope: 'line-items.write' });
@@ -53,6 +53,17 @@ describe('defineResource', () => {
 
   it.each([['orders'], ['line-items'], ['v2-orders']])('takes the name %s', (name) => {
     expect(resourceNamePattern.test(name)).toBe(true);
+  });
+
+  it('refuses examples that their schemas do not accept, naming the field: a field added to the model and not to them', () => {
+    const withField = z.object({ name: z.string(), total: z.int() });
+    expect(() => defineResource({ ...declaration('line-items'), schemas: { item, input: withField } })).toThrow(
+      'Resource "line-items": examples.input does not match its schema: total Invalid input',
+    );
+    const examples = { item: { id: 'not-a-uuid', name: 'x' }, input: { name: 'x' } };
+    expect(() => defineResource({ ...declaration('line-items'), examples })).toThrow(
+      /^Resource "line-items": examples.item does not match its schema: id /,
+    );
   });
 
   it('refuses a route whose name is not camelCase, or whose path is outside the resource', () => {

@@ -45,7 +45,7 @@ export interface ResourceDeclaration<R extends Record<string, RouteDeclaration>>
 export type ResourceRoute<D extends RouteDeclaration = RouteDeclaration> = D & {
   /** `<camelCaseName><Route>`: `usersCreate`, `lineItemsList`. */
   functionName: string;
-  /** `src/handlers/<name>/<route>.handler`. */
+  /** `src/api/<name>/handlers/<route>.handler`: the resource's folder holds its handlers. */
   handler: string;
   /** `<name>.<access>`: `users.write`. */
   scope: string;
@@ -79,13 +79,22 @@ export function defineResource<R extends Record<string, RouteDeclaration>>(decla
     throw new Error(`Resource ${JSON.stringify(name)}: ${problem}`);
   };
   if (!resourceNamePattern.test(name)) refuse('its name must be kebab-case and plural (orders, line-items)');
+  // The contract shows the examples to every client: each must be what its schema accepts, or a field added to the model
+  // and forgotten here would be documented wrong.
+  for (const part of ['input', 'item'] as const) {
+    const parsed = declaration.schemas[part].safeParse(declaration.examples[part]);
+    if (!parsed.success) {
+      const fields = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(the example)'} ${issue.message}`);
+      refuse(`examples.${part} does not match its schema: ${fields.join('; ')}`);
+    }
+  }
   const routes = Object.fromEntries(
     Object.entries(declaration.routes).map(([key, route]) => {
       if (!routeName.test(key)) refuse(`route ${key}: its name must be camelCase`);
       if (route.path !== path && !route.path.startsWith(`${path}/`)) refuse(`route ${key}: its path must be ${path} or below it`);
       const derived = {
         functionName: `${camelCase(name)}${capitalise(key)}`,
-        handler: `src/handlers/${name}/${key}.handler`,
+        handler: `src/api/${name}/handlers/${key}.handler`,
         scope: `${name}.${route.access}`,
       };
       return [key, Object.freeze({ ...route, ...derived })];

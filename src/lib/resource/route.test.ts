@@ -15,7 +15,7 @@ const declared = (idempotent: boolean) =>
     request: {},
     response: { status: 201, description: 'Created' },
     functionName: 'ordersCreate',
-    handler: 'src/handlers/orders/create.handler',
+    handler: 'src/api/orders/handlers/create.handler',
     scope: 'orders.write',
   }) as const;
 

@@ -1,6 +1,11 @@
-import { checkLayout } from './repository';
+import * as z from 'zod/mini';
+import { checkLayout, storedFields } from './repository';
 
 describe("a resource's storage layout", () => {
+  it('stores every field of the input schema', () => {
+    expect(storedFields(z.object({ name: z.string(), unitPrice: z.int() }))).toEqual(['name', 'unitPrice']);
+  });
+
   it('takes plain names: a lower-case table, and fields in camelCase', () => {
     expect(() => checkLayout({ table: 'line_items', fields: ['name', 'unitPrice', 'sku_2'] })).not.toThrow();
   });

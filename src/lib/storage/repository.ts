@@ -44,6 +44,11 @@ export interface StorageLayout<Input> {
   conflict: string;
 }
 
+/** The fields a resource stores: every field of its input schema, so that one added to the model is stored. */
+export function storedFields<Input>(input: { shape: Record<keyof Input & string, unknown> }): (keyof Input & string)[] {
+  return Object.keys(input.shape) as (keyof Input & string)[];
+}
+
 /** Names that reach a statement or a document as they are: lower-case words joined by underscores, or camelCase fields. */
 export function checkLayout({ table, fields }: { table: string; fields: readonly string[] }): void {
   const bad = [table, ...fields].filter((name) => !/^[a-z][a-zA-Z0-9_]*$/.test(name));

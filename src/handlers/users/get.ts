@@ -1,9 +1,0 @@
-import { users } from '../../api/users/resource';
-import { usersRepository } from '../../api/users/repository';
-import { ok } from '../../lib/http/responses';
-import { resourceRoute } from '../../lib/resource/route';
-
-/** GET /api/users/{id} */
-export const handler = resourceRoute(users.routes.get, usersRepository, async ({ path }, { repository }) =>
-  ok(await repository.get(path.id)),
-);
