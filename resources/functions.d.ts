@@ -3,6 +3,8 @@ import type { FunctionSpec } from '../src/api/functions';
 
 export type { FunctionSpec };
 
+/** The service's name (src/api/service.ts): serverless.yml's `service`. */
+export declare const serviceName: string;
 export declare const catalog: Readonly<Record<string, FunctionSpec>>;
 export declare const names: string[];
 export declare const apiFunctions: string[];

@@ -16,6 +16,7 @@ function loadTypeScript(module) {
 
 const { resources } = loadTypeScript('../src/api/registry');
 const { catalog, resourceServer } = loadTypeScript('../src/api/functions');
+const { serviceName } = loadTypeScript('../src/api/service');
 
 /** Every resource's scopes, with what each lets a caller do. */
 const scopes = Object.freeze(Object.assign({}, ...resources.map((resource) => resource.scopeNames)));
@@ -111,6 +112,7 @@ async function functions({ resolveVariable }) {
 }
 
 module.exports = {
+  serviceName,
   catalog,
   names,
   apiFunctions,

@@ -1,5 +1,6 @@
 import type { ResourceRoute } from '../lib/resource/resource';
 import { resources } from './registry';
+import { serviceName } from './service';
 
 /** What a function is, as serverless.yml, the IAM, alerting and release resources, and the contract read it. */
 export interface FunctionSpec {
@@ -95,5 +96,5 @@ export const catalog: Readonly<Record<string, FunctionSpec>> = Object.freeze({
   userPoolKeys: { handler: 'src/handlers/user-pool-keys.handler', outsideVpc: true, timeout: 30 },
 });
 
-/** The resource server that names the scopes (`users-api/users.read`), in Cognito and in the local issuer. */
-export const resourceServer = 'users-api';
+/** The resource server that names the scopes (`<service>/<resource>.read`), in Cognito and in the local issuer: the service's name. */
+export const resourceServer = serviceName;

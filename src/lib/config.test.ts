@@ -19,6 +19,11 @@ beforeEach(() => {
 });
 
 describe('the configuration, by concern', () => {
+  it('takes any stage name a deploy can take, a preview or a developer stage too, and refuses another', () => {
+    for (const stage of ['dev', 'prod', 'pr-12', 'alice', 'feature-x2']) expect(loadConfig({ STAGE: stage }).stage).toBe(stage);
+    for (const stage of ['Prod', 'pr_12', '-x', 'x-', '']) expect(() => loadConfig({ STAGE: stage })).toThrow('STAGE');
+  });
+
   it('applies the documented defaults', () => {
     expect(loadConfig({})).toEqual({ stage: 'local', serviceName: 'users-api', serviceVersion: '0.0.0', corsOrigins: [] });
     expect(loadStorageConfig({})).toEqual({
@@ -107,7 +112,7 @@ describe('the configuration, by concern', () => {
     expect(['local', 'dev', 'staging', 'prod'].map((STAGE) => loadConfig({ STAGE }).stage)).toEqual(['local', 'dev', 'staging', 'prod']);
     expect(['off', 'verify'].map((DB_SSL) => loadPostgresConfig({ DB_SSL }).ssl)).toEqual(['off', 'verify']);
     expect(['postgres', 'documentdb'].map((DB_ENGINE) => loadStorageConfig({ DB_ENGINE }).engine)).toEqual(['postgres', 'documentdb']);
-    expect(() => loadConfig({ STAGE: 'qa' })).toThrow(/^Invalid function configuration: STAGE$/);
+    expect(() => loadConfig({ STAGE: 'QA' })).toThrow(/^Invalid function configuration: STAGE$/);
     expect(() => loadStorageConfig({ DB_PORT: '0' })).toThrow(/^Invalid storage configuration: DB_PORT$/);
   });
 
@@ -118,7 +123,7 @@ describe('the configuration, by concern', () => {
   });
 
   it.each([
-    ['loadConfig', 'STAGE', 'qa'],
+    ['loadConfig', 'STAGE', 'Q_A'],
     ['loadStorageConfig', 'DB_ENGINE', 'mysql'],
     ['loadStorageConfig', 'DB_SECRET_ID', ''],
     ['loadStorageConfig', 'DB_PORT', '0'],

@@ -3,7 +3,8 @@ import { commaList, parseEnvironment } from './environment';
 
 /** The service's own environment, read at cold start; every value comes from serverless `params`. */
 const environmentSchema = z.object({
-  STAGE: z._default(z.enum(['local', 'dev', 'staging', 'prod']), 'local'),
+  // Any stage name resources/stage.js lets a deploy take: dev, staging, prod, a pull request's pr-<n>, a developer's own.
+  STAGE: z._default(z.string().check(z.regex(/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/)), 'local'),
   SERVICE_NAME: z._default(z.string(), 'users-api'),
   SERVICE_VERSION: z._default(z.string(), '0.0.0'),
   CORS_ORIGINS: commaList,

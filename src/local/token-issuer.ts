@@ -2,6 +2,7 @@ import { createPrivateKey, createPublicKey, generateKeyPairSync, randomUUID, sig
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
+import { serviceName } from '../api/service';
 import { writePrivateJson } from './embedded-cluster';
 import { listenOnLoopback } from './loopback-server';
 
@@ -10,10 +11,11 @@ import { listenOnLoopback } from './loopback-server';
  * use in `.local/auth/`, its JWKS is served on loopback, and it signs access tokens shaped like
  * Cognito's client-credentials tokens, so one verifier serves both.
  */
-export const localIssuer = 'https://issuer.users-api.invalid/local';
+export const localIssuer = `https://issuer.${serviceName}.invalid/local`;
 /** The app clients of the local stage: a machine-to-machine caller and a browser frontend. */
 export const localClientIds = ['local-machine', 'local-browser'] as const;
-export const resourceServer = 'users-api';
+/** The resource server that prefixes the scopes: the service's name, as in Cognito. */
+export const resourceServer = serviceName;
 export const jwksPath = '/.well-known/jwks.json';
 
 interface SigningKeyFile {
@@ -27,7 +29,7 @@ export interface SigningKey {
 }
 
 export interface TokenRequest {
-  /** Scope names (`users.read`) or full scopes (`users-api/users.read`). */
+  /** Scope names (`orders.read`) or full scopes (`<service>/orders.read`). */
   scopes: string[];
   clientId?: string;
   /** Defaults to the client id, as in a client-credentials token. */

@@ -6,6 +6,7 @@ import {
   CreateUserPoolClientCommand,
   CreateUserPoolCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
+import { resourceServer } from '../../src/api/functions';
 import { loadAuthConfig } from '../../src/lib/auth/config';
 import { fetchJwksDocument } from '../../src/lib/auth/jwks-document';
 import { createTokenVerifier } from '../../src/lib/auth/verifier';
@@ -32,7 +33,7 @@ import { motoMissing, startMoto, type Moto } from '../support/moto';
       credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
     });
     try {
-      poolId = (await cognito.send(new CreateUserPoolCommand({ PoolName: 'users-api-test' }))).UserPool!.Id!;
+      poolId = (await cognito.send(new CreateUserPoolCommand({ PoolName: `${resourceServer}-test` }))).UserPool!.Id!;
       clientId = (
         await cognito.send(
           new CreateUserPoolClientCommand({
@@ -67,7 +68,13 @@ import { motoMissing, startMoto, type Moto } from '../support/moto';
   const jwksUri = () => `${moto.url}/${poolId}/.well-known/jwks.json`;
   const statusOf = async (env: Record<string, string>, token: string) => {
     const verifier = createTokenVerifier(
-      loadAuthConfig({ AUTH_ISSUER: issuerOf(accessToken), AUTH_CLIENT_IDS: clientId, AUTH_JWKS_URI: jwksUri(), ...env }),
+      loadAuthConfig({
+        AUTH_ISSUER: issuerOf(accessToken),
+        AUTH_CLIENT_IDS: clientId,
+        AUTH_RESOURCE_SERVER: resourceServer,
+        AUTH_JWKS_URI: jwksUri(),
+        ...env,
+      }),
     );
     try {
       await verifier.verify(token, 'users.read');

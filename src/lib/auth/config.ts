@@ -20,8 +20,8 @@ const authEnvironmentSchema = z.object({
   AUTH_ISSUER: text(),
   // The app clients whose tokens are accepted (Cognito access tokens name theirs in `client_id`).
   AUTH_CLIENT_IDS: z.pipe(commaList, z.array(z.string()).check(z.minLength(1))),
-  // Scopes are `<resource server>/<name>`: `users-api/users.read`.
-  AUTH_RESOURCE_SERVER: z._default(text(), 'users-api'),
+  // Scopes are `<resource server>/<name>` (`orders-api/orders.read`): the service's name.
+  AUTH_RESOURCE_SERVER: text(),
   // HTTPS, or plain HTTP to the local issuer on loopback.
   AUTH_JWKS_URI: z
     .url({ protocol: /^https?$/ })

@@ -292,8 +292,10 @@ describe('a JWKS endpoint that fails', () => {
 });
 
 describe('loadAuthConfig', () => {
-  it('requires an issuer, at least one client and a JWKS URI, naming the variables only', () => {
-    expect(() => loadAuthConfig({})).toThrow('Invalid authentication configuration: AUTH_ISSUER, AUTH_CLIENT_IDS, AUTH_JWKS_URI');
+  it('requires an issuer, at least one client, the resource server and a JWKS URI, naming the variables only', () => {
+    expect(() => loadAuthConfig({})).toThrow(
+      'Invalid authentication configuration: AUTH_ISSUER, AUTH_CLIENT_IDS, AUTH_RESOURCE_SERVER, AUTH_JWKS_URI',
+    );
   });
 
   it('takes plain HTTP only from loopback, and an inline JWKS only when it is JSON', () => {

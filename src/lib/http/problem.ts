@@ -1,4 +1,5 @@
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { config } from '../config';
 import {
   AccessDeniedError,
   ConflictError,
@@ -58,8 +59,8 @@ export function problem(status: number, detail: string, extra: Partial<Problem> 
   return { type: 'about:blank', status, title: titles[status] ?? 'Error', detail, ...extra };
 }
 
-/** The realm every challenge names. */
-const realm = 'users-api';
+/** The realm every challenge names: the service's name. */
+const realm = config.serviceName;
 
 /** RFC 6750 section 3: a quoted-string may not hold `"` or `\\`, and the error description is printable ASCII. */
 const quoted = (value: string) => `"${value.replace(/["\\]/g, '').replace(/[^\x20-\x7e]/g, '?')}"`;

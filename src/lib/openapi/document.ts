@@ -47,14 +47,6 @@ const headers = {
       example: '1',
     },
   },
-  challenge: {
-    'WWW-Authenticate': {
-      description: 'An RFC 6750 Bearer challenge',
-      required: true,
-      schema: { type: 'string', pattern: '^Bearer realm="users-api"' },
-      example: 'Bearer realm="users-api", error="invalid_token", error_description="The access token is not valid"',
-    },
-  },
   replayed: {
     'Idempotent-Replayed': {
       description: '`true` when this is the stored response of an earlier request with the same Idempotency-Key',
@@ -63,6 +55,16 @@ const headers = {
     },
   },
 };
+
+/** The `WWW-Authenticate` header of a refused token: the realm is the service's name. */
+const challengeOf = (realm: string) => ({
+  'WWW-Authenticate': {
+    description: 'An RFC 6750 Bearer challenge',
+    required: true,
+    schema: { type: 'string', pattern: `^Bearer realm="${realm}"` },
+    example: `Bearer realm="${realm}", error="invalid_token", error_description="The access token is not valid"`,
+  },
+});
 
 /** A problem response of `status`, with a problem document as its example; a 400's names a field. */
 /** What every stage answers a request that no operation here matches (src/handlers/not-found.ts). */
@@ -94,10 +96,10 @@ const failures = {
     },
   },
   unavailable: problemResponse(503, 'A dependency cannot be reached right now; retry after Retry-After', headers.retryAfter),
-  secured: {
-    ...problemResponse(401, 'No valid access token', headers.challenge),
-    ...problemResponse(403, 'The access token lacks the scope', headers.challenge),
-  },
+  secured: (realm: string) => ({
+    ...problemResponse(401, 'No valid access token', challengeOf(realm)),
+    ...problemResponse(403, 'The access token lacks the scope', challengeOf(realm)),
+  }),
   body: (field: string) => ({
     ...problemResponse(400, 'The body (or a parameter) is invalid; `errors` names each field', {}, field),
     ...problemResponse(413, `The body is larger than ${requestBodyDefaults.maxBytes} bytes`),
@@ -131,7 +133,7 @@ interface RouteDoc {
 const text = (example: string) => ({ schema: z.string(), example });
 
 /** The platform's own routes' operations; their method and path come from the function catalog (src/api/functions.ts). */
-const serviceRoutes: Record<string, RouteDoc> = {
+const serviceRoutesOf = (service: string): Record<string, RouteDoc> => ({
   healthLive: {
     summary: 'Liveness: the function answers, with no I/O',
     description: 'Answers 200 whenever the function runs; it reads nothing, so it says nothing of the database.',
@@ -150,7 +152,7 @@ const serviceRoutes: Record<string, RouteDoc> = {
         description: 'Service, version, stage and database round trip',
         content: json(diagnostics, {
           status: 'ok',
-          service: 'users-api',
+          service,
           version: '0.1.0',
           stage: 'dev',
           coldStart: false,
@@ -191,7 +193,7 @@ const serviceRoutes: Record<string, RouteDoc> = {
       ...problemResponse(404, 'No such file'),
     },
   },
-};
+});
 
 /** What a resource's request bodies and answers look like, from its declared examples. */
 function examplesOf(resource: Resource) {
@@ -208,7 +210,7 @@ function examplesOf(resource: Resource) {
 }
 
 /** The operation of a resource's route, from its declaration: the answers follow from what it takes and does. */
-function resourceRouteDoc(resource: Resource, route: ResourceRoute): RouteDoc {
+function resourceRouteDoc(resource: Resource, route: ResourceRoute, realm: string): RouteDoc {
   const { path, query, body } = route.request;
   const { status: successStatus, description, schema } = route.response;
   const successHeaders = { ...(successStatus === 201 && locationOf(resource)), ...(route.idempotent && headers.replayed) };
@@ -232,7 +234,7 @@ function resourceRouteDoc(resource: Resource, route: ResourceRoute): RouteDoc {
           : route.idempotent
             ? problemResponse(400, 'The Idempotency-Key header is invalid', {}, 'Idempotency-Key')
             : {}),
-      ...failures.secured,
+      ...failures.secured(realm),
       ...(path && failures.notFound(resource)),
       ...(route.idempotent && failures.idempotent(resource)),
       ...failures.unavailable,
@@ -256,6 +258,7 @@ export interface Registry {
   resources: readonly Resource[];
   /** Every function; an API route's method and path, scope and key come from here. */
   catalog: Readonly<Record<string, { http?: { method: string; path: string } | '*'; scope?: string; idempotent?: boolean }>>;
+  /** The service's name: the resource server of its scopes, the realm of its challenges and the name its health reports. */
   resourceServer: string;
 }
 
@@ -274,10 +277,11 @@ export function openApiDocument(version: string, { api, resources, catalog, reso
     resources.flatMap((resource) => Object.values(resource.routes).map((route) => [route.functionName, { resource, route }] as const)),
   );
   const paths: Record<string, Record<string, ZodOpenApiOperationObject>> = {};
+  const serviceRoutes = serviceRoutesOf(resourceServer);
   for (const [name, spec] of Object.entries(catalog)) {
     if (!spec.http || spec.http === '*') continue;
     const owner = resourceRoutes.get(name);
-    const route = owner ? resourceRouteDoc(owner.resource, owner.route) : serviceRoutes[name];
+    const route = owner ? resourceRouteDoc(owner.resource, owner.route, resourceServer) : serviceRoutes[name];
     if (!route) throw new Error(`${name} is an API function that the OpenAPI document does not describe`);
     const operation: ZodOpenApiOperationObject = {
       operationId: name,
