@@ -27,6 +27,8 @@ const shared = {
   transformIgnorePatterns: ['/node_modules/(?!(@middy|uuid|@apidevtools|swagger-ui-dist)/)'],
   // Node's, stopping whatever a test file left running when it ends, pass or fail.
   testEnvironment: '<rootDir>/test/support/environment.ts',
+  // The service the tests stand on has their own resource (#test-resources, package.json; scripts/test-conditions.cjs).
+  testEnvironmentOptions: { customExportConditions: ['node', 'node-addons', 'platform-tests'] },
   // As in every bundle (the esbuild aliases in serverless.yml): @middy/secrets-manager and the code run on the small
   // client, the mongodb driver on Node.js's URL parser.
   moduleNameMapper: {

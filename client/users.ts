@@ -41,7 +41,7 @@ export function usersClient(baseUrl: string, accessToken: () => string | Promise
   };
 
   return {
-    /** Creates a user; a retry with the same `idempotencyKey` gets the first answer instead of a second user. */
+    /** Creates one user; a retry with the same `idempotencyKey` gets the first answer instead of a second one. */
     create: async (input: UserInput, idempotencyKey: string = crypto.randomUUID()) =>
       dataOf(await api.POST('/api/users', { body: input, params: { header: { 'idempotency-key': idempotencyKey } } })),
 

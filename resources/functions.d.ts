@@ -5,6 +5,10 @@ export type { FunctionSpec };
 
 /** The service's name (src/api/service.ts): serverless.yml's `service`. */
 export declare const serviceName: string;
+/** The database's names, from the service's (src/lib/storage/database-names.ts): the params' defaults, and the functions' login. */
+export declare const databaseName: string;
+export declare const databaseMasterUsername: string;
+export declare const databaseLogin: string;
 export declare const catalog: Readonly<Record<string, FunctionSpec>>;
 export declare const names: string[];
 export declare const apiFunctions: string[];
@@ -18,7 +22,7 @@ export declare const resourceServerScopes: { ScopeName: string; ScopeDescription
 export declare const oauthScopes: string[];
 export declare const browserOauthScopes: string[];
 export declare function capitalise(name: string): string;
-/** An API function's route key, as API Gateway names it (`GET /api/users`; the catch-all is `$default`). */
+/** An API function's route key, as API Gateway names it (`GET /api/orders`; the catch-all is `$default`). */
 export declare function routeKeyOf(name: string): string;
-/** The module of a function's handler, from the project's root (`src/api/users/handlers/get` for `src/api/users/handlers/get.handler`). */
+/** The module of a function's handler, from the project's root (`src/api/orders/handlers/get` for `src/api/orders/handlers/get.handler`). */
 export declare function handlerModule(name: string): string;

@@ -17,6 +17,10 @@ function loadTypeScript(module) {
 const { resources } = loadTypeScript('../src/api/registry');
 const { catalog, resourceServer } = loadTypeScript('../src/api/functions');
 const { serviceName } = loadTypeScript('../src/api/service');
+const { databaseNamesOf } = loadTypeScript('../src/lib/storage/database-names');
+
+/** The database's names, from the service's: serverless.yml's defaults of the params databaseName and databaseMasterUsername. */
+const { database: databaseName, master: databaseMasterUsername, login: databaseLogin } = databaseNamesOf(serviceName);
 
 /** Every resource's scopes, with what each lets a caller do. */
 const scopes = Object.freeze(Object.assign({}, ...resources.map((resource) => resource.scopeNames)));
@@ -34,7 +38,7 @@ const subscribedFunctions = names.filter((name) => catalog[name].http || catalog
 const securedFunctions = names.filter((name) => catalog[name].scope);
 const idempotentFunctions = names.filter((name) => catalog[name].idempotent);
 const capitalise = (name) => name[0].toUpperCase() + name.slice(1);
-/** An API function's route key, as API Gateway names it (`GET /api/users`; the catch-all is `$default`). */
+/** An API function's route key, as API Gateway names it (`GET /api/orders`; the catch-all is `$default`). */
 const routeKeyOf = (name) => {
   const { http } = catalog[name];
   return http === '*' ? '$default' : `${http.method} ${http.path}`;
@@ -113,6 +117,9 @@ async function functions({ resolveVariable }) {
 
 module.exports = {
   serviceName,
+  databaseName,
+  databaseMasterUsername,
+  databaseLogin,
   catalog,
   names,
   apiFunctions,

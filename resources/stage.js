@@ -31,6 +31,8 @@ function stageNames(service, stage, functionNames) {
     // The engines' rotation functions (resources/database.yml, documentdb.yml).
     { what: `the function ${service}-${stage}-rotate-documentdb`, length: `${service}-${stage}-rotate-documentdb`.length, max: 64 },
     { what: `the database cluster ${service}-${stage}`, length: `${service}-${stage}`.length, max: 63 },
+    // The role CloudFormation deploys the stage with (resources/github-deploy.yml).
+    { what: `the role ${service}-${stage}-cloudformation`, length: `${service}-${stage}-cloudformation`.length, max: 64 },
     {
       what: `the user pool's domain ${service}-${stage}-<account id>`,
       length: `${service}-${stage}-`.length + accountIdLength,

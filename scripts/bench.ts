@@ -1,6 +1,6 @@
 /**
  * Prints what Lambda users pay for, each project function side by side with a lambdalith (every
- * users route in one Express function, scripts/bench/lambdalith.ts, bundled the same way):
+ * test contacts route (the platform's own resource, test/fixtures/api/) in one Express function, scripts/bench/lambdalith.ts, bundled the same way):
  * bundle and zip size, require time in fresh processes (the two alternating), the first
  * invocation (secret fetch and connection included) with the RSS after it, and warm latency
  * against a bare pg query of the same statement on one connection, with the ratios, on loopback
@@ -25,13 +25,16 @@ import { PostgresServer } from '../src/local/postgres-server';
 import { loopbackAwsEnv } from '../src/local/aws-endpoints';
 import { startSecretsEndpoint } from '../src/local/secrets-endpoint';
 import { migrate } from '../src/lib/db/migrate';
+import { serviceName } from '../src/api/service';
+import { migrationDirs } from '../test/fixtures/api';
+import { testCondition } from './test-conditions.cjs';
 import { testAuthEnv } from '../test/support/auth';
 import { httpEvent, type RequestShape } from '../test/support/events';
 import { runtimeModules, runtimeNodeOrThisOne, unpackFunctions, zipSizes } from '../test/support/lambda-runtime';
 import { startDelayProxy } from './bench/delay-proxy';
 
 const root = path.resolve(__dirname, '..');
-const work = fs.mkdtempSync(path.join(os.tmpdir(), 'users-api-bench-'));
+const work = fs.mkdtempSync(path.join(os.tmpdir(), 'api-bench-'));
 fs.chmodSync(work, 0o755);
 const runs = Number(process.env.BENCH_RUNS ?? 25);
 const warmCount = Number(process.env.BENCH_WARM ?? 1000);
@@ -73,7 +76,12 @@ function packageStage(params: string[], label: string): Bundle[] {
   execFileSync(
     process.execPath,
     [require.resolve('serverless/bin/serverless.js'), 'package', '--stage', 'dev', ...params, '--package', packaged],
-    { cwd: root, env: { ...process.env, ESBUILD_WORK_FOLDER: '.esbuild-bench' }, stdio: 'ignore' },
+    // Under the tests' condition: the routes measured are the platform's own resource's (test/fixtures/api/).
+    {
+      cwd: root,
+      env: { ...process.env, ESBUILD_WORK_FOLDER: '.esbuild-bench', NODE_OPTIONS: `--conditions=${testCondition}` },
+      stdio: 'ignore',
+    },
   );
   return unpackFunctions(packaged, path.join(work, `bundles-${label}`)).map(({ name, file }) => ({
     name,
@@ -151,8 +159,8 @@ async function main() {
   const functionEnv: Record<string, string> = {
     PATH: process.env.PATH ?? '',
     STAGE: 'local',
-    SERVICE_NAME: 'users-api',
-    POWERTOOLS_SERVICE_NAME: 'users-api',
+    SERVICE_NAME: serviceName,
+    POWERTOOLS_SERVICE_NAME: serviceName,
     POWERTOOLS_LOG_LEVEL: 'INFO',
     DB_SECRET_ID: 'db',
     ...loopbackAwsEnv({ SECRETS_MANAGER: secrets.url }),
@@ -194,20 +202,20 @@ async function main() {
   };
 
   try {
-    await migrate(secret);
+    await migrate(secret, { extraDirs: migrationDirs });
     const client = new pg.Client({ ...secret, user: secret.username, database: secret.dbname });
     await client.connect();
-    // Users to read, replace and delete: one per fresh process that needs its own.
+    // Contacts to read, replace and delete: one per fresh process that needs its own.
     const ids = Array.from({ length: 2 * runs + 10 }, () => randomUUID());
     for (const [i, id] of ids.entries()) {
-      await client.query('insert into users (id, email, name) values ($1, $2, $3)', [id, `seed${i}@example.com`, `Seed ${i}`]);
+      await client.query('insert into test_contacts (id, email, name) values ($1, $2, $3)', [id, `seed${i}@example.com`, `Seed ${i}`]);
     }
     await client.end();
 
     const bundles = packageStage(['--param=dbEngine=postgres'], 'postgres');
     // The functions' NODE_OPTIONS as deployed (the lambdalith gets the same).
     const template = JSON.parse(fs.readFileSync(path.join(work, 'package-postgres/cloudformation-template-update-stack.json'), 'utf8'));
-    nodeOptions = template.Resources.UsersGetLambdaFunction.Properties.Environment.Variables.NODE_OPTIONS ?? '';
+    nodeOptions = template.Resources.TestContactsGetLambdaFunction.Properties.Environment.Variables.NODE_OPTIONS ?? '';
     const build = packagedBuild('postgres');
     const baseline = await bundleEntry(lambdalith, 'scripts/bench/lambdalith.ts', build);
     console.log(
@@ -216,7 +224,7 @@ async function main() {
     let unique = 0;
     const email = () => `bench-${(unique += 1)}-${process.pid}@example.com`;
     const userBody = () => JSON.stringify({ email: email(), name: 'Bench User' });
-    const userPath = (id: string) => ({ path: `/api/users/${id}`, route: '/api/users/{id}', pathParameters: { id } });
+    const userPath = (id: string) => ({ path: `/api/test-contacts/${id}`, route: '/api/test-contacts/{id}', pathParameters: { id } });
     let idCursor = 0;
     const nextId = () => ids[(idCursor += 1) % ids.length]!;
     const json = { 'content-type': 'application/json' };
@@ -229,7 +237,7 @@ async function main() {
       printSizes('With X-Ray subsegments (--param=traceSubsegments=true):', traced);
 
       // Require time: every function, a DocumentDB route and the lambdalith in turn, `runs` rounds of fresh processes.
-      const documentDbGet = { ...documentDb.find((bundle) => bundle.name === 'usersGet')!, name: 'usersGet/docdb' };
+      const documentDbGet = { ...documentDb.find((bundle) => bundle.name === 'testContactsGet')!, name: 'testContactsGet/docdb' };
       const all = [...bundles, documentDbGet, baseline];
       const requireTimes = new Map<string, number[]>(all.map((bundle) => [bundle.name, []]));
       for (let round = 0; round < runs; round += 1) {
@@ -246,11 +254,14 @@ async function main() {
         healthLive: () => ({ request: { method: 'GET', path: '/api/health/live' }, expect: 200 }),
         healthReady: () => ({ request: { method: 'GET', path: '/api/health/ready' }, expect: 200 }),
         health: () => ({ request: { method: 'GET', path: '/api/health' }, expect: 200 }),
-        usersCreate: () => ({ request: { method: 'POST', path: '/api/users', headers: json, body: userBody() }, expect: 201 }),
-        usersList: () => ({ request: { method: 'GET', path: '/api/users', query: { limit: '20' } }, expect: 200 }),
-        usersGet: () => ({ request: { method: 'GET', ...userPath(ids[0]!) }, expect: 200 }),
-        usersUpdate: () => ({ request: { method: 'PUT', ...userPath(nextId()), headers: json, body: userBody() }, expect: 200 }),
-        usersDelete: () => ({ request: { method: 'DELETE', ...userPath(nextId()) }, expect: 204 }),
+        testContactsCreate: () => ({
+          request: { method: 'POST', path: '/api/test-contacts', headers: json, body: userBody() },
+          expect: 201,
+        }),
+        testContactsList: () => ({ request: { method: 'GET', path: '/api/test-contacts', query: { limit: '20' } }, expect: 200 }),
+        testContactsGet: () => ({ request: { method: 'GET', ...userPath(ids[0]!) }, expect: 200 }),
+        testContactsUpdate: () => ({ request: { method: 'PUT', ...userPath(nextId()), headers: json, body: userBody() }, expect: 200 }),
+        testContactsDelete: () => ({ request: { method: 'DELETE', ...userPath(nextId()) }, expect: 204 }),
         notFound: () => ({ request: { method: 'GET', path: '/api/nothing', route: '$default' }, expect: 404 }),
       };
       const firstRuns = Math.max(5, Math.floor(runs / 5));
@@ -272,7 +283,7 @@ async function main() {
         first.set(bundle.name, figures);
       };
       for (const bundle of bundles) if (requests[bundle.name]) await firstOf(bundle, requests[bundle.name]!);
-      await firstOf(baseline, requests.usersGet!);
+      await firstOf(baseline, requests.testContactsGet!);
       const baseFirst = percentile(first.get(lambdalith)!.first, 50);
 
       const widths = [18, 12, 12, 10, 14, 10, 14, 10, 8, 14];
@@ -314,11 +325,15 @@ async function main() {
     if (parts.includes('warm')) {
       // Each with the status it must answer: a failing route would otherwise be timed as a fast one.
       const warmEvents = {
-        get: { label: 'GET /api/users/{id}', event: httpEvent({ method: 'GET', ...userPath(ids[0]!) }), expect: 200 },
-        create: { label: 'POST /api/users', event: httpEvent({ method: 'POST', path: '/api/users', headers: json }), expect: 201 },
+        get: { label: 'GET /api/test-contacts/{id}', event: httpEvent({ method: 'GET', ...userPath(ids[0]!) }), expect: 200 },
+        create: {
+          label: 'POST /api/test-contacts',
+          event: httpEvent({ method: 'POST', path: '/api/test-contacts', headers: json }),
+          expect: 201,
+        },
         list: {
-          label: 'GET /api/users?limit=20',
-          event: httpEvent({ method: 'GET', path: '/api/users', query: { limit: '20' } }),
+          label: 'GET /api/test-contacts?limit=20',
+          event: httpEvent({ method: 'GET', path: '/api/test-contacts', query: { limit: '20' } }),
           expect: 200,
         },
       };
@@ -349,11 +364,11 @@ async function main() {
       const stackOnly = await bundleEntry('stackOnly', 'scripts/bench/stack-only.ts', build, true);
       const stackOnlyCreate = await bundleEntry('stackOnlyCreate', 'scripts/bench/stack-only-create.ts', build, true);
       const columnsSql = 'id, email, name, created_at, updated_at';
-      const selectUser = { text: `select ${columnsSql} from users where id = $1`, values: [ids[0]] };
+      const selectUser = { text: `select ${columnsSql} from test_contacts where id = $1`, values: [ids[0]] };
       // The project's insert, which a retry cannot repeat; `$uuid` and `$i` are each query's own.
       const insertUser = (email: string) => ({
-        text: `with inserted as (insert into users (id, email, name) values ($1, $2, $3) on conflict (id) do nothing returning ${columnsSql})
-                 select ${columnsSql} from inserted union all select ${columnsSql} from users where id = $1 and not exists (select 1 from inserted)`,
+        text: `with inserted as (insert into test_contacts (id, email, name) values ($1, $2, $3) on conflict (id) do nothing returning ${columnsSql})
+                 select ${columnsSql} from inserted union all select ${columnsSql} from test_contacts where id = $1 and not exists (select 1 from inserted)`,
         values: ['$uuid', email, 'Bare'],
       });
       // The statements through one pg client of their own, on PostgreSQL's port or the proxy's.
@@ -394,18 +409,18 @@ async function main() {
             [afterStack]: { ...selectUser, after: { bundle: stackOnly.file, ...warmEvents.get } },
             [afterBusy]: { ...selectUser, busyUs: 150 },
             [warmEvents.create.label]: insertUser(`bare-${round}-$i@example.com`),
-            [warmEvents.list.label]: { text: `select ${columnsSql} from users order by id limit $1`, values: [21] },
+            [warmEvents.list.label]: { text: `select ${columnsSql} from test_contacts order by id limit $1`, values: [21] },
           }),
         );
         projectRounds.push({
-          ...(await warm(byName('usersGet'), [warmEvents.get])),
+          ...(await warm(byName('testContactsGet'), [warmEvents.get])),
           [stackOnly.name]: (await warm(stackOnly, [warmEvents.get]))[warmEvents.get.label]!,
           ...(await warm(stackOnly, [{ ...warmEvents.get, label: stackAfterIdle, idleMs: delayMs }])),
           [stackOnlyCreate.name]: (await warm(stackOnlyCreate, [{ ...warmEvents.create, bodies: creates('stack-') }]))[
             warmEvents.create.label
           ]!,
-          ...(await warm(byName('usersCreate'), [{ ...warmEvents.create, bodies: creates('route-') }])),
-          ...(await warm(byName('usersList'), [warmEvents.list])),
+          ...(await warm(byName('testContactsCreate'), [{ ...warmEvents.create, bodies: creates('route-') }])),
+          ...(await warm(byName('testContactsList'), [warmEvents.list])),
         });
         lithRounds.push(await warm(baseline, [warmEvents.get, { ...warmEvents.create, bodies: creates('lith-') }, warmEvents.list]));
       }
@@ -477,8 +492,8 @@ async function main() {
             }),
           );
           delayedRouteRounds.push({
-            ...(await warm(byName('usersGet'), [warmEvents.get], delayed)),
-            ...(await warm(byName('usersCreate'), [{ ...warmEvents.create, bodies: creates('delayed-') }], delayed)),
+            ...(await warm(byName('testContactsGet'), [warmEvents.get], delayed)),
+            ...(await warm(byName('testContactsCreate'), [{ ...warmEvents.create, bodies: creates('delayed-') }], delayed)),
           });
         }
         const [delayedBare, delayedRoute] = [delayedBareRounds, delayedRouteRounds].map(pool) as [Times, Times];

@@ -2,48 +2,18 @@
  * Makes a working CRUD resource: npm run new:resource -- <name> (kebab-case, plural: orders, line-items).
  *
  * From scripts/resource-template/: its folder src/api/<name>/ (model, routes and scopes, storage on
- * both engines, contract tests) with its handlers in handlers/, its table's migration, and
- * one line in src/api/resources.ts. It starts with a `name` and timestamps, ready to be edited. A
+ * both engines, contract tests) with its handlers in handlers/, its table's migration, a frontend's
+ * typed client (client/<name>.ts), and one line in src/api/resources.ts. It starts with a `name` and timestamps, ready to be edited. A
  * name that is taken or not kebab-case and plural is refused, and nothing is changed.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import * as prettier from 'prettier';
 import { resourceNamePattern } from '../src/lib/resource/resource';
+import { emptyRegistry } from './remove-resource';
+import { clientFor, filled, tokensOf } from './resource-files';
 
 const root = path.resolve(__dirname, '..');
-const templates = path.join(__dirname, 'resource-template');
-
-/** The words of a name's one item: `line-items` is `line item`, `categories` is `category`, `boxes` is `box`. */
-export function singularOf(name: string): string {
-  const words = name.split('-');
-  const last = words.pop()!;
-  const one = last.endsWith('ies') ? `${last.slice(0, -3)}y` : /(?:s|x|z|ch|sh)es$/.test(last) ? last.slice(0, -2) : last.slice(0, -1);
-  return [...words, one].join(' ');
-}
-
-const camelCase = (words: string[]) => words.map((word, index) => (index ? word[0]!.toUpperCase() + word.slice(1) : word)).join('');
-const pascalCase = (words: string[]) => words.map((word) => word[0]!.toUpperCase() + word.slice(1)).join('');
-
-/** The template's tokens for `name`. */
-export function tokensOf(name: string): Record<string, string> {
-  const plural = name.split('-');
-  const singular = singularOf(name).split(' ');
-  const article = /^[aeiou]/.test(singular[0]!) ? 'an' : 'a';
-  return {
-    __name__: name,
-    __resource__: camelCase(plural),
-    __Resource__: pascalCase(plural),
-    __item__: camelCase(singular),
-    __Item__: pascalCase(singular),
-    __singular__: singular.join(' '),
-    __plural__: plural.join(' '),
-    __Plural__: plural.join(' ')[0]!.toUpperCase() + plural.join(' ').slice(1),
-    __table__: plural.join('_'),
-    __a__: article,
-    __A__: article[0]!.toUpperCase() + article.slice(1),
-  };
-}
 
 /** Why `name` cannot be a new resource, or undefined. */
 export function refusal(name: string | undefined, projectRoot = root): string | undefined {
@@ -51,6 +21,9 @@ export function refusal(name: string | undefined, projectRoot = root): string | 
   if (!resourceNamePattern.test(name))
     return `${JSON.stringify(name)} is not a resource name: kebab-case and plural, as orders or line-items`;
   if (fs.existsSync(path.join(projectRoot, 'src/api', name))) return `${name} exists already: src/api/${name}`;
+  // The platform's tests add their own resource to the service while they run: its names are taken there.
+  if (fs.existsSync(path.join(projectRoot, 'test/fixtures/api', name)))
+    return `${name} is the platform's tests' own resource (test/fixtures/api/${name}): pick another name`;
   const registry = fs.readFileSync(path.join(projectRoot, 'src/api/resources.ts'), 'utf8');
   if (registry.includes(`'./${name}/resource'`)) return `${name} is registered already in src/api/resources.ts`;
   // The platform's own routes (/api/health, /api/docs...) take their paths.
@@ -63,9 +36,7 @@ export function refusal(name: string | undefined, projectRoot = root): string | 
 
 /** Every template's path in the project, and its text, for `name`; nothing is written. */
 export function filesFor(name: string, now = Date.now(), projectRoot = root): Map<string, string> {
-  const tokens = tokensOf(name);
-  const fill = (text: string) => text.replace(/__[A-Za-z]+__/g, (token) => tokens[token] ?? token);
-  const read = (file: string) => fill(fs.readFileSync(path.join(templates, file), 'utf8'));
+  const read = (file: string) => filled(file, name);
   const files = new Map<string, string>();
   for (const file of ['model.ts', 'indexes.ts', 'resource.ts', 'repository.ts', 'contract.test.ts']) {
     files.set(`src/api/${name}/${file}`, read(`${file}.tmpl`));
@@ -73,6 +44,7 @@ export function filesFor(name: string, now = Date.now(), projectRoot = root): Ma
   for (const route of ['create', 'list', 'get', 'update', 'delete']) {
     files.set(`src/api/${name}/handlers/${route}.ts`, read(`handlers/${route}.ts.tmpl`));
   }
+  files.set(`client/${name}.ts`, clientFor(name));
   // node-pg-migrate applies migrations in the order of their numbers, and refuses one older than the last applied.
   const last = Math.max(0, ...fs.readdirSync(path.join(projectRoot, 'migrations')).map((file) => Number(file.split('_')[0]) || 0));
   files.set(`migrations/${Math.max(now, last + 1)}_create-${name}.sql`, read('migration.sql.tmpl'));
@@ -91,7 +63,8 @@ export async function newResource(name: string, projectRoot = root): Promise<str
     fs.writeFileSync(target, formatted, { flag: 'wx' });
   }
   const registry = 'src/api/resources.ts';
-  fs.appendFileSync(path.join(projectRoot, registry), `export { ${tokensOf(name).__resource__} } from './${name}/resource';\n`);
+  const lines = fs.readFileSync(path.join(projectRoot, registry), 'utf8').replace(emptyRegistry, '');
+  fs.writeFileSync(path.join(projectRoot, registry), `${lines}export { ${tokensOf(name).__resource__} } from './${name}/resource';\n`);
   return [...files.keys(), registry];
 }
 

@@ -1,6 +1,6 @@
 /**
  * Prints an access token of the local stage's issuer (`.local/auth/`), for curl:
- *   npm run token -- --scope users.read,users.write [--client local-machine] [--subject id] [--expires-in 3600]
+ *   npm run token -- --scope orders.read,orders.write [--client local-machine] [--subject id] [--expires-in 3600]
  * With no --scope, the token holds every resource's scopes.
  */
 import path from 'node:path';
@@ -22,7 +22,7 @@ if (!Number.isInteger(expiresInSeconds) || expiresInSeconds <= 0) {
   console.error('--expires-in must be a positive number of seconds');
   process.exit(2);
 }
-const localDir = path.resolve(process.env.USERS_API_LOCAL_DIR || '.local');
+const localDir = path.resolve(process.env.LOCAL_STACK_DIR || '.local');
 const scopes = values.scope
   .split(',')
   .map((scope) => scope.trim())

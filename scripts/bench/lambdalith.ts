@@ -1,5 +1,5 @@
 /**
- * The baseline the per-route functions are measured against: every users route in one Express 5
+ * The baseline the per-route functions are measured against: every test contacts route in one Express 5
  * function behind @codegenie/serverless-express, with pg, full zod and the same rules, the way a
  * team porting an App Runner service would first put it on Lambda. Bundled like the project's
  * functions by scripts/bench.ts; not deployed.
@@ -71,45 +71,45 @@ const one = (rows: unknown[]) => {
 
 const app = express();
 app.use(express.json({ limit: '16kb' }));
-app.get('/api/users', async (request, response) => {
+app.get('/api/test-contacts', async (request, response) => {
   const { limit, cursor } = parse(listQuery, request.query);
   const db = await database();
   const { rows } = cursor
-    ? await db.query(`select ${columns} from users where id > $1 order by id limit $2`, [cursor, limit + 1])
-    : await db.query(`select ${columns} from users order by id limit $1`, [limit + 1]);
+    ? await db.query(`select ${columns} from test_contacts where id > $1 order by id limit $2`, [cursor, limit + 1])
+    : await db.query(`select ${columns} from test_contacts order by id limit $1`, [limit + 1]);
   response.json({ items: rows.slice(0, limit), next: rows.length > limit ? rows[limit - 1].id : null });
 });
-app.post('/api/users', async (request, response) => {
+app.post('/api/test-contacts', async (request, response) => {
   const input = parse(userInput, request.body);
   const db = await database();
   // The project's statement (an insert that a retry cannot repeat), so that both pay the same database work.
   const { rows } = await db.query(
-    `with inserted as (insert into users (id, email, name) values ($1, $2, $3) on conflict (id) do nothing returning *)
-     select ${columns} from inserted union all select ${columns} from users where id = $1 and not exists (select 1 from inserted)`,
+    `with inserted as (insert into test_contacts (id, email, name) values ($1, $2, $3) on conflict (id) do nothing returning *)
+     select ${columns} from inserted union all select ${columns} from test_contacts where id = $1 and not exists (select 1 from inserted)`,
     [uuidv7(), input.email, input.name],
   );
-  response.status(201).location(`/api/users/${rows[0].id}`).json(rows[0]);
+  response.status(201).location(`/api/test-contacts/${rows[0].id}`).json(rows[0]);
 });
-app.get('/api/users/:id', async (request, response) => {
+app.get('/api/test-contacts/:id', async (request, response) => {
   const id = userId(request);
   const db = await database();
-  response.json(one((await db.query(`select ${columns} from users where id = $1`, [id])).rows));
+  response.json(one((await db.query(`select ${columns} from test_contacts where id = $1`, [id])).rows));
 });
-app.put('/api/users/:id', async (request, response) => {
+app.put('/api/test-contacts/:id', async (request, response) => {
   const id = userId(request);
   const input = parse(userInput, request.body);
   const db = await database();
-  const { rows } = await db.query(`update users set email = $2, name = $3, updated_at = now() where id = $1 returning ${columns}`, [
+  const { rows } = await db.query(`update test_contacts set email = $2, name = $3, updated_at = now() where id = $1 returning ${columns}`, [
     id,
     input.email,
     input.name,
   ]);
   response.json(one(rows));
 });
-app.delete('/api/users/:id', async (request, response) => {
+app.delete('/api/test-contacts/:id', async (request, response) => {
   const id = userId(request);
   const db = await database();
-  const { rowCount } = await db.query('delete from users where id = $1', [id]);
+  const { rowCount } = await db.query('delete from test_contacts where id = $1', [id]);
   if (!rowCount) throw new HttpError(404, 'No user has this id');
   response.status(204).end();
 });

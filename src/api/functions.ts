@@ -1,5 +1,5 @@
 import type { ResourceRoute } from '../lib/resource/resource';
-import { resources } from './registry';
+import { migrationDirs, resources } from './registry';
 import { serviceName } from './service';
 
 /** What a function is, as serverless.yml, the IAM, alerting and release resources, and the contract read it. */
@@ -84,7 +84,7 @@ export const catalog: Readonly<Record<string, FunctionSpec>> = Object.freeze({
     migrations: true,
     subscribed: true,
     timeout: 300,
-    patterns: ['migrations/**'],
+    patterns: ['migrations/**', ...migrationDirs.map((folder) => `${folder}/**`)],
   },
   // Turns the API functions' error logs into grouped, rate-limited email and Slack messages.
   alerts: { handler: 'src/handlers/alerts.handler', outsideVpc: true, timeout: 30, environment: 'self:custom.alertsEnvironment' },

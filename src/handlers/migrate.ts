@@ -7,7 +7,7 @@ import { eventFunction } from '../lib/events/event-function';
 import { logger } from '../lib/logger';
 import { databaseAccess, databaseSecretsFrom, type DatabaseContext } from '../lib/storage/access';
 import { selectedEngine, selectedSchema } from '../lib/selected-engine';
-import { resources } from '../api/registry';
+import { migrationDirs, resources } from '../api/registry';
 
 /** The functions' login (a Secrets Manager secret of the stage), which the release makes on the cluster. */
 const applicationSecretId = process.env.DB_APP_SECRET_ID || undefined;
@@ -33,6 +33,7 @@ export const handler = eventFunction<unknown, { applied: string[] }, MigrateCont
       log: (message) => logger.info(message),
       applicationLogin: parsed?.data,
       indexSteps: resources.flatMap((resource) => resource.indexSteps),
+      migrationDirs,
     });
     logger.info('migrations applied', { applied, count: applied.length });
     return { applied };

@@ -25,7 +25,7 @@ describe('the configuration, by concern', () => {
   });
 
   it('applies the documented defaults', () => {
-    expect(loadConfig({})).toEqual({ stage: 'local', serviceName: 'users-api', serviceVersion: '0.0.0', corsOrigins: [] });
+    expect(loadConfig({})).toEqual({ stage: 'local', serviceName: 'api', serviceVersion: '0.0.0', corsOrigins: [] });
     expect(loadStorageConfig({})).toEqual({
       engine: 'postgres',
       secretId: 'db',

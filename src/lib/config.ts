@@ -5,7 +5,8 @@ import { commaList, parseEnvironment } from './environment';
 const environmentSchema = z.object({
   // Any stage name resources/stage.js lets a deploy take: dev, staging, prod, a pull request's pr-<n>, a developer's own.
   STAGE: z._default(z.string().check(z.regex(/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/)), 'local'),
-  SERVICE_NAME: z._default(z.string(), 'users-api'),
+  // serverless.yml gives every function the service's name (src/api/service.ts); tools that load a module have none.
+  SERVICE_NAME: z._default(z.string(), 'api'),
   SERVICE_VERSION: z._default(z.string(), '0.0.0'),
   CORS_ORIGINS: commaList,
 });

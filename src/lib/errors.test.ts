@@ -59,7 +59,7 @@ describe('domain errors', () => {
   it('answer 401 without a usable token and 403 without the scope', () => {
     expect(new AccessDeniedError('no token').statusCode).toBe(401);
     expect(new AccessDeniedError('bad', 'invalid_token').statusCode).toBe(401);
-    const denied = new AccessDeniedError('scope', 'insufficient_scope', 'users.write');
-    expect([denied.statusCode, denied.bearerError, denied.scope]).toEqual([403, 'insufficient_scope', 'users.write']);
+    const denied = new AccessDeniedError('scope', 'insufficient_scope', 'test-contacts.write');
+    expect([denied.statusCode, denied.bearerError, denied.scope]).toEqual([403, 'insufficient_scope', 'test-contacts.write']);
   });
 });

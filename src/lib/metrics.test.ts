@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fresh } from '../../test/support/fresh';
 import type * as Metrics from './metrics';
+import { serviceName } from '../../test/support/names';
 
 /** The module loaded afresh with `env`, as a cold start does: the Metrics instance is made at load. */
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -20,10 +21,10 @@ function record(module: typeof Metrics) {
 
 describe('metrics', () => {
   it('writes to the UsersApi namespace, with the service and the stage as dimensions', () => {
-    const emf = record(load({ POWERTOOLS_METRICS_NAMESPACE: undefined, STAGE: 'staging', SERVICE_NAME: 'users-api' }));
+    const emf = record(load({ POWERTOOLS_METRICS_NAMESPACE: undefined, STAGE: 'staging', SERVICE_NAME: serviceName }));
     expect(emf.Namespace).toBe('UsersApi');
     expect(emf.Dimensions).toEqual([['service', 'stage']]);
-    expect(emf.values).toMatchObject({ service: 'users-api', stage: 'staging', SecretFetches: 2, DatabaseRoundTrip: 3 });
+    expect(emf.values).toMatchObject({ service: serviceName, stage: 'staging', SecretFetches: 2, DatabaseRoundTrip: 3 });
     expect(emf.Metrics).toEqual([
       { Name: 'SecretFetches', Unit: 'Count' },
       { Name: 'DatabaseRoundTrip', Unit: 'Milliseconds' },

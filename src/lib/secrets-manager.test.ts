@@ -18,6 +18,7 @@ import {
   signRequest,
   type Credentials,
 } from './secrets-manager';
+import { serviceName } from '../../test/support/names';
 
 const credentials = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY' };
 
@@ -80,7 +81,7 @@ describe('signRequest', () => {
     ['long-term credentials', credentials],
     ['a session token (Lambda)', { ...credentials, sessionToken: 'FQoGZXIvYXdzEJr//////////token' }],
   ])('signs exactly as the AWS SDK signer does, with %s', async (_label, keys) => {
-    const body = JSON.stringify({ SecretId: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:users-api/dev/db-AbCdEf' });
+    const body = JSON.stringify({ SecretId: `arn:aws:secretsmanager:eu-west-1:123456789012:secret:${serviceName}/dev/db-AbCdEf` });
     for (const endpoint of ['https://secretsmanager.eu-west-1.amazonaws.com', 'http://127.0.0.1:4566']) {
       const ours = signRequest(endpoint, 'eu-west-1', keys, 'GetSecretValue', body, now);
       const url = new URL(endpoint);

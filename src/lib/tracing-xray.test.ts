@@ -1,5 +1,6 @@
 import dgram from 'node:dgram';
 import { fresh } from '../../test/support/fresh';
+import { serviceName } from '../../test/support/names';
 
 /**
  * The subsegments as X-Ray receives them: a UDP listener on loopback stands in for the daemon that
@@ -12,7 +13,7 @@ const traceId = '1-5759e988-bd862e3fe1be46a994272793';
 const lambdaTraceEnv = (port: number) => ({
   AWS_XRAY_DAEMON_ADDRESS: `127.0.0.1:${port}`,
   LAMBDA_TASK_ROOT: '/var/task',
-  AWS_LAMBDA_FUNCTION_NAME: 'users-api-dev-usersGet',
+  AWS_LAMBDA_FUNCTION_NAME: `${serviceName}-dev-testContactsGet`,
   AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs24.x',
   _X_AMZN_TRACE_ID: `Root=${traceId};Parent=53995c3f42cd8ad8;Sampled=1`,
 });
@@ -39,13 +40,13 @@ const next = async (count: number) => {
 
 describe('inSubsegment', () => {
   it("sends a subsegment of the invocation's segment, with its metadata, and returns the work's result", async () => {
-    await expect(inSubsegment('PostgreSQL', async () => 42, { sql: 'select id from users where id = $1' })).resolves.toBe(42);
+    await expect(inSubsegment('PostgreSQL', async () => 42, { sql: 'select id from test_contacts where id = $1' })).resolves.toBe(42);
     expect(await next(1)).toMatchObject({
       name: 'PostgreSQL',
       type: 'subsegment',
       trace_id: traceId,
       parent_id: parentId,
-      metadata: { default: { sql: 'select id from users where id = $1' } },
+      metadata: { default: { sql: 'select id from test_contacts where id = $1' } },
     });
     expect(received[0]!.end_time).toBeGreaterThanOrEqual(received[0]!.start_time);
   });

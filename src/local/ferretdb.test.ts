@@ -23,7 +23,7 @@ describe('the FerretDB build', () => {
   let dir: string;
 
   beforeEach(() => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'users-api-ferretdb-build-'));
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'api-ferretdb-build-'));
     fs.mkdirSync(path.join(dir, 'bin'));
     fs.writeFileSync(path.join(dir, 'bin', 'go'), fakeGo, { mode: 0o755 });
     // The module as Go's cache holds it: read-only, and without build/version/version.txt.
@@ -48,7 +48,7 @@ describe('the FerretDB build', () => {
     expect(ferretDbBuilt()).toBe(false);
     const [binary, same] = await Promise.all([ferretDbBinary(log), ferretDbBinary(log)]);
     expect(same).toBe(binary);
-    expect(binary).toBe(path.join(dir, 'cache', 'users-api', `ferretdb-${ferretDb.version}`, 'ferretdb'));
+    expect(binary).toBe(path.join(dir, 'cache', 'ferretdb', ferretDb.version, 'ferretdb'));
     expect(fs.readFileSync(binary, 'utf8')).toBe(ferretDb.version);
     expect(said).toEqual([
       expect.stringMatching(/^building FerretDB v[\d.]+ from the Go module proxy .*once per machine/),
@@ -57,7 +57,7 @@ describe('the FerretDB build', () => {
     expect(await ferretDbBinary(log)).toBe(binary);
     expect(said).toHaveLength(2);
     // Nothing of the build is left beside the binary.
-    expect(fs.readdirSync(path.join(dir, 'cache', 'users-api'))).toEqual([`ferretdb-${ferretDb.version}`]);
+    expect(fs.readdirSync(path.join(dir, 'cache', 'ferretdb'))).toEqual([ferretDb.version]);
   });
 
   it('stops a build at its own deadline, with an error that names the build, and leaves no process or half a binary', async () => {
@@ -68,6 +68,6 @@ describe('the FerretDB build', () => {
     const pid = Number(fs.readFileSync(pidFile, 'utf8'));
     expect(() => process.kill(pid, 0)).toThrow();
     expect(ferretDbBuilt()).toBe(false);
-    expect(fs.readdirSync(path.join(dir, 'cache', 'users-api'))).toEqual([]);
+    expect(fs.readdirSync(path.join(dir, 'cache', 'ferretdb'))).toEqual([]);
   });
 });

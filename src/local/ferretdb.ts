@@ -34,7 +34,7 @@ export function ferretDbMissing(): string | undefined {
 
 /** The machine's cache of built servers: shared by every clone, as Go's own module and build caches are. */
 function cacheDir(): string {
-  return path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'users-api', `ferretdb-${ferretDb.version}`);
+  return path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'ferretdb', ferretDb.version);
 }
 
 function binaryPath(): string {
@@ -162,7 +162,7 @@ export function serverTls(dir: string): ServerTls {
       '-days',
       '3650',
       '-subj',
-      '/CN=users-api local DocumentDB CA',
+      '/CN=local DocumentDB CA',
     );
     openssl('req', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'server.key', '-out', 'server.csr', '-subj', '/CN=localhost');
     fs.writeFileSync(path.join(staging, 'server.ext'), 'subjectAltName=IP:127.0.0.1,DNS:localhost\n');

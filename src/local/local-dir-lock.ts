@@ -42,7 +42,7 @@ export function lockLocalDir(localDir: string): LocalDirLock {
     if (owner !== undefined && isAlive(owner)) {
       throw new Error(
         `Another local stack (pid ${owner}) is running on ${localDir} and keeps serving. Stop it first (Ctrl-C), ` +
-          'or start this one on a folder of its own with USERS_API_LOCAL_DIR.',
+          'or start this one on a folder of its own with LOCAL_STACK_DIR.',
       );
     }
     fs.rmSync(file, { force: true });

@@ -3,6 +3,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { loadDocumentDbConfig } from '../lib/documentdb/config';
 import { resources } from '../api/registry';
+import { serviceName } from '../api/service';
+import { databaseNamesOf } from '../lib/storage/database-names';
 import { applyIndexSteps } from '../lib/documentdb/indexes';
 import { DocumentStore } from '../lib/documentdb/store';
 import { fixedSecret, type DbSecret } from '../lib/storage/secret';
@@ -41,7 +43,14 @@ export async function startLocalDocumentDb(
   writePrivateJson(credentialsFile, { port, password: saved.password });
   log(`starting the local DocumentDB server (FerretDB) on 127.0.0.1:${port}, TLS only (data in ${dataDir})`);
   const server = await startFerretDb({ dataDir, port, username: 'master', password: saved.password, log });
-  const secret: DbSecret = { engine: 'mongo', host: server.host, port, username: 'master', password: saved.password, dbname: 'users' };
+  const secret: DbSecret = {
+    engine: 'mongo',
+    host: server.host,
+    port,
+    username: 'master',
+    password: saved.password,
+    dbname: databaseNamesOf(serviceName).database,
+  };
   const functionEnv = { DB_CA_FILE: server.tls.caFile, DOCDB_REPLICA_SET: '' };
   const store = new DocumentStore(
     fixedSecret(secret),

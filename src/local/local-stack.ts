@@ -5,6 +5,9 @@ import path from 'node:path';
 import pg from 'pg';
 import { ensureApplicationLogin } from '../lib/db/application-role';
 import { migrate } from '../lib/db/migrate';
+import { migrationDirs } from '../api/registry';
+import { serviceName } from '../api/service';
+import { databaseNamesOf } from '../lib/storage/database-names';
 import { idempotencyTable } from '../lib/http/idempotency-settings';
 import { parseDbSecret, type DbSecret } from '../lib/storage/secret';
 import { prepareEmbeddedCluster, writePrivateJson, type EmbeddedCluster } from './embedded-cluster';
@@ -20,7 +23,7 @@ import { loadSigningKey, localAuthEnv, startJwksEndpoint, type JwksEndpoint } fr
 export const embeddedInstanceId = 'embedded-local';
 const preferredPort = 54329;
 /** The local stage's idempotency table (serverless.yml names it for the functions). */
-export const localIdempotencyTable = 'users-api-local-idempotency';
+export const localIdempotencyTable = `${serviceName}-local-idempotency`;
 
 export interface LocalStackOptions {
   /** The git-ignored folder holding `secrets/` and the embedded server's data. */
@@ -101,7 +104,7 @@ async function ensureDatabase(secret: DbSecret): Promise<void> {
   );
 }
 
-const applicationLoginName = 'users_api';
+const applicationLoginName = databaseNamesOf(serviceName).login;
 
 /**
  * The functions' login on the embedded server, as the release makes it in AWS, published as
@@ -192,7 +195,7 @@ async function startLocked({ localDir, log, reservedPorts = [] }: LocalStackOpti
         port: await freePort(preferredPort, reservedPorts),
         username: 'postgres',
         password: randomBytes(18).toString('base64url'),
-        dbname: 'users',
+        dbname: databaseNamesOf(serviceName).database,
         dbInstanceIdentifier: embeddedInstanceId,
       }),
     });
@@ -209,7 +212,7 @@ async function startLocked({ localDir, log, reservedPorts = [] }: LocalStackOpti
   let functionsSecretId = 'db';
   try {
     // The stack says which migrations it applied; the tool's own lines would say it twice.
-    const applied = await migrate(secret, { log, progress: () => undefined });
+    const applied = await migrate(secret, { extraDirs: migrationDirs, log, progress: () => undefined });
     log(applied.length ? `migrations applied: ${applied.join(', ')}` : 'migrations: schema is up to date');
     // On the embedded server the functions log in as the application role, with production's privileges. A database
     // named by db.json is the developer's choice of login, used as it is.

@@ -28,7 +28,7 @@ class LocalStackPlugin {
   async start() {
     if (this.stack || this.serverless.getProvider('aws').getStage() !== 'local') return;
     const serviceDir = this.serverless.serviceDir;
-    const localDir = path.resolve(serviceDir, process.env.USERS_API_LOCAL_DIR || '.local');
+    const localDir = path.resolve(serviceDir, process.env.LOCAL_STACK_DIR || '.local');
     const { startLocalStack } = requireTs('./local-stack.ts', __filename);
     const offline = this.serverless.service.custom?.['serverless-offline'] ?? {};
     const reservedPorts = [this.options.httpPort, this.options.lambdaPort, offline.httpPort, offline.lambdaPort, 3000, 3002]

@@ -13,7 +13,7 @@ interface StartedProcesses {
   closed: boolean;
 }
 
-const key = Symbol.for('users-api.started-processes');
+const key = Symbol.for('local-stack.started-processes');
 
 function startedIn(scope: object): StartedProcesses {
   const holder = scope as { [key]?: StartedProcesses };

@@ -10,6 +10,9 @@ import { contract } from '../support/contract';
 import { contractDriveParameters, driveFromContract, expectDriven } from '../support/contract-requests';
 import { openApiLinterFindings } from '../support/openapi-linters';
 import { printedToken, rawRequest, request, startOfflineOnTestDatabase, type OfflineOnDatabase, type Reply } from '../support/offline';
+import { resources } from '../../src/api/registry';
+import { clientFor } from '../../scripts/resource-files';
+import { testContacts } from '../fixtures/api/test-contacts/resource';
 
 jest.setTimeout(300_000);
 
@@ -33,7 +36,7 @@ let unique = 0;
 const userBody = (label = 'walk') => JSON.stringify({ email: `${label}-${(unique += 1)}@example.com`, name: `Walk ${unique}` });
 
 async function newUser(): Promise<{ id: string; email: string }> {
-  const reply = await request(local.offline, 'POST', '/api/users', { headers: json, body: userBody() });
+  const reply = await request(local.offline, 'POST', '/api/test-contacts', { headers: json, body: userBody() });
   expect(reply.status).toBe(201);
   return reply.body;
 }
@@ -102,9 +105,14 @@ const recipes: Record<string, Recipe> = {
 // tests assert the deployed stages' throttling.
 const answeredByTheGateway = ['429'];
 
-it('makes every documented 4xx of every operation happen', async () => {
+/** The paths of the service's own resources, which their own contract tests walk: these recipes make test contacts. */
+const servicePaths = resources.filter((resource) => resource !== testContacts).map((resource) => resource.path);
+const ownedByTheService = (template: string) => servicePaths.some((path) => template === path || template.startsWith(`${path}/`));
+
+it("makes every documented 4xx of the platform's and the test resource's operations happen", async () => {
   const walked: string[] = [];
   for (const [template, item] of Object.entries(contract.paths as Record<string, Record<string, { responses: object }>>)) {
+    if (ownedByTheService(template)) continue;
     for (const [method, operation] of Object.entries(item)) {
       const documented = Object.keys(operation.responses).filter((code) => code.startsWith('4') && !answeredByTheGateway.includes(code));
       for (const status of documented) {
@@ -120,7 +128,7 @@ it('makes every documented 4xx of every operation happen', async () => {
       }
     }
   }
-  // 401 and 403 on each of the five users routes, and the body, key and lookup failures.
+  // 401 and 403 on each of the five test contacts routes, and the body, key and lookup failures.
   expect(walked.length).toBeGreaterThanOrEqual(25);
 });
 
@@ -196,31 +204,31 @@ if (browserUnavailable) console.warn(`${browserUnavailable}: the docs page's bro
   });
 });
 
-describe('the typed client (npm run client, client/users.ts)', () => {
+describe('the typed client (npm run client, and client/<resource>.ts that npm run new:resource writes)', () => {
   const root = path.resolve(__dirname, '../..');
   let frontend: string;
   // A frontend's code, compiled as a browser app compiles it: the generated types, the client, and what it does.
   const compilerOptions = { target: 'ES2022', lib: ['ES2022', 'DOM'], module: 'ESNext', moduleResolution: 'bundler', strict: true };
   const walk = `
-import { ApiError, usersClient } from './users';
+import { ApiError, testContactsClient } from './test-contacts';
 
 const statusOf = (call: Promise<unknown>) => call.then(() => 0, (error: ApiError) => [error.status, error.message]);
 
 export async function walk(baseUrl: string, token: string) {
-  const users = usersClient(baseUrl, () => token);
+  const contacts = testContactsClient(baseUrl, () => token);
   const email = 'typed-' + crypto.randomUUID() + '@example.com';
-  const created = await users.create({ email, name: 'Typed Client' });
-  const read = await users.get(created.id);
+  const created = await contacts.create({ email, name: 'Typed Client' });
+  const read = await contacts.get(created.id);
   const listed: string[] = [];
   let cursor: string | undefined;
   do {
-    const page = await users.list({ limit: 100, ...(cursor && { cursor }) });
-    listed.push(...page.items.map((user) => user.id));
+    const page = await contacts.list({ limit: 100, ...(cursor && { cursor }) });
+    listed.push(...page.items.map((contact) => contact.id));
     cursor = page.next ?? undefined;
   } while (cursor);
-  const replaced = await users.replace(created.id, { email, name: 'Typed Again' });
-  const twin = await statusOf(users.create({ email, name: 'Twin' }));
-  await users.remove(created.id);
+  const replaced = await contacts.replace(created.id, { email, name: 'Typed Again' });
+  const twin = await statusOf(contacts.create({ email, name: 'Twin' }));
+  await contacts.remove(created.id);
   return {
     email,
     created,
@@ -228,9 +236,9 @@ export async function walk(baseUrl: string, token: string) {
     listed: listed.includes(created.id),
     replaced,
     twin,
-    removed: await statusOf(users.get(created.id)),
-    badLimit: await statusOf(users.list({ limit: 0 })),
-    anonymous: await statusOf(usersClient(baseUrl, () => 'not-a-token').get(created.id)),
+    removed: await statusOf(contacts.get(created.id)),
+    badLimit: await statusOf(contacts.list({ limit: 0 })),
+    anonymous: await statusOf(testContactsClient(baseUrl, () => 'not-a-token').get(created.id)),
   };
 }
 `;
@@ -247,8 +255,9 @@ export async function walk(baseUrl: string, token: string) {
 
   beforeAll(async () => {
     frontend = fs.mkdtempSync(path.join(os.tmpdir(), 'frontend-'));
-    await run('npm', ['run', 'client', '--', '--output', path.join(frontend, 'api.d.ts')], { cwd: root });
-    fs.copyFileSync(path.join(root, 'client/users.ts'), path.join(frontend, 'users.ts'));
+    // This file's environment (jest's copy of it), with the tests' own resource in the contract.
+    await run('npm', ['run', 'client', '--', '--output', path.join(frontend, 'api.d.ts')], { cwd: root, env: process.env });
+    fs.writeFileSync(path.join(frontend, 'test-contacts.ts'), clientFor('test-contacts'));
     fs.symlinkSync(path.join(root, 'node_modules'), path.join(frontend, 'node_modules'));
     fs.writeFileSync(path.join(frontend, 'walk.ts'), walk);
   });
@@ -256,28 +265,28 @@ export async function walk(baseUrl: string, token: string) {
   afterAll(() => frontend && fs.rmSync(frontend, { recursive: true, force: true }));
 
   it('is generated, type-checks as a browser frontend compiles it, and refuses a wrong call', async () => {
-    expect(await compile(['api.d.ts', 'users.ts', 'walk.ts'])).toBe('');
+    expect(await compile(['api.d.ts', 'test-contacts.ts', 'walk.ts'])).toBe('');
     // Calls a frontend could get wrong, one a line: the generated types must refuse every one.
     const header = [
       "import createClient from 'openapi-fetch';",
       "import type { paths } from './api';",
-      "import { usersClient } from './users';",
+      "import { testContactsClient } from './test-contacts';",
       "const api = createClient<paths>({ baseUrl: 'http://127.0.0.1:3000' });",
     ];
     const wrongCalls = [
-      "void api.POST('/api/users', { body: { email: 'ada@example.com' } });",
+      "void api.POST('/api/test-contacts', { body: { email: 'ada@example.com' } });",
       "void api.GET('/api/user/{id}', { params: { path: { id: 'x' } } });",
-      "void api.GET('/api/users', { params: { query: { limit: 'ten' } } });",
-      "void usersClient('http://127.0.0.1:3000', () => 'token').get(42);",
+      "void api.GET('/api/test-contacts', { params: { query: { limit: 'ten' } } });",
+      "void testContactsClient('http://127.0.0.1:3000', () => 'token').get(42);",
     ];
     fs.writeFileSync(path.join(frontend, 'wrong.ts'), [...header, ...wrongCalls].join('\n'));
-    const errors = await compile(['api.d.ts', 'users.ts', 'wrong.ts']);
+    const errors = await compile(['api.d.ts', 'test-contacts.ts', 'wrong.ts']);
     const refused = [...errors.matchAll(/^(\S+)\((\d+),\d+\): error/gm)].map(([, file, line]) => `${file}:${line}`);
     expect([...new Set(refused)]).toEqual(wrongCalls.map((_call, index) => `wrong.ts:${header.length + index + 1}`));
   });
 
-  it('creates, reads, lists, replaces and deletes a user against sls offline, with a token of npm run token', async () => {
-    const token = await printedToken(local.localDir, 'users.read,users.write');
+  it('creates, reads, lists, replaces and deletes a contact against sls offline, with a token of npm run token', async () => {
+    const token = await printedToken(local.localDir, 'test-contacts.read,test-contacts.write');
     fs.writeFileSync(
       path.join(frontend, 'run.mjs'),
       "import { walk } from './walk.ts';\nconsole.log(JSON.stringify(await walk(process.argv[2], process.argv[3])));\n",
@@ -289,7 +298,7 @@ export async function walk(baseUrl: string, token: string) {
     expect(walked.listed).toBe(true);
     expect(walked.replaced).toMatchObject({ id: walked.created.id, name: 'Typed Again' });
     expect(walked.twin).toEqual([409, expect.stringContaining('email')]);
-    expect(walked.removed).toEqual([404, 'No user has this id']);
+    expect(walked.removed).toEqual([404, 'No test contact has this id']);
     expect(walked.badLimit).toEqual([400, expect.any(String)]);
     expect(walked.anonymous).toEqual([401, expect.any(String)]);
   });

@@ -66,11 +66,11 @@ describeWithBrowser('CORS in a browser against sls offline', () => {
     }
   }
 
-  const users = () => count(local.database.admin, 'select count(*) as n from users');
+  const users = () => count(local.database.admin, 'select count(*) as n from test_contacts');
 
   it('lets a page on an allowed origin read and write', async () => {
     expect(await fetchFrom(allowed.origin, '/api/health/live')).toEqual({ status: 200, body: '{"status":"ok"}' });
-    const created = await fetchFrom(allowed.origin, '/api/users', {
+    const created = await fetchFrom(allowed.origin, '/api/test-contacts', {
       method: 'POST',
       body: '{"email":"browser@example.com","name":"Browser"}',
     });
@@ -80,7 +80,7 @@ describeWithBrowser('CORS in a browser against sls offline', () => {
 
   it('refuses a page on another origin: it reads nothing, and its preflighted write never reaches the API', async () => {
     expect(await fetchFrom(other.origin, '/api/health/live')).toEqual({ error: 'TypeError: Failed to fetch' });
-    const write = await fetchFrom(other.origin, '/api/users', {
+    const write = await fetchFrom(other.origin, '/api/test-contacts', {
       method: 'POST',
       body: '{"email":"intruder@example.com","name":"Intruder"}',
     });

@@ -30,17 +30,17 @@ beforeAll(async () => {
 afterAll(() => local?.stop());
 
 const routes = [
-  { route: 'POST /api/users', target: () => '/api/users' },
-  { route: 'GET /api/users', target: () => '/api/users' },
-  { route: 'GET /api/users/{id}', target: (id: string) => `/api/users/${percentEncode(id)}` },
-  { route: 'PUT /api/users/{id}', target: (id: string) => `/api/users/${percentEncode(id)}` },
-  { route: 'DELETE /api/users/{id}', target: (id: string) => `/api/users/${percentEncode(id)}` },
+  { route: 'POST /api/test-contacts', target: () => '/api/test-contacts' },
+  { route: 'GET /api/test-contacts', target: () => '/api/test-contacts' },
+  { route: 'GET /api/test-contacts/{id}', target: (id: string) => `/api/test-contacts/${percentEncode(id)}` },
+  { route: 'PUT /api/test-contacts/{id}', target: (id: string) => `/api/test-contacts/${percentEncode(id)}` },
+  { route: 'DELETE /api/test-contacts/{id}', target: (id: string) => `/api/test-contacts/${percentEncode(id)}` },
 ] as const;
 
 const rows = async () =>
   (
     await database.admin.query<{ digest: string | null }>(
-      "select md5(string_agg(id::text || email || name, ',' order by id)) as digest from users",
+      "select md5(string_agg(id::text || email || name, ',' order by id)) as digest from test_contacts",
     )
   ).rows[0]!.digest;
 

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { request, startOfflineOnTestDatabase, type OfflineOnDatabase } from '../support/offline';
+import { serviceName } from '../support/names';
 
 /** The CloudWatch embedded-metric-format records that the functions print under sls offline, as they do in AWS. */
 interface EmfRecord {
@@ -37,13 +38,13 @@ it('prints, per route, the statuses, the database round trips and the 503s by ca
     request(offline, method, route, { body, headers: body ? { 'content-type': 'application/json' } : {} });
   const before = emfRecords(offline.output()).length;
   for (let i = 0; i < 3; i += 1) {
-    const created = await send('POST', '/api/users', JSON.stringify({ email: `metric${i}@example.com`, name: `Metric ${i}` }));
+    const created = await send('POST', '/api/test-contacts', JSON.stringify({ email: `metric${i}@example.com`, name: `Metric ${i}` }));
     expect(created.status).toBe(201);
   }
-  expect((await send('GET', `/api/users/${randomUUID()}`)).status).toBe(404);
+  expect((await send('GET', `/api/test-contacts/${randomUUID()}`)).status).toBe(404);
   await database.server.stop();
   try {
-    expect((await send('GET', '/api/users')).status).toBe(503);
+    expect((await send('GET', '/api/test-contacts')).status).toBe(503);
   } finally {
     await database.start();
   }
@@ -51,16 +52,16 @@ it('prints, per route, the statuses, the database round trips and the 503s by ca
   await new Promise((resolve) => setTimeout(resolve, 500));
   const records = emfRecords(offline.output()).slice(before);
 
-  expect(total(records, 'POST /api/users', 'Status2xx')).toBe(3);
-  expect(total(records, 'POST /api/users', 'Status4xx')).toBe(0);
-  expect(total(records, 'GET /api/users/{id}', 'Status4xx')).toBe(1);
-  expect(total(records, 'GET /api/users', 'Status5xx')).toBe(1);
-  expect(total(records, 'GET /api/users', 'Unavailable503Database')).toBe(1);
+  expect(total(records, 'POST /api/test-contacts', 'Status2xx')).toBe(3);
+  expect(total(records, 'POST /api/test-contacts', 'Status4xx')).toBe(0);
+  expect(total(records, 'GET /api/test-contacts/{id}', 'Status4xx')).toBe(1);
+  expect(total(records, 'GET /api/test-contacts', 'Status5xx')).toBe(1);
+  expect(total(records, 'GET /api/test-contacts', 'Unavailable503Database')).toBe(1);
   // One round trip per create, one for the unknown id; none reached the stopped database.
   expect(
-    records.filter((record) => record.route === 'POST /api/users').flatMap((record) => [record.DatabaseRoundTrip ?? []].flat()),
+    records.filter((record) => record.route === 'POST /api/test-contacts').flatMap((record) => [record.DatabaseRoundTrip ?? []].flat()),
   ).toHaveLength(3);
-  expect(total(records, 'GET /api/users/{id}', 'DatabaseRoundTrip')).toBeGreaterThan(0);
+  expect(total(records, 'GET /api/test-contacts/{id}', 'DatabaseRoundTrip')).toBeGreaterThan(0);
 
   for (const record of records.filter((each) => each.route)) {
     const [directive] = record._aws.CloudWatchMetrics;
@@ -68,7 +69,7 @@ it('prints, per route, the statuses, the database round trips and the 503s by ca
     // Few, fixed dimensions: never an id, an email or a path.
     expect(directive!.Dimensions).toEqual([expect.arrayContaining(['service', 'stage', 'route'])]);
     expect(directive!.Dimensions[0]).toHaveLength(3);
-    expect(record).toMatchObject({ service: 'users-api', stage: 'local' });
+    expect(record).toMatchObject({ service: serviceName, stage: 'local' });
   }
   expect(JSON.stringify(records)).not.toMatch(/metric\d@example\.com/);
 });

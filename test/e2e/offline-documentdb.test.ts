@@ -6,6 +6,7 @@ import path from 'node:path';
 import { describeWithDocumentDb } from '../support/documentdb';
 import { contractDriveParameters, driveFromContract, expectDriven } from '../support/contract-requests';
 import { printedToken, rawRequest, request, startOffline, type OfflineServer } from '../support/offline';
+import { databaseNames } from '../support/names';
 import { expectProblemBody } from '../support/problems';
 
 const root = path.resolve(__dirname, '../..');
@@ -35,7 +36,7 @@ describeWithDocumentDb('npm run start:documentdb: the local stack on the Documen
   const documentDbPort = () => JSON.parse(fs.readFileSync(path.join(localDir, 'documentdb', 'credentials.json'), 'utf8')).port as number;
 
   beforeAll(async () => {
-    localDir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'users-api-clone-')), '.local');
+    localDir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'api-clone-')), '.local');
     await start();
   });
 
@@ -46,45 +47,57 @@ describeWithDocumentDb('npm run start:documentdb: the local stack on the Documen
 
   it('starts the local DocumentDB server with TLS, applies the index steps, and starts no PostgreSQL', () => {
     expect(offline!.output()).toMatch(/starting the local DocumentDB server \(FerretDB\) on 127\.0\.0\.1:\d+, TLS only/);
-    expect(offline!.output()).toContain('index steps applied: 0001-users-email-unique');
+    expect(offline!.output()).toMatch(/^index steps applied: .*\b0001-test-contacts-email-unique\b/m);
     expect(fs.existsSync(path.join(localDir, 'pgdata'))).toBe(false);
     const secret = JSON.parse(fs.readFileSync(path.join(localDir, 'secrets', 'documentdb.json'), 'utf8'));
-    expect(secret).toMatchObject({ engine: 'mongo', host: '127.0.0.1', port: documentDbPort(), username: 'master', dbname: 'users' });
+    expect(secret).toMatchObject({
+      engine: 'mongo',
+      host: '127.0.0.1',
+      port: documentDbPort(),
+      username: 'master',
+      dbname: databaseNames.database,
+    });
     expect(fs.statSync(path.join(localDir, 'secrets', 'documentdb.json')).mode & 0o077).toBe(0);
   });
 
-  it("serves a user's whole life with the same routes, tokens and answers as on PostgreSQL", async () => {
+  it("serves a contact's whole life with the same routes, tokens and answers as on PostgreSQL", async () => {
     const server = offline!;
     expect((await request(server, 'GET', '/api/health/ready')).status).toBe(200);
-    const created = await request(server, 'POST', '/api/users', { headers: json, body: '{"email":"Ada@Example.com","name":"Ada"}' });
+    const created = await request(server, 'POST', '/api/test-contacts', {
+      headers: json,
+      body: '{"email":"Ada@Example.com","name":"Ada"}',
+    });
     expect(created.status).toBe(201);
-    expect(created.headers.get('location')).toBe(`/api/users/${created.body.id}`);
-    const duplicate = await request(server, 'POST', '/api/users', { headers: json, body: '{"email":"ada@example.COM","name":"Twin"}' });
+    expect(created.headers.get('location')).toBe(`/api/test-contacts/${created.body.id}`);
+    const duplicate = await request(server, 'POST', '/api/test-contacts', {
+      headers: json,
+      body: '{"email":"ada@example.COM","name":"Twin"}',
+    });
     expect(duplicate.status).toBe(409);
     expectProblemBody(duplicate.body, 409);
-    const second = await request(server, 'POST', '/api/users', { headers: json, body: '{"email":"bo@example.com","name":"Bo"}' });
-    const firstPage = await request(server, 'GET', '/api/users?limit=1');
+    const second = await request(server, 'POST', '/api/test-contacts', { headers: json, body: '{"email":"bo@example.com","name":"Bo"}' });
+    const firstPage = await request(server, 'GET', '/api/test-contacts?limit=1');
     expect(firstPage.body.items).toHaveLength(1);
-    const nextPage = await request(server, 'GET', `/api/users?limit=1&cursor=${encodeURIComponent(firstPage.body.next)}`);
+    const nextPage = await request(server, 'GET', `/api/test-contacts?limit=1&cursor=${encodeURIComponent(firstPage.body.next)}`);
     expect([...firstPage.body.items, ...nextPage.body.items].map((user: { id: string }) => user.id).sort()).toEqual(
       [created.body.id, second.body.id].sort(),
     );
-    const replaced = await request(server, 'PUT', `/api/users/${created.body.id}`, {
+    const replaced = await request(server, 'PUT', `/api/test-contacts/${created.body.id}`, {
       headers: json,
       body: '{"email":"ada@example.org","name":"Ada L."}',
     });
     expect(replaced.body).toMatchObject({ id: created.body.id, email: 'ada@example.org', name: 'Ada L.' });
-    expect((await request(server, 'GET', `/api/users/${created.body.id}`)).body).toEqual(replaced.body);
-    expect((await request(server, 'DELETE', `/api/users/${second.body.id}`)).status).toBe(204);
-    const gone = await request(server, 'GET', `/api/users/${second.body.id}`);
+    expect((await request(server, 'GET', `/api/test-contacts/${created.body.id}`)).body).toEqual(replaced.body);
+    expect((await request(server, 'DELETE', `/api/test-contacts/${second.body.id}`)).status).toBe(204);
+    const gone = await request(server, 'GET', `/api/test-contacts/${second.body.id}`);
     expect(gone.status).toBe(404);
     expectProblemBody(gone.body, 404);
   });
 
   it('accepts the token that npm run token prints, with its scopes', async () => {
-    const readOnly = `Bearer ${await printedToken(localDir, 'users.read')}`;
-    expect((await request(offline!, 'GET', '/api/users', { headers: { authorization: readOnly } })).status).toBe(200);
-    const write = await request(offline!, 'POST', '/api/users', {
+    const readOnly = `Bearer ${await printedToken(localDir, 'test-contacts.read')}`;
+    expect((await request(offline!, 'GET', '/api/test-contacts', { headers: { authorization: readOnly } })).status).toBe(200);
+    const write = await request(offline!, 'POST', '/api/test-contacts', {
       headers: { ...json, authorization: readOnly },
       body: '{"email":"read-only@example.com","name":"Read Only"}',
     });
@@ -93,7 +106,7 @@ describeWithDocumentDb('npm run start:documentdb: the local stack on the Documen
 
   it('replays a POST repeated with its Idempotency-Key', async () => {
     const post = () =>
-      request(offline!, 'POST', '/api/users', {
+      request(offline!, 'POST', '/api/test-contacts', {
         headers: { ...json, 'idempotency-key': 'docdb-once' },
         body: '{"email":"once@example.com","name":"Once"}',
       });
@@ -125,12 +138,12 @@ describeWithDocumentDb('npm run start:documentdb: the local stack on the Documen
 
     await start();
     expect(offline!.output()).toContain('index steps: up to date');
-    const emails = (await request(offline!, 'GET', '/api/users')).body.items.map((user: { email: string }) => user.email);
+    const emails = (await request(offline!, 'GET', '/api/test-contacts')).body.items.map((user: { email: string }) => user.email);
     expect(emails.sort()).toEqual(['ada@example.org', 'once@example.com']);
   });
 
   it('says what it needs and exits where the server is not built and Go is missing', () => {
-    const cache = fs.mkdtempSync(path.join(os.tmpdir(), 'users-api-cache-'));
+    const cache = fs.mkdtempSync(path.join(os.tmpdir(), 'api-cache-'));
     try {
       // Every folder on PATH that holds a `go`, left out.
       const withoutGo = process.env
@@ -146,7 +159,7 @@ describeWithDocumentDb('npm run start:documentdb: the local stack on the Documen
             ...process.env,
             PATH: withoutGo,
             XDG_CACHE_HOME: cache,
-            USERS_API_LOCAL_DIR: path.join(cache, '.local'),
+            LOCAL_STACK_DIR: path.join(cache, '.local'),
             CI: 'true',
             SLS_TELEMETRY_DISABLED: '1',
           },

@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { migrate } from '../../src/lib/db/migrate';
+import { migrationDirs } from '../../src/api/registry';
 import type { DbSecret } from '../../src/lib/storage/secret';
 import { relocatedHome } from '../../src/local/embedded-cluster';
 import { signToken } from '../../src/local/token-issuer';
@@ -17,8 +18,18 @@ import {
   type Reply,
 } from '../support/offline';
 import { ensurePgbouncer, startPgbouncer, type Pgbouncer } from '../support/pgbouncer';
-import { count, createServiceRole, dropBackends, migrationCount, peakBackends, setPassword, type TestDatabase } from '../support/postgres';
+import {
+  count,
+  createServiceRole,
+  dropBackends,
+  dropTables,
+  migrationCount,
+  peakBackends,
+  setPassword,
+  type TestDatabase,
+} from '../support/postgres';
 import { expectProblemBody } from '../support/problems';
+import { databaseNames, serviceName } from '../support/names';
 
 function expectProblem(reply: Reply, status: number) {
   expect(reply.status).toBe(status);
@@ -45,12 +56,12 @@ describe('sls offline against a PostgreSQL named by .local/secrets/db.json', () 
   let local: OfflineOnDatabase;
   const call = (method: string, route: string, init?: { body?: string; headers?: Record<string, string>; anonymous?: boolean }) =>
     request(offline, method, route, init);
-  const users = () => count(database.admin, 'select count(*) as n from users');
+  const users = () => count(database.admin, 'select count(*) as n from test_contacts');
 
   beforeAll(async () => {
     local = await startOfflineOnTestDatabase({
       secretFor: async (fresh) => {
-        await fresh.admin.query('drop table users; delete from pgmigrations');
+        await dropTables(fresh.admin);
         return fresh.secret;
       },
     });
@@ -77,54 +88,54 @@ describe('sls offline against a PostgreSQL named by .local/secrets/db.json', () 
     });
   });
 
-  it('serves the users routes over HTTP', async () => {
-    const created = await call('POST', '/api/users', {
+  it('serves the contacts routes over HTTP', async () => {
+    const created = await call('POST', '/api/test-contacts', {
       headers: json,
       body: JSON.stringify({ email: 'E2E@Example.com', name: 'End To End' }),
     });
     expect(created.status).toBe(201);
     expect(created.body.email).toBe('e2e@example.com');
     const id = created.body.id as string;
-    expect(created.headers.get('location')).toBe(`/api/users/${id}`);
+    expect(created.headers.get('location')).toBe(`/api/test-contacts/${id}`);
 
-    expect((await call('GET', `/api/users/${id}`)).body).toEqual(created.body);
-    const list = await call('GET', '/api/users?limit=1');
+    expect((await call('GET', `/api/test-contacts/${id}`)).body).toEqual(created.body);
+    const list = await call('GET', '/api/test-contacts?limit=1');
     expect(list.body).toEqual({ items: [created.body], next: null });
 
-    const replaced = await call('PUT', `/api/users/${id}`, {
+    const replaced = await call('PUT', `/api/test-contacts/${id}`, {
       headers: json,
       body: JSON.stringify({ email: 'e2e2@example.com', name: 'Renamed' }),
     });
     expect(replaced.status).toBe(200);
     expect(replaced.body).toMatchObject({ id, email: 'e2e2@example.com', name: 'Renamed' });
 
-    expect((await call('DELETE', `/api/users/${id}`)).status).toBe(204);
-    expect(await count(database.admin, 'select count(*) as n from users')).toBe(0);
+    expect((await call('DELETE', `/api/test-contacts/${id}`)).status).toBe(204);
+    expect(await count(database.admin, 'select count(*) as n from test_contacts')).toBe(0);
   });
 
   it('answers every error case with a problem document', async () => {
-    await call('POST', '/api/users', { headers: json, body: '{"email":"taken@example.com","name":"Taken"}' });
-    expectProblem(await call('POST', '/api/users', { headers: json, body: '{"email":"TAKEN@example.com","name":"Again"}' }), 409);
-    expectProblem(await call('POST', '/api/users', { headers: json, body: '{"email":' }), 400);
-    const invalid = await call('POST', '/api/users', { headers: json, body: '{"email":"nope"}' });
+    await call('POST', '/api/test-contacts', { headers: json, body: '{"email":"taken@example.com","name":"Taken"}' });
+    expectProblem(await call('POST', '/api/test-contacts', { headers: json, body: '{"email":"TAKEN@example.com","name":"Again"}' }), 409);
+    expectProblem(await call('POST', '/api/test-contacts', { headers: json, body: '{"email":' }), 400);
+    const invalid = await call('POST', '/api/test-contacts', { headers: json, body: '{"email":"nope"}' });
     expectProblem(invalid, 400);
     expect(invalid.body.errors.map((e: { field: string }) => e.field)).toEqual(['email', 'name']);
     expectProblem(
-      await call('POST', '/api/users', { headers: json, body: JSON.stringify({ email: 'a@b.co', name: 'x'.repeat(70_000) }) }),
+      await call('POST', '/api/test-contacts', { headers: json, body: JSON.stringify({ email: 'a@b.co', name: 'x'.repeat(70_000) }) }),
       413,
     );
-    expectProblem(await call('POST', '/api/users', { headers: { 'content-type': 'text/plain' }, body: 'hello' }), 415);
-    expectProblem(await call('GET', '/api/users/not-a-uuid'), 404);
-    expectProblem(await call('GET', '/api/users/01890000-0000-7000-8000-000000000000'), 404);
-    expectProblem(await call('GET', '/api/users?limit=500'), 400);
+    expectProblem(await call('POST', '/api/test-contacts', { headers: { 'content-type': 'text/plain' }, body: 'hello' }), 415);
+    expectProblem(await call('GET', '/api/test-contacts/not-a-uuid'), 404);
+    expectProblem(await call('GET', '/api/test-contacts/01890000-0000-7000-8000-000000000000'), 404);
+    expectProblem(await call('GET', '/api/test-contacts?limit=500'), 400);
     expectProblem(await call('GET', '/api/nowhere'), 404);
-    const otherMethod = await call('PATCH', '/api/users');
+    const otherMethod = await call('PATCH', '/api/test-contacts');
     expectProblem(otherMethod, 405);
     expect(otherMethod.headers.get('allow')).toBe('GET, POST');
   });
 
   it('answers a browser preflight', async () => {
-    const preflight = await call('OPTIONS', '/api/users', {
+    const preflight = await call('OPTIONS', '/api/test-contacts', {
       headers: { origin: 'http://localhost:5173', 'access-control-request-method': 'POST' },
     });
     // The handler answers 204; serverless-offline rewrites every preflight status to 200.
@@ -133,19 +144,19 @@ describe('sls offline against a PostgreSQL named by .local/secrets/db.json', () 
     expect(preflight.headers.get('access-control-allow-methods')).toContain('POST');
   });
 
-  it('serves the health routes to anyone, and a users route only with a token of the local issuer', async () => {
+  it('serves the health routes to anyone, and a contacts route only with a token of the local issuer', async () => {
     expect((await call('GET', '/api/health/ready', { anonymous: true })).status).toBe(200);
-    const refused = await call('GET', '/api/users', { anonymous: true });
+    const refused = await call('GET', '/api/test-contacts', { anonymous: true });
     expectProblem(refused, 401);
-    expect(refused.headers.get('www-authenticate')).toBe('Bearer realm="users-api"');
-    expect((await call('GET', '/api/users')).status).toBe(200);
+    expect(refused.headers.get('www-authenticate')).toBe(`Bearer realm="${serviceName}"`);
+    expect((await call('GET', '/api/test-contacts')).status).toBe(200);
   });
 
   it('accepts the token that npm run token prints, as the docs use it', async () => {
-    const printed = await printedToken(localDir, 'users.read');
+    const printed = await printedToken(localDir, 'test-contacts.read');
     expect(printed).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/);
-    expect((await call('GET', '/api/users', { headers: { authorization: `Bearer ${printed}` } })).status).toBe(200);
-    const write = await call('POST', '/api/users', {
+    expect((await call('GET', '/api/test-contacts', { headers: { authorization: `Bearer ${printed}` } })).status).toBe(200);
+    const write = await call('POST', '/api/test-contacts', {
       headers: { ...json, authorization: `Bearer ${printed}` },
       body: '{"email":"read-only@example.com","name":"Read Only"}',
     });
@@ -153,7 +164,11 @@ describe('sls offline against a PostgreSQL named by .local/secrets/db.json', () 
   });
 
   it.each([
-    ['forged (signed by another key)', 401, () => `Bearer ${signToken(strangerKey, { scopes: ['users.read', 'users.write'] })}`],
+    [
+      'forged (signed by another key)',
+      401,
+      () => `Bearer ${signToken(strangerKey, { scopes: ['test-contacts.read', 'test-contacts.write'] })}`,
+    ],
     ['expired', 401, () => offline.authorization({ now: Date.now() - 7200_000 })],
     [
       'alg: none',
@@ -162,10 +177,10 @@ describe('sls offline against a PostgreSQL named by .local/secrets/db.json', () 
     ],
     ['from another issuer', 401, () => offline.authorization({ claims: { iss: 'https://issuer.example.com' } })],
     ['for another client', 401, () => offline.authorization({ clientId: 'another-app' })],
-    ['without users.write', 403, () => offline.authorization({ scopes: ['users.read'] })],
+    ['without test-contacts.write', 403, () => offline.authorization({ scopes: ['test-contacts.read'] })],
   ])('refuses a %s token with %i, a challenge and no write', async (_case, status, authorization) => {
     const before = await users();
-    const reply = await call('POST', '/api/users', {
+    const reply = await call('POST', '/api/test-contacts', {
       headers: { ...json, authorization: authorization() },
       body: JSON.stringify({ email: `refused-${status}-${Date.now()}@example.com`, name: 'Refused' }),
     });
@@ -174,17 +189,20 @@ describe('sls offline against a PostgreSQL named by .local/secrets/db.json', () 
     expect(await users()).toBe(before);
   });
 
-  it('replays a POST repeated with its Idempotency-Key from DynamoDB Local: one user, the first response', async () => {
+  it('replays a POST repeated with its Idempotency-Key from DynamoDB Local: one contact, the first response', async () => {
     const body = JSON.stringify({ email: 'retried@example.com', name: 'Retried' });
     const headers = { ...json, 'idempotency-key': '"retry-1"' };
-    const first = await call('POST', '/api/users', { headers, body });
+    const first = await call('POST', '/api/test-contacts', { headers, body });
     expect(first.status).toBe(201);
-    const repeat = await call('POST', '/api/users', { headers, body });
+    const repeat = await call('POST', '/api/test-contacts', { headers, body });
     expect(repeat.status).toBe(201);
     expect(repeat.body).toEqual(first.body);
     expect(repeat.headers.get('idempotent-replayed')).toBe('true');
-    expectProblem(await call('POST', '/api/users', { headers, body: JSON.stringify({ email: 'other@example.com', name: 'Other' }) }), 422);
-    expect(await count(database.admin, "select count(*) as n from users where email = 'retried@example.com'")).toBe(1);
+    expectProblem(
+      await call('POST', '/api/test-contacts', { headers, body: JSON.stringify({ email: 'other@example.com', name: 'Other' }) }),
+      422,
+    );
+    expect(await count(database.admin, "select count(*) as n from test_contacts where email = 'retried@example.com'")).toBe(1);
     expect(fs.readdirSync(path.join(localDir, 'dynamodb')).length).toBeGreaterThan(0);
   });
 
@@ -194,13 +212,13 @@ describe('sls offline against a PostgreSQL named by .local/secrets/db.json', () 
       await setPassword(database, database.secret.username, password);
       fs.writeFileSync(secretFile, JSON.stringify({ ...database.secret, password }));
     };
-    expect((await call('GET', '/api/users')).status).toBe(200);
+    expect((await call('GET', '/api/test-contacts')).status).toBe(200);
     await rotate('rotated:P@ss/word');
     expect(await dropBackends(database, database.secret.username)).toBeGreaterThan(0);
-    for (let i = 0; i < 5; i += 1) expect((await call('GET', '/api/users')).status).toBe(200);
-    expect((await call('POST', '/api/users', { headers: json, body: '{"email":"rotated@example.com","name":"Rotated"}' })).status).toBe(
-      201,
-    );
+    for (let i = 0; i < 5; i += 1) expect((await call('GET', '/api/test-contacts')).status).toBe(200);
+    expect(
+      (await call('POST', '/api/test-contacts', { headers: json, body: '{"email":"rotated@example.com","name":"Rotated"}' })).status,
+    ).toBe(201);
     await rotate(database.secret.password);
     await dropBackends(database, database.secret.username);
     expect((await call('GET', '/api/health/ready')).status).toBe(200);
@@ -209,12 +227,12 @@ describe('sls offline against a PostgreSQL named by .local/secrets/db.json', () 
   it('answers 503 with Retry-After while the database is down, and recovers', async () => {
     await database.server.stop();
     const started = Date.now();
-    const down = await call('GET', '/api/users');
+    const down = await call('GET', '/api/test-contacts');
     expect(Date.now() - started).toBeLessThan(3000);
     expectProblem(down, 503);
     expect(down.headers.get('retry-after')).toMatch(/^\d+$/);
     await database.start();
-    expect((await call('GET', '/api/users')).status).toBe(200);
+    expect((await call('GET', '/api/test-contacts')).status).toBe(200);
   });
 });
 
@@ -232,7 +250,8 @@ describe('npm start against a database its login owns, a login that may not crea
       await client.end();
     }
   };
-  const roleCount = () => count(local.database.admin, "select count(*) as n from pg_roles where rolname = 'users_api_app'");
+  const roleCount = () =>
+    count(local.database.admin, `select count(*) as n from pg_roles where rolname = '${databaseNames.applicationRole}'`);
 
   beforeAll(async () => {
     local = await startOfflineOnTestDatabase({
@@ -251,25 +270,25 @@ describe('npm start against a database its login owns, a login that may not crea
 
   it('applies the schema, skips the application role with one line saying what follows, and grants nothing', async () => {
     expect(local.offline.output()).toContain(
-      "application role users_api_app: skipped, as app may not create roles; the functions run with app's own privileges",
+      `application role ${databaseNames.applicationRole}: skipped, as app may not create roles; the functions run with app's own privileges`,
     );
     expect(await roleCount()).toBe(0);
     expect(await inAppDb((client) => count(client, 'select count(*) as n from pgmigrations'))).toBe(migrationCount);
   });
 
-  it("serves a user's whole life with that login", async () => {
+  it("serves a contact's whole life with that login", async () => {
     const call = (method: string, route: string, body?: unknown) =>
       request(local.offline, method, route, body === undefined ? {} : { headers: json, body: JSON.stringify(body) });
-    const created = await call('POST', '/api/users', { email: 'owner@example.com', name: 'Owner' });
+    const created = await call('POST', '/api/test-contacts', { email: 'owner@example.com', name: 'Owner' });
     expect(created.status).toBe(201);
     const id = created.body.id as string;
-    expect((await call('GET', `/api/users/${id}`)).body).toEqual(created.body);
-    expect((await call('GET', '/api/users')).body).toEqual({ items: [created.body], next: null });
-    const replaced = await call('PUT', `/api/users/${id}`, { email: 'owner@example.com', name: 'Renamed' });
+    expect((await call('GET', `/api/test-contacts/${id}`)).body).toEqual(created.body);
+    expect((await call('GET', '/api/test-contacts')).body).toEqual({ items: [created.body], next: null });
+    const replaced = await call('PUT', `/api/test-contacts/${id}`, { email: 'owner@example.com', name: 'Renamed' });
     expect(replaced.status).toBe(200);
     expect(replaced.body.name).toBe('Renamed');
-    expect((await call('DELETE', `/api/users/${id}`)).status).toBe(204);
-    expect((await call('GET', `/api/users/${id}`)).status).toBe(404);
+    expect((await call('DELETE', `/api/test-contacts/${id}`)).status).toBe(204);
+    expect((await call('GET', `/api/test-contacts/${id}`)).status).toBe(404);
   });
 
   it('gets the role and its grants when migrated again by the same login with CREATEROLE', async () => {
@@ -278,18 +297,27 @@ describe('npm start against a database its login owns, a login that may not crea
     // The first run makes the role; the next finds it.
     const log: string[] = [];
     for (let run = 0; run < 2; run += 1)
-      expect(await migrate(ownerSecret, { log: (line) => log.push(line), progress: () => undefined })).toEqual([]);
-    expect(log).toEqual(['application role users_api_app: created', 'application role users_api_app: kept']);
+      expect(await migrate(ownerSecret, { extraDirs: migrationDirs, log: (line) => log.push(line), progress: () => undefined })).toEqual(
+        [],
+      );
+    expect(log).toEqual([
+      `application role ${databaseNames.applicationRole}: created`,
+      `application role ${databaseNames.applicationRole}: kept`,
+    ]);
     expect(await roleCount()).toBe(1);
     const privileges = await inAppDb(async (client) => {
       const { rows } = await client.query<{ relname: string; privileges: string }>(
         `select relname, array_to_string(array(select privilege_type from aclexplode(relacl) a
-                 where a.grantee = 'users_api_app'::regrole order by 1), ',') as privileges
+                 where a.grantee = '${databaseNames.applicationRole}'::regrole order by 1), ',') as privileges
            from pg_class where relkind = 'r' and relnamespace = 'public'::regnamespace order by relname`,
       );
       return Object.fromEntries(rows.map((row) => [row.relname, row.privileges]));
     });
-    expect(privileges).toEqual({ pgmigrations: '', users: 'DELETE,INSERT,SELECT,UPDATE' });
+    // DML on every table of the service's (the tests' own among them), nothing on the migrations' record.
+    const { pgmigrations, ...tables } = privileges;
+    expect(pgmigrations).toBe('');
+    expect(Object.keys(tables)).toContain('test_contacts');
+    expect(new Set(Object.values(tables))).toEqual(new Set(['DELETE,INSERT,SELECT,UPDATE']));
   });
 });
 
@@ -304,9 +332,11 @@ describe('sls offline against a PostgreSQL with fewer connection slots than conc
       // Non-superusers get max_connections - superuser_reserved_connections slots, less the test's own superuser connection.
       settings: { max_connections: slots + 4, superuser_reserved_connections: 3 },
       secretFor: async (fresh) => {
-        const secret = await createServiceRole(fresh, 'users_api', 'offline:P@ss');
+        const secret = await createServiceRole(fresh, databaseNames.login, 'offline:P@ss');
         // npm start applies migrations with the secret's login: let it check the (already applied) schema.
-        await fresh.admin.query('grant create on schema public to users_api; grant select, insert on pgmigrations to users_api');
+        await fresh.admin.query(
+          `grant create on schema public to ${databaseNames.login}; grant select, insert on pgmigrations to ${databaseNames.login}`,
+        );
         return secret;
       },
     });
@@ -316,10 +346,10 @@ describe('sls offline against a PostgreSQL with fewer connection slots than conc
   afterAll(() => local?.stop());
 
   it('answers 200 or 503 with Retry-After, never a 500, and never exceeds the slots', async () => {
-    const watch = peakBackends(database, 'users_api', 30);
+    const watch = peakBackends(database, databaseNames.login, 30);
     const replies: Reply[] = [];
     for (let round = 0; round < 3; round += 1) {
-      replies.push(...(await Promise.all(Array.from({ length: 8 }, () => request(offline, 'GET', '/api/users')))));
+      replies.push(...(await Promise.all(Array.from({ length: 8 }, () => request(offline, 'GET', '/api/test-contacts')))));
     }
     const peak = await watch;
     expect(replies.filter((reply) => ![200, 503].includes(reply.status))).toEqual([]);
@@ -337,7 +367,7 @@ describe('npm start with no .local/secrets/db.json, in a folder other users cann
 
   beforeAll(() => {
     // mkdtemp makes a 0700 folder, like a clone in a private home: as root, PostgreSQL's own user cannot enter it.
-    parent = fs.mkdtempSync(path.join(os.tmpdir(), 'users-api-clone-'));
+    parent = fs.mkdtempSync(path.join(os.tmpdir(), 'api-clone-'));
     localDir = path.join(parent, '.local');
   });
 
@@ -363,15 +393,15 @@ describe('npm start with no .local/secrets/db.json, in a folder other users cann
       host: '127.0.0.1',
       port: expect.any(Number),
       username: 'postgres',
-      dbname: 'users',
+      dbname: databaseNames.database,
     });
     expect(fs.statSync(path.join(localDir, 'secrets', 'db.json')).mode & 0o077).toBe(0);
     // The functions log in as the application login, as in AWS, from a secret of their own.
     const app = JSON.parse(fs.readFileSync(path.join(localDir, 'secrets', 'app.json'), 'utf8'));
-    expect(app).toMatchObject({ host: '127.0.0.1', port: secret.port, username: 'users_api', dbname: 'users' });
+    expect(app).toMatchObject({ host: '127.0.0.1', port: secret.port, username: databaseNames.login, dbname: databaseNames.database });
     expect(app.password).not.toBe(secret.password);
     expect(fs.statSync(path.join(localDir, 'secrets', 'app.json')).mode & 0o077).toBe(0);
-    const created = await request(offline, 'POST', '/api/users', {
+    const created = await request(offline, 'POST', '/api/test-contacts', {
       headers: { ...json, 'idempotency-key': 'kept-1' },
       body: '{"email":"kept@example.com","name":"Kept"}',
     });
@@ -392,10 +422,10 @@ describe('npm start with no .local/secrets/db.json, in a folder other users cann
 
   it('reuses the same data on a second start: the users, and the Idempotency-Key records in DynamoDB Local', async () => {
     offline = await startOffline(localDir);
-    const list = await request(offline, 'GET', '/api/users');
+    const list = await request(offline, 'GET', '/api/test-contacts');
     expect(list.status).toBe(200);
     expect(list.body.items.map((user: { email: string }) => user.email)).toEqual(['kept@example.com']);
-    const repeat = await request(offline, 'POST', '/api/users', {
+    const repeat = await request(offline, 'POST', '/api/test-contacts', {
       headers: { ...json, 'idempotency-key': 'kept-1' },
       body: '{"email":"kept@example.com","name":"Kept"}',
     });
@@ -406,7 +436,7 @@ describe('npm start with no .local/secrets/db.json, in a folder other users cann
   it('refuses a second npm start on the same .local folder, and the first keeps serving', async () => {
     await expect(startOffline(localDir)).rejects.toThrow(/Another local stack \(pid \d+\) is running on/);
     expect((await request(offline!, 'GET', '/api/health/ready')).status).toBe(200);
-    expect((await request(offline!, 'GET', '/api/users')).body.items).toHaveLength(1);
+    expect((await request(offline!, 'GET', '/api/test-contacts')).body.items).toHaveLength(1);
   });
 
   it('serves a fresh clone at the same path, on a new cluster', async () => {
@@ -416,15 +446,15 @@ describe('npm start with no .local/secrets/db.json, in a folder other users cann
     fs.mkdirSync(parent, { mode: 0o700 });
     const output = await restartServes();
     if (process.getuid?.() === 0) expect(output).toContain(`discarding ${relocatedHome(localDir)}`);
-    expect((await request(offline!, 'GET', '/api/users')).body.items).toEqual([]);
+    expect((await request(offline!, 'GET', '/api/test-contacts')).body.items).toEqual([]);
   });
 
   it('serves after rm -rf .local', async () => {
-    await request(offline!, 'POST', '/api/users', { headers: json, body: '{"email":"gone@example.com","name":"Gone"}' });
+    await request(offline!, 'POST', '/api/test-contacts', { headers: json, body: '{"email":"gone@example.com","name":"Gone"}' });
     await offline?.stop();
     fs.rmSync(localDir, { recursive: true, force: true });
     await restartServes();
-    expect((await request(offline!, 'GET', '/api/users')).body.items).toEqual([]);
+    expect((await request(offline!, 'GET', '/api/test-contacts')).body.items).toEqual([]);
   });
 });
 
@@ -438,7 +468,7 @@ if (noPgbouncer) console.warn(`Skipping npm start through PgBouncer: ${noPgbounc
     local = await startOfflineOnTestDatabase({
       secretFor: async (fresh) => {
         // A fresh schema: the migrations go through the pooler too.
-        await fresh.admin.query('drop table users; drop table pgmigrations');
+        await dropTables(fresh.admin);
         bouncer = await startPgbouncer(fresh.server, fresh.secret.username, fresh.secret.password, 2);
         return { ...fresh.secret, port: bouncer.port };
       },
@@ -454,18 +484,21 @@ if (noPgbouncer) console.warn(`Skipping npm start through PgBouncer: ${noPgbounc
     const url = local.offline;
     expect(await count(local.database.admin, 'select count(*) as n from pgmigrations')).toBe(migrationCount);
     expect((await request(url, 'GET', '/api/health/ready')).status).toBe(200);
-    const created = await request(url, 'POST', '/api/users', { headers: json, body: '{"email":"pooled@example.com","name":"Pooled"}' });
+    const created = await request(url, 'POST', '/api/test-contacts', {
+      headers: json,
+      body: '{"email":"pooled@example.com","name":"Pooled"}',
+    });
     expect(created.status).toBe(201);
     const id = created.body.id as string;
-    expect((await request(url, 'GET', `/api/users/${id}`)).body.email).toBe('pooled@example.com');
-    expect((await request(url, 'GET', '/api/users')).body.items).toHaveLength(1);
-    const replaced = await request(url, 'PUT', `/api/users/${id}`, {
+    expect((await request(url, 'GET', `/api/test-contacts/${id}`)).body.email).toBe('pooled@example.com');
+    expect((await request(url, 'GET', '/api/test-contacts')).body.items).toHaveLength(1);
+    const replaced = await request(url, 'PUT', `/api/test-contacts/${id}`, {
       headers: json,
       body: '{"email":"pooled@example.com","name":"Renamed"}',
     });
     expect(replaced.status).toBe(200);
-    expect((await request(url, 'DELETE', `/api/users/${id}`)).status).toBe(204);
-    expect(await count(local.database.admin, 'select count(*) as n from users')).toBe(0);
+    expect((await request(url, 'DELETE', `/api/test-contacts/${id}`)).status).toBe(204);
+    expect(await count(local.database.admin, 'select count(*) as n from test_contacts')).toBe(0);
     expect(local.offline.output()).toContain('the database refused settings at login');
   });
 });

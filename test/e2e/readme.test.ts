@@ -14,7 +14,7 @@ const runnable = [...fs.readFileSync(path.join(root, 'README.md'), 'utf8').match
 describe("the README's runnable blocks", () => {
   let copy: string;
   beforeAll(() => {
-    copy = copyProject('users-api-readme-');
+    copy = copyProject('api-readme-');
   });
   afterAll(() => fs.rmSync(copy, { recursive: true, force: true }));
 

@@ -10,7 +10,7 @@ const rejected = (errorName: 'NotFoundError' | 'DatabaseUnavailableError') =>
   captureLogs('req-rejected', (logger, { middlewares, errors }) =>
     middlewares
       .problemDetails({ logger })
-      .onError({ error: new errors[errorName]('rejected'), event: { routeKey: 'GET /api/users' }, context: {} }),
+      .onError({ error: new errors[errorName]('rejected'), event: { routeKey: 'GET /api/test-contacts' }, context: {} }),
   );
 
 describe('the error subscription pattern', () => {

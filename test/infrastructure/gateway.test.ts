@@ -2,6 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fresh } from '../support/fresh';
+import { serviceName } from '../support/names';
 
 /**
  * resources/gateway.js as serverless calls it, with the variables it asks for. The packaged stages'
@@ -11,7 +12,7 @@ type Fragment = { Resources: Record<string, any>; Outputs: Record<string, any>; 
 type Gateway = (input: { resolveVariable: (address: string) => Promise<unknown> }) => Promise<Fragment>;
 
 const defaults: Record<string, unknown> = {
-  'self:service': 'users-api',
+  'self:service': serviceName,
   'sls:stage': 'dev',
   'self:provider.region': 'eu-west-1',
   'self:params': { default: { apiDomainName: '' }, prod: { apiDomainName: 'api.example.com' } },

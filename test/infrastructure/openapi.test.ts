@@ -4,6 +4,7 @@ import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import { contractText } from '../../src/api/contract';
 import { catalog, resourceServer } from '../../src/api/functions';
+import { resources } from '../../src/api/registry';
 import { api } from '../../src/api/service';
 import { idempotencyKeyPattern } from '../../src/lib/http/idempotency';
 import { requestBodyDefaults } from '../../src/lib/http/middlewares';
@@ -13,6 +14,7 @@ import { contractViolations } from '../support/contract';
 import { fresh } from '../support/fresh';
 import type { Registry } from '../../src/lib/openapi/document';
 import { statusTitles } from '../support/problems';
+import { serviceName } from '../support/names';
 
 type Document = typeof import('../../src/lib/openapi/document');
 
@@ -76,20 +78,23 @@ describe('openapi.json', () => {
   });
 
   it('documents problem documents, headers and parameters as the service sends them', () => {
-    const create = document.paths['/api/users'].post;
+    const create = document.paths['/api/test-contacts'].post;
     expect(Object.keys(create.responses).sort()).toEqual(['201', '400', '401', '403', '409', '413', '415', '422', '429', '503']);
     expect(Object.keys(create.responses['201'].headers)).toEqual(['Location', 'Idempotent-Replayed']);
     expect(Object.keys(create.responses['503'].headers)).toEqual(['Retry-After']);
     expect(Object.keys(create.responses['401'].headers)).toEqual(['WWW-Authenticate']);
     expect(create.responses['400'].content['application/problem+json'].schema).toEqual({ $ref: '#/components/schemas/Problem' });
-    const list = document.paths['/api/users'].get;
+    const list = document.paths['/api/test-contacts'].get;
     expect(list.parameters.map((parameter: { name: string }) => parameter.name)).toEqual(['limit', 'cursor']);
-    expect(document.paths['/api/users/{id}'].get.parameters[0]).toMatchObject({ in: 'path', name: 'id', required: true });
+    expect(document.paths['/api/test-contacts/{id}'].get.parameters[0]).toMatchObject({ in: 'path', name: 'id', required: true });
     expect(document.components.schemas.Problem.required).toEqual(['type', 'status', 'title', 'detail']);
-    expect(Object.keys(document.components.securitySchemes.cognito.flows.clientCredentials.scopes)).toEqual([
-      `${resourceServer}/users.read`,
-      `${resourceServer}/users.write`,
-    ]);
+    // Every resource's two scopes, the tests' own among them.
+    expect(Object.keys(document.components.securitySchemes.cognito.flows.clientCredentials.scopes)).toEqual(
+      resources.flatMap(({ name }) => [`${resourceServer}/${name}.read`, `${resourceServer}/${name}.write`]),
+    );
+    expect(Object.keys(document.components.securitySchemes.cognito.flows.clientCredentials.scopes)).toEqual(
+      expect.arrayContaining([`${resourceServer}/test-contacts.read`, `${resourceServer}/test-contacts.write`]),
+    );
   });
 });
 
@@ -149,24 +154,26 @@ describe("openapi.json's words and headers", () => {
       ];
       expect({ where, field: fields.includes(example.errors[0].field) }).toEqual({ where, field: true });
     }
-    expect(document.paths['/api/users'].post.responses['413'].description).toContain(String(requestBodyDefaults.maxBytes));
+    expect(document.paths['/api/test-contacts'].post.responses['413'].description).toContain(String(requestBodyDefaults.maxBytes));
   });
 
   it('states the headers as the service sends them', () => {
-    const created = document.paths['/api/users'].post.responses['201'].headers;
-    expect(created.Location).toMatchObject({ required: true, schema: { type: 'string', pattern: '^/api/users/' } });
-    expect(created.Location.example).toMatch(/^\/api\/users\/[0-9a-f-]{36}$/);
+    const created = document.paths['/api/test-contacts'].post.responses['201'].headers;
+    expect(created.Location).toMatchObject({ required: true, schema: { type: 'string', pattern: '^/api/test-contacts/' } });
+    expect(created.Location.example).toMatch(/^\/api\/test-contacts\/[0-9a-f-]{36}$/);
     expect(created['Idempotent-Replayed']).toMatchObject({ schema: { type: 'string', const: 'true' }, example: 'true' });
     expect(created['Idempotent-Replayed'].required).toBeUndefined();
-    const unavailable = document.paths['/api/users'].post.responses['503'].headers['Retry-After'];
+    const unavailable = document.paths['/api/test-contacts'].post.responses['503'].headers['Retry-After'];
     expect(unavailable).toMatchObject({ required: true, schema: { type: 'string', pattern: '^\\d+$' }, example: '1' });
-    const challenge = document.paths['/api/users'].post.responses['401'].headers['WWW-Authenticate'];
-    expect(challenge).toMatchObject({ required: true, schema: { type: 'string', pattern: '^Bearer realm="users-api"' } });
+    const challenge = document.paths['/api/test-contacts'].post.responses['401'].headers['WWW-Authenticate'];
+    expect(challenge).toMatchObject({ required: true, schema: { type: 'string', pattern: `^Bearer realm="${serviceName}"` } });
     expect(challenge.example).toMatch(new RegExp(challenge.schema.pattern));
-    const key = document.paths['/api/users'].post.parameters.find((parameter: { name: string }) => parameter.name === 'idempotency-key');
+    const key = document.paths['/api/test-contacts'].post.parameters.find(
+      (parameter: { name: string }) => parameter.name === 'idempotency-key',
+    );
     expect(key).toMatchObject({ in: 'header', schema: { type: 'string', pattern: idempotencyKeyPattern.source } });
     expect(key.required).toBeFalsy();
-    const cursor = document.paths['/api/users'].get.parameters.find((parameter: { name: string }) => parameter.name === 'cursor');
+    const cursor = document.paths['/api/test-contacts'].get.parameters.find((parameter: { name: string }) => parameter.name === 'cursor');
     expect(cursor).toMatchObject({ in: 'query', schema: { type: 'string', pattern: cursorPattern.source }, example: exampleCursor });
   });
 
@@ -184,11 +191,14 @@ describe("openapi.json's words and headers", () => {
         authorizationCode: { authorizationUrl: '/oauth2/authorize', tokenUrl: '/oauth2/token' },
       },
     });
-    expect(Object.keys(document.components.schemas).sort()).toEqual(['Problem', 'User', 'UserInput']);
-    expect(document.tags.map((tag: { name: string }) => tag.name)).toEqual(['users', 'service']);
-    for (const { where, operation } of operations())
-      expect({ where, tags: operation.tags }).toEqual({ where, tags: [where.includes('/api/users') ? 'users' : 'service'] });
-    const list = document.paths['/api/users'].get.responses['200'].content['application/json'].example;
+    // An item's schema and its input's for each resource, named from its singular (`line item`: LineItem).
+    expect(Object.keys(document.components.schemas)).toEqual(expect.arrayContaining(['Problem', 'TestContact', 'TestContactInput']));
+    expect(Object.keys(document.components.schemas)).toHaveLength(1 + 2 * resources.length);
+    expect(document.tags.map((tag: { name: string }) => tag.name)).toEqual([...resources.map(({ name }) => name), 'service']);
+    const tagOf = (where: string) => resources.find(({ path }) => where.includes(` ${path}`))?.name ?? 'service';
+    for (const { where, operation } of operations()) expect({ where, tags: operation.tags }).toEqual({ where, tags: [tagOf(where)] });
+    expect(tagOf('get /api/test-contacts/{id}')).toBe('test-contacts');
+    const list = document.paths['/api/test-contacts'].get.responses['200'].content['application/json'].example;
     expect(list).toEqual({ items: [expect.objectContaining({ id: expect.any(String) })], next: exampleCursor });
     expect(document.paths['/api/health'].get.responses['200'].content['application/json'].example).toMatchObject({
       service: expect.any(String),
@@ -282,14 +292,14 @@ describe("openapi.json's examples", () => {
 
   it('fails a route whose parts have no example, or an example its schema refuses', () => {
     const broken = structuredClone(document);
-    delete broken.paths['/api/users/{id}'].get.parameters[0].example;
-    broken.paths['/api/users'].post.requestBody.content['application/json'].example = { email: 5 };
+    delete broken.paths['/api/test-contacts/{id}'].get.parameters[0].example;
+    broken.paths['/api/test-contacts'].post.requestBody.content['application/json'].example = { email: 5 };
     const sites = exampleSites(broken);
-    expect(sites.filter((site) => site.example === undefined).map((site) => site.where)).toEqual(['get /api/users/{id} path id']);
+    expect(sites.filter((site) => site.example === undefined).map((site) => site.where)).toEqual(['get /api/test-contacts/{id} path id']);
     const refused = new Ajv2020({ strict: false });
     addFormats(refused);
     refused.addSchema(broken, 'openapi.json');
-    const body = sites.find((site) => site.where === 'post /api/users body application/json')!;
+    const body = sites.find((site) => site.where === 'post /api/test-contacts body application/json')!;
     expect(refused.compile({ $ref: `openapi.json${body.schema}` })(body.example)).toBe(false);
   });
 
@@ -317,20 +327,20 @@ describe('the e2e contract check (test/support/contract.ts)', () => {
   };
   const created = {
     method: 'POST',
-    path: '/api/users',
+    path: '/api/test-contacts',
     status: 201,
-    headers: { 'Content-Type': 'application/json', Location: `/api/users/${user.id}` },
+    headers: { 'Content-Type': 'application/json', Location: `/api/test-contacts/${user.id}` },
     body: JSON.stringify(user),
   };
 
   it('accepts a response the contract allows', () => {
     expect(contractViolations(created)).toEqual([]);
-    expect(contractViolations({ method: 'DELETE', path: `/api/users/${user.id}`, status: 204, headers: {}, body: '' })).toEqual([]);
+    expect(contractViolations({ method: 'DELETE', path: `/api/test-contacts/${user.id}`, status: 204, headers: {}, body: '' })).toEqual([]);
   });
 
   it('names each way a response can break it', () => {
     expect(contractViolations({ ...created, status: 202 })).toEqual([
-      expect.stringMatching(/POST \/api\/users 202: the status is not documented/),
+      expect.stringMatching(/POST \/api\/test-contacts 202: the status is not documented/),
     ]);
     expect(contractViolations({ ...created, headers: { 'Content-Type': 'application/json' } })).toEqual([
       expect.stringMatching(/required header Location is missing/),
@@ -341,7 +351,7 @@ describe('the e2e contract check (test/support/contract.ts)', () => {
     expect(contractViolations({ ...created, headers: { ...created.headers, 'Content-Type': 'text/plain' } })).toEqual([
       expect.stringMatching(/Content-Type text\/plain is not one of application\/json/),
     ]);
-    const unavailable = { method: 'GET', path: '/api/users', status: 503, headers: { 'content-type': 'application/problem+json' } };
+    const unavailable = { method: 'GET', path: '/api/test-contacts', status: 503, headers: { 'content-type': 'application/problem+json' } };
     const problem = JSON.stringify({ type: 'about:blank', status: 503, title: 'Service Unavailable', detail: 'Retry' });
     expect(contractViolations({ ...unavailable, body: problem })).toEqual([
       expect.stringMatching(/required header Retry-After is missing/),

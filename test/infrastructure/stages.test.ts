@@ -2,11 +2,13 @@ import fs from 'node:fs';
 import { apiFunctions, capitalise, names } from '../../resources/functions';
 import { stageKind, stageNameProblem } from '../../resources/stage';
 import { cfnLintFindings, packageStage, type Template } from '../support/template';
+import { serviceName } from '../support/names';
 
-const service = 'users-api';
+const service = serviceName;
 const problem = (stage: string) => stageNameProblem(stage, { service, functionNames: names });
-/** The longest stage name this service's resource names leave room for. */
-const longest = 64 - `${service}--releaseMigrations`.length;
+/** The longest function name, and the longest stage name this service's resource names leave room for. */
+const longestFunction = names.reduce((longest, name) => (name.length > longest.length ? name : longest), '');
+const longest = 64 - `${service}--${longestFunction}`.length;
 
 describe('a stage name', () => {
   it('says the kind of stage: local, a pull request preview (pr-<number>), or one someone named', () => {
@@ -34,7 +36,7 @@ describe('a stage name', () => {
       expect(problem(stage)).toMatch(charactersRefused);
     expect(problem('laws-team')).toBe('stage name "laws-team" cannot be used in AWS: Cognito refuses "aws" in the user pool\'s domain');
     expect(problem('x'.repeat(longest + 1))).toBe(
-      `stage name "${'x'.repeat(longest + 1)}" is too long for the function ${service}-${'x'.repeat(longest + 1)}-releaseMigrations ` +
+      `stage name "${'x'.repeat(longest + 1)}" is too long for the function ${service}-${'x'.repeat(longest + 1)}-${longestFunction} ` +
         `(65 characters, AWS takes 64): at most ${longest} characters here`,
     );
   });

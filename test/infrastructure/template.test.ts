@@ -19,6 +19,7 @@ import { matchesFilterPattern } from '../support/filter-pattern';
 import { bundledModules, zipSizes } from '../support/lambda-runtime';
 import { copyProject } from '../support/project-copy';
 import { cfnLintFindings, condition, created, packageStage, resolve, type Template } from '../support/template';
+import { databaseNames, serviceName } from '../support/names';
 
 /** Everything below is derived from the one function list (resources/functions.js) and the resources' registry. */
 const databaseFunctions = new Set(databaseList);
@@ -123,7 +124,7 @@ function accessLogLine(format: string, status: number): string {
     '$context.status': String(status),
     '$context.responseLatency': '12',
     '$context.requestTimeEpoch': '1764979200000',
-    '$context.routeKey': 'GET /api/users',
+    '$context.routeKey': 'GET /api/test-contacts',
     '$context.httpMethod': 'GET',
   };
   const line = format.replace(/\$context\.[\w.]+/g, (variable) => values[variable] ?? '-');
@@ -195,7 +196,7 @@ describe.each(Object.entries(expected))('stage %s', (stage, want) => {
       const fn = properties(`${capital(name)}LambdaFunction`);
       expect(fn.Runtime).toBe('nodejs24.x');
       expect(fn.Architectures).toEqual(['arm64']);
-      expect(fn.FunctionName).toBe(`users-api-${stage}-${name}`);
+      expect(fn.FunctionName).toBe(`${serviceName}-${stage}-${name}`);
       expect(fn.LoggingConfig).toEqual({ LogFormat: 'JSON', ApplicationLogLevel: want.logLevel, SystemLogLevel: 'INFO' });
       expect(JSON.stringify(fn.Environment.Variables)).not.toMatch(/password|hooks\.slack/i);
     }
@@ -266,7 +267,7 @@ describe.each(Object.entries(expected))('stage %s', (stage, want) => {
       Engine: 'aurora-postgresql',
       StorageEncrypted: true,
       ManageMasterUserPassword: true,
-      DBClusterIdentifier: `users-api-${stage}`,
+      DBClusterIdentifier: `${serviceName}-${stage}`,
     });
     expect(String(cluster.EngineVersion)).toMatch(/^17\./);
     expect(cluster.BackupRetentionPeriod).toBeGreaterThanOrEqual(1);
@@ -310,8 +311,11 @@ describe.each(Object.entries(expected))('stage %s', (stage, want) => {
 
   it("gives the functions a login of their own, rotated on a schedule by AWS's hosted function with alternating users", () => {
     const secret = properties('AppDatabaseSecret');
-    expect(secret.Name).toBe(`users-api/${stage}/app-database`);
-    expect(secret.GenerateSecretString).toMatchObject({ SecretStringTemplate: '{"username":"users_api"}', GenerateStringKey: 'password' });
+    expect(secret.Name).toBe(`${serviceName}/${stage}/app-database`);
+    expect(secret.GenerateSecretString).toMatchObject({
+      SecretStringTemplate: `{"username":"${databaseNames.login}"}`,
+      GenerateStringKey: 'password',
+    });
     expect(properties('AppDatabaseSecretAttachment')).toEqual({
       SecretId: appSecret,
       TargetId: { Ref: 'DatabaseCluster' },
@@ -361,7 +365,7 @@ describe.each(Object.entries(expected))('stage %s', (stage, want) => {
           Sid: 'ProbeNewVersions',
           Effect: 'Allow',
           Action: ['lambda:InvokeFunction'],
-          Resource: apiFunctions.map((api) => sub(`lambda:\${AWS::Region}:\${AWS::AccountId}:function:users-api-${stage}-${api}:*`)),
+          Resource: apiFunctions.map((api) => sub(`lambda:\${AWS::Region}:\${AWS::AccountId}:function:${serviceName}-${stage}-${api}:*`)),
         },
       ],
     };
@@ -375,7 +379,7 @@ describe.each(Object.entries(expected))('stage %s', (stage, want) => {
       ]);
       expect(role.ManagedPolicyArns).toBeUndefined();
       const statements = role.Policies.flatMap((policy: any) => policy.PolicyDocument.Statement);
-      const logGroup = `/aws/lambda/users-api-${stage}-${name}`;
+      const logGroup = `/aws/lambda/${serviceName}-${stage}-${name}`;
       const wanted: any[] = [
         {
           Sid: 'WriteOwnLogs',
@@ -423,14 +427,14 @@ describe.each(Object.entries(expected))('stage %s', (stage, want) => {
   it("gives the stage its own user pool, with every resource's scopes, a machine client, a browser client and a token domain", () => {
     const pool = resources().UserPool!;
     expect(pool.Type).toBe('AWS::Cognito::UserPool');
-    expect(pool.Properties.UserPoolName).toBe(`users-api-${stage}`);
+    expect(pool.Properties.UserPoolName).toBe(`${serviceName}-${stage}`);
     expect(pool.Properties.AdminCreateUserConfig).toEqual({ AllowAdminCreateUserOnly: true });
     expect(pool.DeletionPolicy).toBe(stage === 'prod' ? 'Retain' : 'Delete');
     expect(pool.Properties.DeletionProtection).toBe(stage === 'prod' ? 'ACTIVE' : 'INACTIVE');
     const server = properties('UserPoolResourceServer');
-    expect(server).toMatchObject({ UserPoolId: { Ref: 'UserPool' }, Identifier: 'users-api' });
+    expect(server).toMatchObject({ UserPoolId: { Ref: 'UserPool' }, Identifier: serviceName });
     expect(server.Scopes.map((scope: any) => scope.ScopeName)).toEqual(resourceScopes);
-    const scopes = resourceScopes.map((scope) => `users-api/${scope}`);
+    const scopes = resourceScopes.map((scope) => `${serviceName}/${scope}`);
     expect(properties('MachineClient')).toMatchObject({
       UserPoolId: { Ref: 'UserPool' },
       GenerateSecret: true,
@@ -470,7 +474,7 @@ describe.each(Object.entries(expected))('stage %s', (stage, want) => {
       if (scope) {
         expect(route.AuthorizationType).toBe('JWT');
         expect(route.AuthorizerId).toEqual({ Ref: 'HttpApiAuthorizerUserPool' });
-        expect(route.AuthorizationScopes).toEqual([`users-api/${scope}`]);
+        expect(route.AuthorizationScopes).toEqual([`${serviceName}/${scope}`]);
       } else {
         expect(route.AuthorizationType).toBeUndefined();
         expect(route.AuthorizationScopes).toBeUndefined();
@@ -518,14 +522,14 @@ describe.each(Object.entries(expected))('stage %s', (stage, want) => {
   it('shares the connection budget out as reserved concurrency, so containers never exceed it', () => {
     const reserved = functions.map((name) => Number(properties(`${capital(name)}LambdaFunction`).ReservedConcurrentExecutions ?? 0));
     const total = reserved.reduce((sum, n) => sum + n, 0);
-    expect(total).toBe(want.reserved === undefined ? 0 : want.reserved * 7);
+    expect(total).toBe(want.reserved === undefined ? 0 : want.reserved * (2 + resourceFunctions.length));
     if (want.reserved !== undefined) expect(total).toBeLessThanOrEqual(100);
   });
 
   it('keeps logs for the stage retention and reserves concurrency for the database functions', () => {
     for (const name of functions) {
       expect(properties(`${capital(name)}LogGroup`)).toEqual({
-        LogGroupName: `/aws/lambda/users-api-${stage}-${name}`,
+        LogGroupName: `/aws/lambda/${serviceName}-${stage}-${name}`,
         RetentionInDays: want.retention,
       });
       const reserved = properties(`${capital(name)}LambdaFunction`).ReservedConcurrentExecutions;
@@ -553,7 +557,7 @@ describe.each(Object.entries(expected))('stage %s', (stage, want) => {
         Principal: 'logs.amazonaws.com',
         SourceAccount: { Ref: 'AWS::AccountId' },
         SourceArn: {
-          'Fn::Sub': `arn:\${AWS::Partition}:logs:\${AWS::Region}:\${AWS::AccountId}:log-group:/aws/lambda/users-api-${stage}-${name}:*`,
+          'Fn::Sub': `arn:\${AWS::Partition}:logs:\${AWS::Region}:\${AWS::AccountId}:log-group:/aws/lambda/${serviceName}-${stage}-${name}:*`,
         },
       });
       expect(template().Resources[`${capital(name)}ErrorSubscription`]!).toMatchObject({ DependsOn: [`${capital(name)}AlertsPermission`] });
@@ -562,7 +566,7 @@ describe.each(Object.entries(expected))('stage %s', (stage, want) => {
 
   it('keeps the alert state in a pay-per-request table with a TTL, and the Slack webhook in its own secret', () => {
     expect(properties('AlertsTable')).toEqual({
-      TableName: `users-api-${stage}-alerts`,
+      TableName: `${serviceName}-${stage}-alerts`,
       BillingMode: 'PAY_PER_REQUEST',
       AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
       KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
@@ -570,7 +574,10 @@ describe.each(Object.entries(expected))('stage %s', (stage, want) => {
     });
     // No alert emails in the stage's params: no subscriptions (see the variant below).
     expect(Object.values(resources()).filter((r) => r.Type === 'AWS::SNS::Subscription')).toEqual([]);
-    expect(properties('SlackWebhookSecret')).toMatchObject({ Name: `users-api/${stage}/slack-webhook`, SecretString: '{"webhookUrl":""}' });
+    expect(properties('SlackWebhookSecret')).toMatchObject({
+      Name: `${serviceName}/${stage}/slack-webhook`,
+      SecretString: '{"webhookUrl":""}',
+    });
     expect(properties('AlertsLambdaFunction').Environment.Variables).toMatchObject({
       ALERTS_TOPIC_ARN: { Ref: 'AlertsTopic' },
       ALERTS_TABLE: { Ref: 'AlertsTable' },
@@ -613,19 +620,19 @@ describe.each(Object.entries(expected))('stage %s', (stage, want) => {
 
   it('draws a dashboard of the stage: every API function, the database and the alerts function', () => {
     const body = JSON.parse(properties('Dashboard').DashboardBody['Fn::Sub']) as { widgets: { properties: any }[] };
-    expect(properties('Dashboard').DashboardName).toBe(`users-api-${stage}`);
+    expect(properties('Dashboard').DashboardName).toBe(`${serviceName}-${stage}`);
     const lines = body.widgets.flatMap((widget) => widget.properties.metrics ?? []) as unknown[][];
     const lambda = (fn: string, metric: string, stat?: string) =>
       lines.some((line) => line[0] === 'AWS/Lambda' && line[1] === metric && line[3] === fn && (!stat || (line[4] as any)?.stat === stat));
     for (const name of apiFunctions) {
-      const fn = `users-api-${stage}-${name}`;
+      const fn = `${serviceName}-${stage}-${name}`;
       for (const metric of ['Invocations', 'Errors', 'Throttles', 'ConcurrentExecutions'])
         expect([name, metric, lambda(fn, metric)]).toEqual([name, metric, true]);
       for (const stat of ['p50', 'p95', 'p99']) expect([name, stat, lambda(fn, 'Duration', stat)]).toEqual([name, stat, true]);
     }
-    expect(lambda(`users-api-${stage}-alerts`, 'Errors')).toBe(true);
+    expect(lambda(`${serviceName}-${stage}-alerts`, 'Errors')).toBe(true);
     for (const metric of ['ServerlessDatabaseCapacity', 'DatabaseConnections'])
-      expect(lines).toContainEqual(['AWS/RDS', metric, 'DBClusterIdentifier', `users-api-${stage}`]);
+      expect(lines).toContainEqual(['AWS/RDS', metric, 'DBClusterIdentifier', `${serviceName}-${stage}`]);
     const expressions = lines.map((line) => (line[0] as { expression?: string }).expression ?? '').join('\n');
     for (const metric of [
       'DatabaseRoundTrip',
@@ -639,8 +646,8 @@ describe.each(Object.entries(expected))('stage %s', (stage, want) => {
     ])
       expect(expressions).toContain(`MetricName="${metric}" stage="${stage}"`);
     // The access log's counts: 4xx and 5xx by route, and the gateway's 429s.
-    for (const metric of ['Http4xx', 'Http5xx']) expect(expressions).toContain(`{users-api/${stage},route} MetricName="${metric}"`);
-    expect(lines).toContainEqual([`users-api/${stage}`, 'Throttled429']);
+    for (const metric of ['Http4xx', 'Http5xx']) expect(expressions).toContain(`{${serviceName}/${stage},route} MetricName="${metric}"`);
+    expect(lines).toContainEqual([`${serviceName}/${stage}`, 'Throttled429']);
   });
 
   it("gives each API function a Live alias that the API invokes, shifted by the stage's deployment type, rolled back by its alarms", () => {
@@ -703,7 +710,7 @@ describe.each(Object.entries(expected))('stage %s', (stage, want) => {
     const stageProperties = properties('HttpApiStage');
     expect(stageProperties.AccessLogSettings.DestinationArn).toEqual({ 'Fn::GetAtt': ['HttpApiAccessLogGroup', 'Arn'] });
     expect(properties('HttpApiAccessLogGroup')).toEqual({
-      LogGroupName: `/aws/http-api/users-api-${stage}/access`,
+      LogGroupName: `/aws/http-api/${serviceName}-${stage}/access`,
       RetentionInDays: want.retention,
     });
     // The Fn::GetAtt above makes CloudFormation create the group before the stage.
@@ -736,7 +743,7 @@ describe.each(Object.entries(expected))('stage %s', (stage, want) => {
     expect(Object.keys(byName).sort()).toEqual(['Http4xx', 'Http5xx', 'Throttled429']);
     for (const name of ['Http4xx', 'Http5xx'])
       expect(byName[name].MetricTransformations[0]).toMatchObject({
-        MetricNamespace: `users-api/${stage}`,
+        MetricNamespace: `${serviceName}/${stage}`,
         MetricValue: '1',
         Dimensions: [{ Key: 'route', Value: '$.route' }],
       });
@@ -786,7 +793,7 @@ describe.each(Object.entries(expected))('stage %s', (stage, want) => {
 
   it('alarms to the topic when the gateway throttles more requests in a period than the threshold', () => {
     expect(properties('HttpApiThrottledAlarm')).toMatchObject({
-      Namespace: `users-api/${stage}`,
+      Namespace: `${serviceName}/${stage}`,
       MetricName: accessLogMetrics.throttled.name,
       Dimensions: [],
       Statistic: 'Sum',
@@ -811,7 +818,7 @@ describe.each(Object.entries(expected))('stage %s', (stage, want) => {
   });
 
   it('names the API and every resource after the stage', () => {
-    expect(properties('HttpApi').Name).toBe(`users-api-${stage}`);
+    expect(properties('HttpApi').Name).toBe(`${serviceName}-${stage}`);
     expect(properties('HttpApiRouteDefault').RouteKey).toBe('$default');
   });
 });
@@ -889,7 +896,7 @@ describe("prod given an existing VPC, and its domain in serverless.yml's params,
   let template: Template;
   let dir: string;
   beforeAll(async () => {
-    project = copyProject('users-api-domain-');
+    project = copyProject('api-domain-');
     const file = path.join(project, 'serverless.yml');
     const prodParams = `  prod:\n    apiDomainName: api.example.com\n    apiCertificateArn: ${certificateArn}\n    apiHostedZoneId: ${hostedZoneId}\n`;
     const config = fs.readFileSync(file, 'utf8');
@@ -1024,7 +1031,7 @@ describe('a stage on DocumentDB (params.dbEngine=documentdb), with a domain of i
       EngineVersion: '5.0.0',
       Port: 27017,
       StorageEncrypted: true,
-      DBClusterIdentifier: 'users-api-staging',
+      DBClusterIdentifier: `${serviceName}-staging`,
       DBSubnetGroupName: { Ref: 'DocumentDbSubnetGroup' },
       DBClusterParameterGroupName: { Ref: 'DocumentDbParameters' },
       VpcSecurityGroupIds: [{ Ref: 'DocumentDbSecurityGroup' }],
@@ -1046,7 +1053,7 @@ describe('a stage on DocumentDB (params.dbEngine=documentdb), with a domain of i
     });
     expect((template as { Transform?: string[] }).Transform).toEqual(['AWS::SecretsManager-2020-07-23']);
     const secret = properties('DocumentDbSecret');
-    expect(secret.Name).toBe('users-api/staging/documentdb');
+    expect(secret.Name).toBe(`${serviceName}/staging/documentdb`);
     expect(secret.GenerateSecretString).toMatchObject({ GenerateStringKey: 'password', ExcludeCharacters: '/"@\\' });
     expect(properties('DocumentDbCluster').MasterUserPassword).toEqual({
       'Fn::Join': ['', ['{{resolve:secretsmanager:', { Ref: 'DocumentDbSecret' }, ':SecretString:password}}']],

@@ -95,6 +95,12 @@ describe('resources/github-deploy.yml', () => {
     expect(lint.status).toBe(0);
   });
 
+  it("names what it reaches by the service's name, a parameter, and names no service itself", () => {
+    expect(template).toMatch(/^ {2}Service:\n {4}Type: String\n/m);
+    expect(template).not.toMatch(/^ {4}Default:.*-/m);
+    expect([...template.matchAll(/\$\{Service\}/g)].length).toBeGreaterThanOrEqual(10);
+  });
+
   it("lets only this repository's environment of the stage assume the deploy role, and gives it the stage's stack only", () => {
     expect(template).toContain('token.actions.githubusercontent.com:aud: sts.amazonaws.com');
     expect(template).toContain('token.actions.githubusercontent.com:sub: !Sub repo:${Repository}:environment:${Stage}');
@@ -107,12 +113,16 @@ describe('resources/github-deploy.yml', () => {
   it("gives the previews' roles the pr-* stages only, and denies them the long-lived stages' resources", () => {
     expect(template).toContain('AllowedValues: [dev, staging, prod, preview]');
     expect(template).toContain('preview: { Pattern: pr-* }');
-    for (const pattern of ['stack/users-api-${Stages}/*', 'role/users-api-${Stages}-*', 'users-api-${Stages}-serverlessdeploymentbucket-*'])
+    for (const pattern of [
+      'stack/${Service}-${Stages}/*',
+      'role/${Service}-${Stages}-*',
+      '${Service}-${Stages}-serverlessdeploymentbucket-*',
+    ])
       expect(template).toContain(pattern);
-    expect(template).not.toMatch(/users-api-\$\{Stage\}[-/](?!github-deploy|cloudformation)/);
+    expect(template).not.toMatch(/\$\{Service\}-\$\{Stage\}[-/](?!github-deploy|cloudformation)/);
     for (const stage of ['dev', 'staging', 'prod']) {
-      expect(template).toContain(`arn:\${AWS::Partition}:*:*:*:*users-api-${stage}*`);
-      expect(template).toContain(`arn:\${AWS::Partition}:*:*:*:*users-api/${stage}/*`);
+      expect(template).toContain(`arn:\${AWS::Partition}:*:*:*:*\${Service}-${stage}*`);
+      expect(template).toContain(`arn:\${AWS::Partition}:*:*:*:*\${Service}/${stage}/*`);
     }
   });
 });

@@ -20,6 +20,7 @@ import { startReceiver, type Receiver } from '../support/receiver';
 import { packageStage } from '../support/template';
 import { serviceErrorLine } from '../support/service-logs';
 import { fresh } from '../support/fresh';
+import { serviceName } from '../support/names';
 
 jest.setTimeout(120_000);
 
@@ -31,7 +32,7 @@ jest.setTimeout(120_000);
 const describeWithMoto = motoMissing ? describe.skip : describe;
 if (motoMissing) console.warn(motoMissing);
 
-const logGroup = '/aws/lambda/users-api-dev-usersGet';
+const logGroup = `/aws/lambda/${serviceName}-dev-testContactsGet`;
 const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
 const closedPort = 'http://127.0.0.1:9';
 
@@ -56,7 +57,7 @@ describeWithMoto('the alerts function', () => {
     if (createTable) await createAlertsTable(dynamodb.client, tableName);
     Object.assign(process.env, {
       STAGE: 'dev',
-      SERVICE_NAME: 'users-api',
+      SERVICE_NAME: serviceName,
       POWERTOOLS_LOG_LEVEL: 'INFO',
       ALERTS_TOPIC_ARN: topicArn,
       ALERTS_TABLE: tableName,
@@ -67,7 +68,7 @@ describeWithMoto('the alerts function', () => {
     });
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { handler } = fresh(() => require('../../src/handlers/alerts') as { handler: Handler });
-    return (event: unknown) => handler(event, lambdaContext('users-api-dev-alerts'), () => undefined);
+    return (event: unknown) => handler(event, lambdaContext(`${serviceName}-dev-alerts`), () => undefined);
   }
 
   async function emails(): Promise<{ Subject: string; Message: string }[]> {
@@ -88,12 +89,12 @@ describeWithMoto('the alerts function', () => {
 
   beforeAll(async () => {
     [dynamodb, moto, slack] = await Promise.all([startDynamoDb(), startMoto(), startReceiver()]);
-    secretsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'users-api-alert-secrets-'));
+    secretsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'api-alert-secrets-'));
     fs.writeFileSync(path.join(secretsDir, 'slack-webhook.json'), JSON.stringify({ webhookUrl: slack.url }));
     secrets = await startSecretsEndpoint(secretsDir);
     const sns = new SNSClient({ endpoint: moto.url, region: 'eu-west-1', credentials });
     sqs = new SQSClient({ endpoint: moto.url, region: 'eu-west-1', credentials });
-    topicArn = (await sns.send(new CreateTopicCommand({ Name: `users-api-dev-alerts-${run}` }))).TopicArn!;
+    topicArn = (await sns.send(new CreateTopicCommand({ Name: `${serviceName}-dev-alerts-${run}` }))).TopicArn!;
     queueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: `mailbox-${run}` }))).QueueUrl!;
     const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] }));
     await sns.send(new SubscribeCommand({ TopicArn: topicArn, Protocol: 'sqs', Endpoint: Attributes!.QueueArn }));
@@ -132,21 +133,21 @@ describeWithMoto('the alerts function', () => {
     expect(await handler(logsEvent(logGroup, lines))).toEqual({ sent: 2, suppressed: 0 });
 
     expect(slack.bodies.map((body) => body.text.split('\n')[0])).toEqual([
-      '[users-api dev] usersGet: TypeError (2 errors)',
-      '[users-api dev] usersGet: Runtime.timeout (1 error)',
+      `[${serviceName} dev] testContactsGet: TypeError (2 errors)`,
+      `[${serviceName} dev] testContactsGet: Runtime.timeout (1 error)`,
     ]);
     const [typeError] = slack.bodies;
     expect(typeError.text).toContain('First: Cannot read properties of undefined');
     expect(typeError.text).toContain('Request ids: req-1, req-2');
     expect(typeError.text).toContain(
-      'Log stream: https://eu-west-1.console.aws.amazon.com/cloudwatch/home?region=eu-west-1#logsV2:log-groups/log-group/$252Faws$252Flambda$252Fusers-api-dev-usersGet/log-events/',
+      `Log stream: https://eu-west-1.console.aws.amazon.com/cloudwatch/home?region=eu-west-1#logsV2:log-groups/log-group/$252Faws$252Flambda$252F${serviceName}-dev-testContactsGet/log-events/`,
     );
-    expect(typeError.text).toContain('Logs Insights on /aws/lambda/users-api-dev-usersGet: fields @timestamp');
+    expect(typeError.text).toContain(`Logs Insights on /aws/lambda/${serviceName}-dev-testContactsGet: fields @timestamp`);
 
     const mail = await emails();
     expect(mail.map((message) => message.Subject).sort()).toEqual([
-      '[users-api dev] usersGet: Runtime.timeout',
-      '[users-api dev] usersGet: TypeError',
+      `[${serviceName} dev] testContactsGet: Runtime.timeout`,
+      `[${serviceName} dev] testContactsGet: TypeError`,
     ]);
     expect(mail.find((message) => message.Subject.endsWith('TypeError'))!.Message).toBe(typeError.text);
     const processed = logs.flatMap((chunk) => chunk.split('\n')).filter((line) => line.includes('"alerts processed"'));
@@ -186,7 +187,7 @@ describeWithMoto('the alerts function', () => {
     expect(outcomes.reduce((sum, outcome) => sum + outcome.suppressed, 0 as number)).toBe(980);
     expect(slack.bodies).toHaveLength(1);
     expect(await emails()).toHaveLength(1);
-    expect(await count(`alerts-${run}-${table}`, 'usersGet#RangeError')).toBe(1000);
+    expect(await count(`alerts-${run}-${table}`, 'testContactsGet#RangeError')).toBe(1000);
   });
 
   it('says how many were held back when the next window opens', async () => {
@@ -208,7 +209,7 @@ describeWithMoto('the alerts function', () => {
     expect(await handler(logsEvent(logGroup, [line]))).toEqual({ sent: 1, suppressed: 0 });
     expect(await handler(logsEvent(logGroup, [line, line]))).toEqual({ sent: 0, suppressed: 2 });
     const { Item } = await dynamodb.client.send(
-      new GetItemCommand({ TableName: `alerts-${run}-${table}`, Key: { pk: { S: 'usersGet#SyntaxError' } } }),
+      new GetItemCommand({ TableName: `alerts-${run}-${table}`, Key: { pk: { S: 'testContactsGet#SyntaxError' } } }),
     );
     const windowEnds = Number(Item!.windowEnds!.N);
     expect(windowEnds).toBeGreaterThanOrEqual(started + 300_000);
@@ -221,9 +222,9 @@ describeWithMoto('the alerts function', () => {
     const tableName = `alerts-${run}-window`;
     await createAlertsTable(dynamodb.client, tableName);
     const window = new AlertWindow(dynamodb.client, tableName, 300);
-    await window.reopen('usersGet#Reopened');
-    expect(await window.admit('usersGet#Reopened', 2)).toEqual({ send: true, suppressedBefore: 0 });
-    expect(await window.admit('usersGet#Reopened', 1)).toEqual({ send: false, suppressedBefore: 0 });
+    await window.reopen('testContactsGet#Reopened');
+    expect(await window.admit('testContactsGet#Reopened', 2)).toEqual({ send: true, suppressedBefore: 0 });
+    expect(await window.admit('testContactsGet#Reopened', 1)).toEqual({ send: false, suppressedBefore: 0 });
   });
 
   it('still mails when Slack is down, and does not fail', async () => {
@@ -306,7 +307,7 @@ describeWithMoto('the alerts function', () => {
             // The Lambda runtime provides the AWS SDK; here the project's copy stands in for it.
             NODE_PATH: path.resolve(__dirname, '../../node_modules'),
             STAGE: 'dev',
-            SERVICE_NAME: 'users-api',
+            SERVICE_NAME: serviceName,
             POWERTOOLS_LOG_LEVEL: 'SILENT',
             ALERTS_TOPIC_ARN: topicArn,
             ALERTS_TABLE: tableName,
@@ -320,11 +321,13 @@ describeWithMoto('the alerts function', () => {
         const lines = stdout.trim().split('\n');
         expect(JSON.parse(lines.at(-1)!)).toEqual({ sent: 1, suppressed: 0 });
         const emf = lines.map((line) => JSON.parse(line)).find((record) => record._aws);
-        expect(emf).toMatchObject({ AlertsSent: 1, AlertsSuppressed: 0, service: 'users-api', stage: 'dev' });
+        expect(emf).toMatchObject({ AlertsSent: 1, AlertsSuppressed: 0, service: serviceName, stage: 'dev' });
         expect(emf._aws.CloudWatchMetrics[0].Namespace).toBe('UsersApi');
-        expect(slack.bodies.map((body) => body.text.split('\n')[0])).toEqual(['[users-api dev] usersGet: TypeError (2 errors)']);
-        expect((await emails()).map((message) => message.Subject)).toEqual(['[users-api dev] usersGet: TypeError']);
-        expect(await count(tableName, 'usersGet#TypeError')).toBe(2);
+        expect(slack.bodies.map((body) => body.text.split('\n')[0])).toEqual([
+          `[${serviceName} dev] testContactsGet: TypeError (2 errors)`,
+        ]);
+        expect((await emails()).map((message) => message.Subject)).toEqual([`[${serviceName} dev] testContactsGet: TypeError`]);
+        expect(await count(tableName, 'testContactsGet#TypeError')).toBe(2);
       } finally {
         fs.rmSync(dir, { recursive: true, force: true });
       }

@@ -8,6 +8,7 @@ import { loadContainer } from '../support/containers';
 import { localDirNaming } from '../support/offline';
 import { count, startTestDatabase, type TestDatabase } from '../support/postgres';
 import { serveSecrets, type LocalSecrets } from '../support/service-env';
+import { databaseNames } from '../support/names';
 
 let database: TestDatabase;
 let login: DbSecret;
@@ -36,25 +37,27 @@ async function as(secret: DbSecret, sql: string): Promise<string> {
 beforeAll(async () => {
   database = await startTestDatabase();
   const log: string[] = [];
-  await migrate(database.secret, { applicationLogin: { username: 'users_api', password }, log: (line) => log.push(line) });
-  expect(log).toContain('application login users_api: created');
-  login = { ...database.secret, username: 'users_api', password };
+  await migrate(database.secret, { applicationLogin: { username: databaseNames.login, password }, log: (line) => log.push(line) });
+  expect(log).toContain(`application login ${databaseNames.login}: created`);
+  login = { ...database.secret, username: databaseNames.login, password };
 });
 
 afterAll(() => database?.stop());
 
 describe('the application login that the release makes', () => {
-  it('reads and writes the users table', async () => {
-    expect(await as(login, "insert into users (id, email, name) values (gen_random_uuid(), 'role@example.com', 'Role')")).toBe('ok 1');
-    expect(await as(login, 'select * from users')).toBe('ok 1');
-    expect(await as(login, "update users set name = 'Renamed' where email = 'role@example.com'")).toBe('ok 1');
-    expect(await as(login, "delete from users where email = 'role@example.com'")).toBe('ok 1');
+  it('reads and writes the contacts table', async () => {
+    expect(await as(login, "insert into test_contacts (id, email, name) values (gen_random_uuid(), 'role@example.com', 'Role')")).toBe(
+      'ok 1',
+    );
+    expect(await as(login, 'select * from test_contacts')).toBe('ok 1');
+    expect(await as(login, "update test_contacts set name = 'Renamed' where email = 'role@example.com'")).toBe('ok 1');
+    expect(await as(login, "delete from test_contacts where email = 'role@example.com'")).toBe('ok 1');
   });
 
   it.each([
     ['create a table', 'create table stolen (id int)', '42501'],
-    ['alter the users table', 'alter table users add column admin boolean', '42501'],
-    ['drop the users table', 'drop table users', '42501'],
+    ['alter the contacts table', 'alter table test_contacts add column admin boolean', '42501'],
+    ['drop the contacts table', 'drop table test_contacts', '42501'],
     ['truncate it', 'truncate users', '42501'],
     ['read the migrations table', 'select * from pgmigrations', '42501'],
     ['create a role', 'create role intruder', '42501'],
@@ -65,12 +68,14 @@ describe('the application login that the release makes', () => {
   });
 
   it('never owns the schema or a table', async () => {
-    expect(await count(database.admin, "select count(*) as n from pg_tables where tableowner = 'users_api'")).toBe(0);
-    expect(await count(database.admin, "select count(*) as n from pg_namespace where pg_get_userbyid(nspowner) = 'users_api'")).toBe(0);
+    expect(await count(database.admin, `select count(*) as n from pg_tables where tableowner = '${databaseNames.login}'`)).toBe(0);
+    expect(
+      await count(database.admin, `select count(*) as n from pg_namespace where pg_get_userbyid(nspowner) = '${databaseNames.login}'`),
+    ).toBe(0);
     expect(
       await count(
         database.admin,
-        "select count(*) as n from pg_roles where rolname = 'users_api' and (rolsuper or rolcreaterole or rolcreatedb)",
+        `select count(*) as n from pg_roles where rolname = '${databaseNames.login}' and (rolsuper or rolcreaterole or rolcreatedb)`,
       ),
     ).toBe(0);
   });
@@ -78,24 +83,24 @@ describe('the application login that the release makes', () => {
   it('is kept by a later release, whose password it does not take: the rotation owns it', async () => {
     const log: string[] = [];
     await migrate(database.secret, {
-      applicationLogin: { username: 'users_api', password: 'another-password' },
+      applicationLogin: { username: databaseNames.login, password: 'another-password' },
       log: (line) => log.push(line),
     });
-    expect(log).toContain('application login users_api: kept');
+    expect(log).toContain(`application login ${databaseNames.login}: kept`);
     expect(await as(login, 'select 1')).toBe('ok 1');
     // A login that lost the role's membership gets it back.
-    await database.admin.query('revoke users_api_app from users_api');
-    expect(await as(login, 'select * from users')).toBe('42501');
-    await migrate(database.secret, { applicationLogin: { username: 'users_api', password: 'another-password' } });
-    expect(await as(login, 'select * from users')).toBe('ok 0');
+    await database.admin.query(`revoke ${databaseNames.applicationRole} from ${databaseNames.login}`);
+    expect(await as(login, 'select * from test_contacts')).toBe('42501');
+    await migrate(database.secret, { applicationLogin: { username: databaseNames.login, password: 'another-password' } });
+    expect(await as(login, 'select * from test_contacts')).toBe('ok 0');
     expect(await as({ ...login, password: 'another-password' }, 'select 1')).toBe('28P01');
   });
 
   it('gives the clone that alternating-users rotation makes (GRANT <user> TO <user>_clone) the same privileges, and no more', async () => {
-    await database.admin.query("create role users_api_clone login password 'clone-password'");
-    await database.admin.query('grant users_api to users_api_clone');
-    const clone = { ...login, username: 'users_api_clone', password: 'clone-password' };
-    expect(await as(clone, 'select * from users')).toBe('ok 0');
+    await database.admin.query(`create role ${databaseNames.login}_clone login password 'clone-password'`);
+    await database.admin.query(`grant ${databaseNames.login} to ${databaseNames.login}_clone`);
+    const clone = { ...login, username: `${databaseNames.login}_clone`, password: 'clone-password' };
+    expect(await as(clone, 'select * from test_contacts')).toBe('ok 0');
     expect(await as(clone, 'create table stolen (id int)')).toBe('42501');
   });
 
@@ -104,27 +109,29 @@ describe('the application login that the release makes', () => {
     try {
       secrets = await serveSecrets(login);
       const container = loadContainer();
-      const created = await container.invoke('users/create', {
+      const created = await container.invoke('test-contacts/create', {
         method: 'POST',
-        path: '/api/users',
+        path: '/api/test-contacts',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ email: 'least@example.com', name: 'Least Privilege' }),
       });
       expect(created.status).toBe(201);
       const id = created.body.id as string;
-      const byId = { route: '/api/users/{id}', path: `/api/users/${id}`, pathParameters: { id } };
-      expect((await container.invoke('users/get', byId)).status).toBe(200);
-      expect((await container.invoke('users/list', { path: '/api/users' })).status).toBe(200);
+      const byId = { route: '/api/test-contacts/{id}', path: `/api/test-contacts/${id}`, pathParameters: { id } };
+      expect((await container.invoke('test-contacts/get', byId)).status).toBe(200);
+      expect((await container.invoke('test-contacts/list', { path: '/api/test-contacts' })).status).toBe(200);
       expect((await container.invoke('health-ready', { path: '/api/health/ready' })).status).toBe(200);
-      const replaced = await container.invoke('users/update', {
+      const replaced = await container.invoke('test-contacts/update', {
         ...byId,
         method: 'PUT',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ email: 'least@example.com', name: 'Renamed' }),
       });
       expect(replaced.status).toBe(200);
-      expect((await container.invoke('users/delete', { ...byId, method: 'DELETE' })).status).toBe(204);
-      expect(await count(database.admin, "select count(*) as n from pg_stat_activity where usename = 'users_api'")).toBeGreaterThan(0);
+      expect((await container.invoke('test-contacts/delete', { ...byId, method: 'DELETE' })).status).toBe(204);
+      expect(
+        await count(database.admin, `select count(*) as n from pg_stat_activity where usename = '${databaseNames.login}'`),
+      ).toBeGreaterThan(0);
     } finally {
       await secrets?.close();
     }

@@ -1,18 +1,20 @@
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { apiFunctions, catalog, securedFunctions } from '../../resources/functions';
 import { signToken } from '../../src/local/token-issuer';
+import { testContacts } from '../fixtures/api/test-contacts/resource';
 import { allScopes, testToken } from '../support/auth';
 import { handlerNameOf, loadContainer, type Container } from '../support/containers';
 import type { Reply, RequestShape } from '../support/events';
 import { count, startTestDatabase, type TestDatabase } from '../support/postgres';
 import { serveSecrets, type LocalSecrets } from '../support/service-env';
+import { serviceName } from '../support/names';
 
 let database: TestDatabase;
 let secrets: LocalSecrets;
 let container: Container;
 let existingId: string;
 const json = { 'content-type': 'application/json' };
-const users = () => count(database.admin, 'select count(*) as n from users');
+const contacts = () => count(database.admin, 'select count(*) as n from test_contacts');
 
 /** A request each secured function accepts with a valid token: a new email for each create. */
 function requestFor(name: string): Partial<RequestShape> {
@@ -41,18 +43,18 @@ function expectRefused(reply: Reply, status: 401 | 403, error?: string) {
   expect(reply.headers['content-type']).toBe('application/problem+json');
   expect(reply.body).toMatchObject({ type: 'about:blank', status, title: status === 401 ? 'Unauthorized' : 'Forbidden' });
   const challenge = reply.headers['www-authenticate'];
-  expect(challenge).toMatch(/^Bearer realm="users-api"/);
+  expect(challenge).toMatch(new RegExp(`^Bearer realm="${serviceName}"`));
   if (error) expect(challenge).toContain(`error="${error}"`);
-  else expect(challenge).toBe('Bearer realm="users-api"');
+  else expect(challenge).toBe(`Bearer realm="${serviceName}"`);
 }
 
 beforeAll(async () => {
   database = await startTestDatabase();
   secrets = await serveSecrets(database.secret);
   container = loadContainer();
-  const created = await container.invoke('users/create', {
+  const created = await container.invoke('test-contacts/create', {
     method: 'POST',
-    path: '/api/users',
+    path: '/api/test-contacts',
     headers: json,
     body: JSON.stringify({ email: 'existing@example.com', name: 'Existing' }),
   });
@@ -92,27 +94,32 @@ describe.each(securedFunctions)('%s', (name) => {
   const otherScopes = allScopes().filter((other) => other !== scope);
 
   it.each(badTokens)('refuses %s with %i and writes nothing', async (_case, authorization, status, error) => {
-    const before = await users();
+    const before = await contacts();
     expectRefused(await send(name, authorization()), status, error);
-    expect(await users()).toBe(before);
+    expect(await contacts()).toBe(before);
   });
 
   it(`refuses a valid token without ${scope} with 403 insufficient_scope, and writes nothing`, async () => {
-    const before = await users();
+    const before = await contacts();
     const reply = await send(name, header(testToken({ scopes: otherScopes })));
     expectRefused(reply, 403, 'insufficient_scope');
-    expect(reply.headers['www-authenticate']).toContain(`scope="users-api/${scope}"`);
-    expect(await users()).toBe(before);
+    expect(reply.headers['www-authenticate']).toContain(`scope="${serviceName}/${scope}"`);
+    expect(await contacts()).toBe(before);
   });
+});
+
+// Served with the one scope it names: the tests' own resource's routes, whose requests this file knows how to make.
+describe.each(Object.values(testContacts.routes).map((route) => route.functionName))('%s', (name) => {
+  const scope = catalog[name]!.scope!;
 
   it(`serves a token that holds ${scope} only`, async () => {
     const reply = await send(name, header(testToken({ scopes: [scope] })));
     expect([200, 201, 204]).toContain(reply.status);
-    if (name === 'usersDelete') {
-      // Put the user back for the routes that follow.
-      const again = await container.invoke('users/create', {
+    if (name === 'testContactsDelete') {
+      // Put the contact back for the routes that follow.
+      const again = await container.invoke('test-contacts/create', {
         method: 'POST',
-        path: '/api/users',
+        path: '/api/test-contacts',
         headers: json,
         body: JSON.stringify({ email: `existing-${randomUUID()}@example.com`, name: 'Existing' }),
       });
@@ -145,17 +152,17 @@ describe('the caller in the logs', () => {
     for (const stream of streams) stream.write = ((chunk: string | Uint8Array) => lines.push(String(chunk)) > 0) as typeof stream.write;
     try {
       // A rejected body (400) and a refused token (403): each writes a line for its request.
-      const invalid = await logged.invoke('users/create', {
+      const invalid = await logged.invoke('test-contacts/create', {
         method: 'POST',
-        path: '/api/users',
+        path: '/api/test-contacts',
         headers: { ...json, authorization: header(token) },
         body: '{"email":"not-an-email"}',
       });
       expect(invalid.status).toBe(400);
-      const refused = await logged.invoke('users/create', {
+      const refused = await logged.invoke('test-contacts/create', {
         method: 'POST',
-        path: '/api/users',
-        headers: { ...json, authorization: header(testToken({ scopes: ['users.read'] })) },
+        path: '/api/test-contacts',
+        headers: { ...json, authorization: header(testToken({ scopes: ['test-contacts.read'] })) },
         body: '{}',
       });
       expect(refused.status).toBe(403);
@@ -172,7 +179,7 @@ describe('the caller in the logs', () => {
     expect(rejected[0]!.caller).toEqual({
       subject: 'user-in-logs',
       clientId: 'local-browser',
-      scopes: allScopes().map((scope) => `users-api/${scope}`),
+      scopes: allScopes().map((scope) => `${serviceName}/${scope}`),
     });
     // The refused request's line carries no caller: the keys of the previous request were reset.
     expect(rejected[1]!.caller).toBeUndefined();

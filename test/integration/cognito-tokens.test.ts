@@ -77,7 +77,7 @@ import { motoMissing, startMoto, type Moto } from '../support/moto';
       }),
     );
     try {
-      await verifier.verify(token, 'users.read');
+      await verifier.verify(token, 'test-contacts.read');
       return 200;
     } catch (error) {
       return `${(error as AccessDeniedError).statusCode} ${(error as AccessDeniedError).bearerError}`;

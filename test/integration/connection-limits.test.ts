@@ -2,13 +2,14 @@ import { loadContainer, runLoad, type Outcome } from '../support/containers';
 import { ensurePgbouncer, startPgbouncer, type Pgbouncer } from '../support/pgbouncer';
 import { count, createServiceRole, peakBackends, startTestDatabase, type TestDatabase } from '../support/postgres';
 import { serveSecrets, type LocalSecrets } from '../support/service-env';
+import { databaseNames } from '../support/names';
 
-const role = 'users_api';
+const role = databaseNames.login;
 const password = 'limits:P@ss/word';
 
 async function expectAcknowledgedWritesPresent(database: TestDatabase, outcomes: Outcome[]) {
   const ids = outcomes.filter((o) => o.status === 201).map((o) => o.id);
-  expect(await count(database.admin, 'select count(*) as n from users where id = any($1::uuid[])', [ids])).toBe(ids.length);
+  expect(await count(database.admin, 'select count(*) as n from test_contacts where id = any($1::uuid[])', [ids])).toBe(ids.length);
 }
 
 describe('more containers than the database has connection slots', () => {

@@ -10,6 +10,7 @@ import { fixedSecret, type DbSecret, type SecretSource } from '../../src/lib/sto
 import { freePort } from '../../src/local/local-stack';
 import { ensurePgbouncer, startPgbouncer } from '../support/pgbouncer';
 import { count, createServiceRole, setPassword, startTestDatabase, type TestDatabase } from '../support/postgres';
+import { databaseNames } from '../support/names';
 
 /**
  * The database wrapper on its own, against a real PostgreSQL: each retry, its limit, its delay and
@@ -24,7 +25,7 @@ const realSleep = timers.setTimeout;
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const crypto = require('node:crypto') as typeof import('node:crypto');
 
-const role = 'users_api_wrapper';
+const role = `${databaseNames.login}_wrapper`;
 const password = 'wrapper:P@ss/word?';
 const options: DatabaseOptions = Object.freeze({ poolMax: 1, connectTimeoutMs: 500, queryTimeoutMs: 2000, budgetMs: 2500, ssl: 'off' });
 const policy: RetryPolicy = Object.freeze({ capacityAttempts: 4, baseMs: 40, capMs: 100, credentialRefreshes: 2 });
@@ -39,7 +40,7 @@ let addMetric: jest.SpyInstance;
 beforeAll(async () => {
   database = await startTestDatabase();
   secret = await createServiceRole(database, role, password);
-  await database.admin.query('create sequence probe_attempts; grant usage on sequence probe_attempts to users_api_app');
+  await database.admin.query(`create sequence probe_attempts; grant usage on sequence probe_attempts to ${databaseNames.applicationRole}`);
   await database.admin.query("select nextval('probe_attempts')");
 });
 

@@ -6,6 +6,7 @@ import { handler as docs } from '../../src/handlers/docs';
 import { handler as openapi } from '../../src/handlers/openapi';
 import { httpEvent, lambdaContext } from '../support/events';
 import { fresh } from '../support/fresh';
+import { api } from '../../src/api/service';
 
 /**
  * The contract's routes in process, header by header. Over HTTP and in a browser they are checked
@@ -65,7 +66,7 @@ it('serves the docs page with its own policy: scripts and styles from this origi
   expect(reply.body).toContain('<script src="docs/swagger-ui-bundle.js"></script>');
   expect(reply.body).toContain('<script src="docs/start.js"></script>');
   expect(reply.body).toContain('<link rel="stylesheet" href="docs/swagger-ui.css" />');
-  expect(reply.body).toContain('<title>Users API</title>');
+  expect(reply.body).toContain(`<title>${api.title}</title>`);
 });
 
 /** The docs files' handler as a new container loads it, so that what its modules build at load is checked too. */

@@ -4,8 +4,8 @@ import { documentFailureKind } from '../../src/lib/documentdb/errors';
 import { applyIndexSteps } from '../../src/lib/documentdb/indexes';
 import { documentDbSchema } from '../../src/lib/documentdb/schema';
 import { DocumentStore } from '../../src/lib/documentdb/store';
-import { usersIndexSteps as indexSteps } from '../../src/api/users/indexes';
-import { usersStorage } from '../../src/api/users/model';
+import { contactsIndexSteps as indexSteps } from '../fixtures/api/test-contacts/indexes';
+import { contactsStorage } from '../fixtures/api/test-contacts/model';
 import { fixedSecret, type DbSecret } from '../../src/lib/storage/secret';
 import { startDelayProxy } from '../../scripts/bench/delay-proxy';
 import { loadContainer, runLoad, type Container, type Outcome } from '../support/containers';
@@ -40,8 +40,8 @@ describeWithDocumentDb('the DocumentDB engine on the local MongoDB-protocol serv
         const recorded = await store.run((db) => db.collection('migrations').find({}).toArray());
         expect(recorded.map((step) => step._id)).toEqual(indexSteps.map((step) => step.name));
         for (const step of recorded) expect(step.appliedAt).toBeInstanceOf(Date);
-        const indexes = await store.run((db) => db.collection(usersStorage.table).indexes());
-        expect(indexes.find((index) => index.name === 'users_email_unique')).toMatchObject({ key: { email: 1 }, unique: true });
+        const indexes = await store.run((db) => db.collection(contactsStorage.table).indexes());
+        expect(indexes.find((index) => index.name === 'test_contacts_email_unique')).toMatchObject({ key: { email: 1 }, unique: true });
       } finally {
         await store.run((db) => db.dropDatabase());
         await store.close();
@@ -77,7 +77,7 @@ describeWithDocumentDb('the DocumentDB engine on the local MongoDB-protocol serv
     });
   });
 
-  describe('the users routes, as functions in containers', () => {
+  describe('the contacts routes, as functions in containers', () => {
     const containerCount = 3;
     let secrets: LocalSecrets;
     let containers: Container[];
@@ -86,7 +86,7 @@ describeWithDocumentDb('the DocumentDB engine on the local MongoDB-protocol serv
     let proxy: Awaited<ReturnType<typeof startDelayProxy>>;
     let functionsSecret: DbSecret;
     const failures = (outcomes: Outcome[]) => outcomes.filter((outcome) => outcome.status >= 300);
-    const users = () => docdb.admin().db(docdb.secret.dbname).collection(usersStorage.table);
+    const users = () => docdb.admin().db(docdb.secret.dbname).collection(contactsStorage.table);
 
     beforeAll(async () => {
       // The DocumentDB stages' functions log in as the cluster's master user (serverless.yml), whose password rotates.
@@ -107,39 +107,39 @@ describeWithDocumentDb('the DocumentDB engine on the local MongoDB-protocol serv
       delete process.env.DB_ENGINE;
     });
 
-    it("serves a user's whole life, and answers a duplicate email in any case with 409", async () => {
+    it("serves a contact's whole life, and answers a duplicate email in any case with 409", async () => {
       const [container] = containers as [Container];
       const json = { 'content-type': 'application/json' };
-      const created = await container.invoke('users/create', {
+      const created = await container.invoke('test-contacts/create', {
         method: 'POST',
-        path: '/api/users',
+        path: '/api/test-contacts',
         headers: json,
         body: JSON.stringify({ email: 'Ada@Example.com', name: 'Ada' }),
       });
       expect(created.status).toBe(201);
       expect(created.body.email).toBe('ada@example.com');
       const id = created.body.id as string;
-      const byId = { path: `/api/users/${id}`, pathParameters: { id } };
-      expect((await container.invoke('users/get', byId)).body).toEqual(created.body);
-      const duplicate = await container.invoke('users/create', {
+      const byId = { path: `/api/test-contacts/${id}`, pathParameters: { id } };
+      expect((await container.invoke('test-contacts/get', byId)).body).toEqual(created.body);
+      const duplicate = await container.invoke('test-contacts/create', {
         method: 'POST',
-        path: '/api/users',
+        path: '/api/test-contacts',
         headers: json,
         body: JSON.stringify({ email: 'ADA@example.COM', name: 'Again' }),
       });
       expect(duplicate.status).toBe(409);
-      expect((await container.invoke('users/list', { path: '/api/users', query: { limit: '100' } })).body.items).toContainEqual(
-        created.body,
-      );
-      const replaced = await container.invoke('users/update', {
+      expect(
+        (await container.invoke('test-contacts/list', { path: '/api/test-contacts', query: { limit: '100' } })).body.items,
+      ).toContainEqual(created.body);
+      const replaced = await container.invoke('test-contacts/update', {
         ...byId,
         method: 'PUT',
         headers: json,
         body: JSON.stringify({ email: 'ada@example.com', name: 'Ada Lovelace' }),
       });
       expect(replaced.body).toMatchObject({ id, name: 'Ada Lovelace', createdAt: created.body.createdAt });
-      expect((await container.invoke('users/delete', { ...byId, method: 'DELETE' })).status).toBe(204);
-      expect((await container.invoke('users/get', byId)).status).toBe(404);
+      expect((await container.invoke('test-contacts/delete', { ...byId, method: 'DELETE' })).status).toBe(204);
+      expect((await container.invoke('test-contacts/get', byId)).status).toBe(404);
       expect(await users().countDocuments({ _id: id } as never)).toBe(0);
     });
 

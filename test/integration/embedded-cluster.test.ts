@@ -17,7 +17,7 @@ const running: LocalStack[] = [];
 
 /** A folder shaped like a clone in a private home: only its owner can enter it. */
 function newClone(at?: string): string {
-  const clone = at ?? fs.mkdtempSync(path.join(os.tmpdir(), 'users-api-clone-'));
+  const clone = at ?? fs.mkdtempSync(path.join(os.tmpdir(), 'api-clone-'));
   fs.mkdirSync(clone, { recursive: true, mode: 0o700 });
   if (!clones.includes(clone)) clones.push(clone);
   return clone;
@@ -45,9 +45,10 @@ async function query<T extends pg.QueryResultRow>(stack: LocalStack, sql: string
   }
 }
 
-const emails = async (stack: LocalStack) => (await query<{ email: string }>(stack, 'select email from users')).map((row) => row.email);
+const emails = async (stack: LocalStack) =>
+  (await query<{ email: string }>(stack, 'select email from test_contacts')).map((row) => row.email);
 const addUser = (stack: LocalStack, email: string) =>
-  query(stack, `insert into users (id, email, name) values (gen_random_uuid(), '${email}', 'Kept')`);
+  query(stack, `insert into test_contacts (id, email, name) values (gen_random_uuid(), '${email}', 'Kept')`);
 
 afterEach(async () => {
   await Promise.all(running.splice(0).map((stack) => stack.stop()));
@@ -151,7 +152,7 @@ describe('the embedded cluster of the local stage', () => {
   });
 
   it('refuses to throw away a cluster inside .local whose credentials file alone was deleted', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'users-api-open-'));
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'api-open-'));
     fs.chmodSync(dir, 0o755);
     clones.push(dir);
     const first = await start(dir);

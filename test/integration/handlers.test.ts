@@ -5,6 +5,7 @@ import { serveSecrets, type LocalSecrets } from '../support/service-env';
 import { expectProblemBody } from '../support/problems';
 import { testToken } from '../support/auth';
 import { environmentReads } from '../support/environment-reads';
+import { serviceName } from '../support/names';
 
 let database: TestDatabase;
 let secrets: LocalSecrets;
@@ -21,7 +22,7 @@ function expectProblem(reply: Reply, status: number) {
 const connections = () =>
   count(
     database.admin,
-    "select count(*) as n from pg_stat_activity where application_name = 'users-api' and backend_type = 'client backend'",
+    `select count(*) as n from pg_stat_activity where application_name = '${serviceName}' and backend_type = 'client backend'`,
   );
 
 beforeAll(async () => {
@@ -37,7 +38,12 @@ afterAll(async () => {
 
 const call = (name: HandlerName, request: Partial<RequestShape>) => container.invoke(name, request);
 const create = (body: unknown, headers: Record<string, string> = json) =>
-  call('users/create', { method: 'POST', path: '/api/users', headers, body: typeof body === 'string' ? body : JSON.stringify(body) });
+  call('test-contacts/create', {
+    method: 'POST',
+    path: '/api/test-contacts',
+    headers,
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
 
 describe('health', () => {
   it('answers liveness with no I/O, with security headers', async () => {
@@ -55,7 +61,7 @@ describe('health', () => {
     expect(first.status).toBe(200);
     expect(first.body).toMatchObject({
       status: 'ok',
-      service: 'users-api',
+      service: serviceName,
       stage: 'local',
       version: expect.any(String),
       coldStart: true,
@@ -70,7 +76,7 @@ describe('CORS', () => {
   it('answers a browser preflight, which only the catch-all route receives', async () => {
     const preflight = await call('not-found', {
       method: 'OPTIONS',
-      path: '/api/users',
+      path: '/api/test-contacts',
       headers: {
         origin: 'https://app.example.com',
         'access-control-request-method': 'POST',
@@ -93,20 +99,20 @@ describe('CORS', () => {
 });
 
 describe('users', () => {
-  it('creates, reads, replaces and deletes a user', async () => {
+  it('creates, reads, replaces and deletes a contact', async () => {
     const created = await create({ email: '  Ada.Lovelace@Example.COM ', name: ' Ada ' });
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({ email: 'ada.lovelace@example.com', name: 'Ada' });
-    expect(created.headers.location).toBe(`/api/users/${created.body.id}`);
+    expect(created.headers.location).toBe(`/api/test-contacts/${created.body.id}`);
     const id = created.body.id as string;
 
-    const read = await call('users/get', { path: `/api/users/${id}`, pathParameters: { id } });
+    const read = await call('test-contacts/get', { path: `/api/test-contacts/${id}`, pathParameters: { id } });
     expect(read.status).toBe(200);
     expect(read.body).toEqual(created.body);
 
-    const replaced = await call('users/update', {
+    const replaced = await call('test-contacts/update', {
       method: 'PUT',
-      path: `/api/users/${id}`,
+      path: `/api/test-contacts/${id}`,
       pathParameters: { id },
       headers: json,
       body: JSON.stringify({ email: 'ada@example.com', name: 'Ada L.' }),
@@ -114,18 +120,18 @@ describe('users', () => {
     expect(replaced.status).toBe(200);
     expect(replaced.body).toMatchObject({ id, email: 'ada@example.com', name: 'Ada L.', createdAt: created.body.createdAt });
 
-    const deleted = await call('users/delete', { method: 'DELETE', path: `/api/users/${id}`, pathParameters: { id } });
+    const deleted = await call('test-contacts/delete', { method: 'DELETE', path: `/api/test-contacts/${id}`, pathParameters: { id } });
     expect(deleted.status).toBe(204);
     expect(deleted.raw).toBe('');
-    expect(await count(database.admin, 'select count(*) as n from users where id = $1', [id])).toBe(0);
-    expectProblem(await call('users/delete', { method: 'DELETE', path: `/api/users/${id}`, pathParameters: { id } }), 404);
-    expectProblem(await call('users/get', { path: `/api/users/${id}`, pathParameters: { id } }), 404);
+    expect(await count(database.admin, 'select count(*) as n from test_contacts where id = $1', [id])).toBe(0);
+    expectProblem(await call('test-contacts/delete', { method: 'DELETE', path: `/api/test-contacts/${id}`, pathParameters: { id } }), 404);
+    expectProblem(await call('test-contacts/get', { path: `/api/test-contacts/${id}`, pathParameters: { id } }), 404);
   });
 
   it('answers 409 for a duplicate email in any case, and stores one row', async () => {
     expect((await create({ email: 'dup@example.com', name: 'One' })).status).toBe(201);
     expectProblem(await create({ email: 'DUP@example.com', name: 'Two' }), 409);
-    expect(await count(database.admin, "select count(*) as n from users where email = 'dup@example.com'")).toBe(1);
+    expect(await count(database.admin, "select count(*) as n from test_contacts where email = 'dup@example.com'")).toBe(1);
   });
 
   it('answers 400 naming each invalid field', async () => {
@@ -158,7 +164,7 @@ describe('users', () => {
   it('answers 415 for a body that is not JSON, or has no content type at all', async () => {
     expectProblem(await create('email=a@b.c', { 'content-type': 'application/x-www-form-urlencoded' }), 415);
     expectProblem(await create(JSON.stringify({ email: 'ct@example.com', name: 'CT' }), {}), 415);
-    expect(await count(database.admin, "select count(*) as n from users where email = 'ct@example.com'")).toBe(0);
+    expect(await count(database.admin, "select count(*) as n from test_contacts where email = 'ct@example.com'")).toBe(0);
   });
 
   it('answers 413 above 64 KB and accepts a body of exactly 64 KB', async () => {
@@ -171,18 +177,27 @@ describe('users', () => {
 
   it('accepts a base64-encoded body', async () => {
     const body = Buffer.from(JSON.stringify({ email: 'b64@example.com', name: 'B64' })).toString('base64');
-    const reply = await call('users/create', { method: 'POST', path: '/api/users', headers: json, body, isBase64Encoded: true });
+    const reply = await call('test-contacts/create', {
+      method: 'POST',
+      path: '/api/test-contacts',
+      headers: json,
+      body,
+      isBase64Encoded: true,
+    });
     expect(reply.status).toBe(201);
   });
 
   it('answers 404 for a non-UUID or unknown id on every id route', async () => {
     for (const id of ['nope', '123', "1' or '1'='1", '00000000-0000-7000-8000-000000000000']) {
-      expectProblem(await call('users/get', { path: `/api/users/${id}`, pathParameters: { id } }), 404);
-      expectProblem(await call('users/delete', { method: 'DELETE', path: `/api/users/${id}`, pathParameters: { id } }), 404);
+      expectProblem(await call('test-contacts/get', { path: `/api/test-contacts/${id}`, pathParameters: { id } }), 404);
       expectProblem(
-        await call('users/update', {
+        await call('test-contacts/delete', { method: 'DELETE', path: `/api/test-contacts/${id}`, pathParameters: { id } }),
+        404,
+      );
+      expectProblem(
+        await call('test-contacts/update', {
           method: 'PUT',
-          path: `/api/users/${id}`,
+          path: `/api/test-contacts/${id}`,
           pathParameters: { id },
           headers: json,
           body: '{"email":"a@b.co","name":"A"}',
@@ -194,9 +209,9 @@ describe('users', () => {
 
   it('requires both email and name on PUT', async () => {
     const { body: user } = await create({ email: 'put@example.com', name: 'Put' });
-    const reply = await call('users/update', {
+    const reply = await call('test-contacts/update', {
       method: 'PUT',
-      path: `/api/users/${user.id}`,
+      path: `/api/test-contacts/${user.id}`,
       pathParameters: { id: user.id },
       headers: json,
       body: '{"email":"put2@example.com"}',
@@ -206,35 +221,35 @@ describe('users', () => {
   });
 
   it('pages with limit and cursor, and validates both', async () => {
-    const total = await count(database.admin, 'select count(*) as n from users');
-    const first = await call('users/list', { path: '/api/users', query: { limit: '2' } });
+    const total = await count(database.admin, 'select count(*) as n from test_contacts');
+    const first = await call('test-contacts/list', { path: '/api/test-contacts', query: { limit: '2' } });
     expect(first.status).toBe(200);
     expect(first.body.items).toHaveLength(2);
     expect(typeof first.body.next).toBe('string');
-    const rest = await call('users/list', { path: '/api/users', query: { limit: '100', cursor: first.body.next } });
+    const rest = await call('test-contacts/list', { path: '/api/test-contacts', query: { limit: '100', cursor: first.body.next } });
     expect(rest.body.items).toHaveLength(total - 2);
     expect(rest.body.next).toBeNull();
-    const defaults = await call('users/list', { path: '/api/users' });
+    const defaults = await call('test-contacts/list', { path: '/api/test-contacts' });
     expect(defaults.body.items).toHaveLength(Math.min(total, 20));
     for (const limit of ['0', '101', 'abc', '1.5', '-1']) {
-      const reply = await call('users/list', { path: '/api/users', query: { limit } });
+      const reply = await call('test-contacts/list', { path: '/api/test-contacts', query: { limit } });
       expectProblem(reply, 400);
       expect(reply.body.errors[0].field).toBe('limit');
     }
-    const badCursor = await call('users/list', { path: '/api/users', query: { cursor: 'bm90LWEtY3Vyc29y' } });
+    const badCursor = await call('test-contacts/list', { path: '/api/test-contacts', query: { cursor: 'bm90LWEtY3Vyc29y' } });
     expectProblem(badCursor, 400);
     expect(badCursor.body.errors[0].field).toBe('cursor');
   });
 
   it('answers a known path asked with a method it does not have with 405 and Allow, and an unknown path with 404', async () => {
-    const patch = await call('not-found', { method: 'PATCH', path: '/api/users' });
+    const patch = await call('not-found', { method: 'PATCH', path: '/api/test-contacts' });
     expectProblem(patch, 405);
     expect(patch.headers.allow).toBe('GET, POST');
-    const trace = await call('not-found', { method: 'TRACE', path: '/api/users/0b4e7a52-4b8c-4f7e-9d3c-2a1f1e6f0c11' });
+    const trace = await call('not-found', { method: 'TRACE', path: '/api/test-contacts/0b4e7a52-4b8c-4f7e-9d3c-2a1f1e6f0c11' });
     expectProblem(trace, 405);
     expect(trace.headers.allow).toBe('DELETE, GET, PUT');
     expect((await call('not-found', { method: 'PATCH', path: '/api/health' })).headers.allow).toBe('GET');
-    for (const path of ['/api/nothing', '/api/users/a/b', '/api', '/'])
+    for (const path of ['/api/nothing', '/api/test-contacts/a/b', '/api', '/'])
       expectProblem(await call('not-found', { method: 'GET', path }), 404);
   });
 });
@@ -273,7 +288,7 @@ describe('hostile input (fuzz)', () => {
       expect([201, 400, 409, 413, 415]).toContain(reply.status);
       if (reply.status !== 201) expectProblem(reply, reply.status);
       const id = String(randomValue());
-      const read = await call('users/get', { path: `/api/users/${encodeURIComponent(id)}`, pathParameters: { id } });
+      const read = await call('test-contacts/get', { path: `/api/test-contacts/${encodeURIComponent(id)}`, pathParameters: { id } });
       expect([200, 404]).toContain(read.status);
     }
   });
@@ -288,7 +303,8 @@ describe('one container', () => {
   it('reads nothing from the environment on a warm request but a bundle constant (token check, database, metrics)', async () => {
     const created = await create({ email: 'warm-env@example.com', name: 'Warm' });
     const id = created.body.id as string;
-    const get = () => call('users/get', { path: `/api/users/${id}`, route: '/api/users/{id}', pathParameters: { id } });
+    const get = () =>
+      call('test-contacts/get', { path: `/api/test-contacts/${id}`, route: '/api/test-contacts/{id}', pathParameters: { id } });
     expect((await get()).status).toBe(200);
     const { result, reads } = await environmentReads(get);
     expect(result.status).toBe(200);
@@ -300,8 +316,11 @@ describe('one container', () => {
     await database.server.stop();
     for (const [name, request] of [
       ['health-ready', { path: '/api/health/ready' }],
-      ['users/list', { path: '/api/users' }],
-      ['users/create', { method: 'POST', path: '/api/users', headers: json, body: '{"email":"down@example.com","name":"Down"}' }],
+      ['test-contacts/list', { path: '/api/test-contacts' }],
+      [
+        'test-contacts/create',
+        { method: 'POST', path: '/api/test-contacts', headers: json, body: '{"email":"down@example.com","name":"Down"}' },
+      ],
     ] as const) {
       const started = Date.now();
       const reply = await call(name, request);
@@ -311,7 +330,7 @@ describe('one container', () => {
     }
     await database.start();
     expect((await call('health-ready', { path: '/api/health/ready' })).status).toBe(200);
-    expect((await call('users/list', { path: '/api/users' })).status).toBe(200);
+    expect((await call('test-contacts/list', { path: '/api/test-contacts' })).status).toBe(200);
     expect(await connections()).toBe(1);
   });
 });
@@ -322,11 +341,11 @@ describe('the readiness probe that the pre-traffic hook sends each new version',
       'health-live',
       'health-ready',
       'health',
-      'users/create',
-      'users/list',
-      'users/get',
-      'users/update',
-      'users/delete',
+      'test-contacts/create',
+      'test-contacts/list',
+      'test-contacts/get',
+      'test-contacts/update',
+      'test-contacts/delete',
       'not-found',
     ]) {
       expect([name, (await container.probe(name)).statusCode]).toEqual([name, 200]);
@@ -337,7 +356,7 @@ describe('the readiness probe that the pre-traffic hook sends each new version',
     secrets.write({ ...database.secret, port: 9 });
     try {
       const fresh = loadContainer();
-      expect((await fresh.probe('users/get')).statusCode).toBe(503);
+      expect((await fresh.probe('test-contacts/get')).statusCode).toBe(503);
       expect((await fresh.probe('health-live')).statusCode).toBe(200);
     } finally {
       secrets.write(database.secret);
@@ -346,8 +365,8 @@ describe('the readiness probe that the pre-traffic hook sends each new version',
 
   it('cannot be sent through the API: a request that names it is served as usual', async () => {
     const id = '01890000-0000-7000-8000-000000000000';
-    const reply = await call('users/get', {
-      path: `/api/users/${id}`,
+    const reply = await call('test-contacts/get', {
+      path: `/api/test-contacts/${id}`,
       pathParameters: { id },
       headers: { readinessProbe: 'true' },
       query: { readinessProbe: 'true' },
@@ -358,19 +377,19 @@ describe('the readiness probe that the pre-traffic hook sends each new version',
 
 describe('bodies that are absent, null or not an object (the 500 that sls offline used to get)', () => {
   it('answers 400 for a POST or PUT whose body is absent, JSON-null or null, and writes nothing', async () => {
-    const before = await count(database.admin, 'select count(*) as n from users');
+    const before = await count(database.admin, 'select count(*) as n from test_contacts');
     const id = '01890000-0000-7000-8000-000000000000';
     for (const body of [undefined, null, '', 'null', '[]', '"text"', '42']) {
       for (const [name, request] of [
-        ['users/create', { method: 'POST', path: '/api/users' }],
-        ['users/update', { method: 'PUT', path: `/api/users/${id}`, pathParameters: { id } }],
+        ['test-contacts/create', { method: 'POST', path: '/api/test-contacts' }],
+        ['test-contacts/update', { method: 'PUT', path: `/api/test-contacts/${id}`, pathParameters: { id } }],
       ] as const) {
         const reply = await call(name, { ...request, headers: json, body: body as never });
         expect([name, body, reply.status]).toEqual([name, body, 400]);
         expectProblem(reply, 400);
       }
     }
-    expect(await count(database.admin, 'select count(*) as n from users')).toBe(before);
+    expect(await count(database.admin, 'select count(*) as n from test_contacts')).toBe(before);
   });
 });
 
@@ -380,50 +399,50 @@ describe('bodies that are absent, null or not an object (the 500 that sls offlin
  */
 describe('each route as a new container loads it', () => {
   const id = '01890000-0000-7000-8000-00000000abcd';
-  const readOnly = `Bearer ${testToken({ scopes: ['users.read'] })}`;
-  const writeOnly = `Bearer ${testToken({ scopes: ['users.write'] })}`;
+  const readOnly = `Bearer ${testToken({ scopes: ['test-contacts.read'] })}`;
+  const writeOnly = `Bearer ${testToken({ scopes: ['test-contacts.write'] })}`;
 
-  it('serves the whole lifecycle of a user, each step with its status and body', async () => {
+  it('serves the whole lifecycle of a contact, each step with its status and body', async () => {
     const fresh = loadContainer();
     const health = await fresh.invoke('health', { path: '/api/health' });
     expect([health.status, health.body.coldStart]).toEqual([200, true]);
     const email = `fresh-${Date.now()}@example.com`;
-    const made = await fresh.invoke('users/create', {
+    const made = await fresh.invoke('test-contacts/create', {
       method: 'POST',
-      path: '/api/users',
+      path: '/api/test-contacts',
       headers: json,
       body: JSON.stringify({ email, name: 'Fresh' }),
     });
     expect(made.status).toBe(201);
-    expect(made.headers.location).toBe(`/api/users/${made.body.id}`);
-    const at = { path: `/api/users/${made.body.id}`, pathParameters: { id: made.body.id } };
-    expect((await fresh.invoke('users/get', at)).body).toEqual(made.body);
-    const replaced = await fresh.invoke('users/update', {
+    expect(made.headers.location).toBe(`/api/test-contacts/${made.body.id}`);
+    const at = { path: `/api/test-contacts/${made.body.id}`, pathParameters: { id: made.body.id } };
+    expect((await fresh.invoke('test-contacts/get', at)).body).toEqual(made.body);
+    const replaced = await fresh.invoke('test-contacts/update', {
       ...at,
       method: 'PUT',
       headers: json,
       body: JSON.stringify({ email, name: 'Renamed' }),
     });
     expect([replaced.status, replaced.body.name]).toEqual([200, 'Renamed']);
-    const listed = await fresh.invoke('users/list', { path: '/api/users', query: { limit: '100' } });
+    const listed = await fresh.invoke('test-contacts/list', { path: '/api/test-contacts', query: { limit: '100' } });
     expect(listed.status).toBe(200);
     expect(listed.body.items.map((user: { id: string }) => user.id)).toContain(made.body.id);
-    expect((await fresh.invoke('users/delete', { ...at, method: 'DELETE' })).status).toBe(204);
-    expectProblem(await fresh.invoke('users/get', at), 404);
+    expect((await fresh.invoke('test-contacts/delete', { ...at, method: 'DELETE' })).status).toBe(204);
+    expectProblem(await fresh.invoke('test-contacts/get', at), 404);
     const live = await fresh.invoke('health-live', { path: '/api/health/live' });
     expect([live.status, live.body]).toEqual([200, { status: 'ok' }]);
   });
 
   it('demands the scope each route declares', async () => {
     const fresh = loadContainer();
-    const at = { path: `/api/users/${id}`, pathParameters: { id } };
+    const at = { path: `/api/test-contacts/${id}`, pathParameters: { id } };
     const body = JSON.stringify({ email: 'scope@example.com', name: 'Scope' });
     const refused: [HandlerName, Partial<RequestShape>][] = [
-      ['users/list', { path: '/api/users', headers: { authorization: writeOnly } }],
-      ['users/get', { ...at, headers: { authorization: writeOnly } }],
-      ['users/create', { method: 'POST', path: '/api/users', headers: { ...json, authorization: readOnly }, body }],
-      ['users/update', { ...at, method: 'PUT', headers: { ...json, authorization: readOnly }, body }],
-      ['users/delete', { ...at, method: 'DELETE', headers: { authorization: readOnly } }],
+      ['test-contacts/list', { path: '/api/test-contacts', headers: { authorization: writeOnly } }],
+      ['test-contacts/get', { ...at, headers: { authorization: writeOnly } }],
+      ['test-contacts/create', { method: 'POST', path: '/api/test-contacts', headers: { ...json, authorization: readOnly }, body }],
+      ['test-contacts/update', { ...at, method: 'PUT', headers: { ...json, authorization: readOnly }, body }],
+      ['test-contacts/delete', { ...at, method: 'DELETE', headers: { authorization: readOnly } }],
     ];
     for (const [name, request] of refused) expect([name, (await fresh.invoke(name, request)).status]).toEqual([name, 403]);
   });
@@ -431,23 +450,27 @@ describe('each route as a new container loads it', () => {
   it('validates the path, the query and the body each route declares', async () => {
     const fresh = loadContainer();
     // An id that is no uuid is a path that names nothing: 404, before the database.
-    const bad = { path: '/api/users/not-a-uuid', pathParameters: { id: 'not-a-uuid' } };
+    const bad = { path: '/api/test-contacts/not-a-uuid', pathParameters: { id: 'not-a-uuid' } };
     const body = JSON.stringify({ email: 'a@example.com', name: 'A' });
     for (const [name, request] of [
-      ['users/get', bad],
-      ['users/delete', { ...bad, method: 'DELETE' }],
-      ['users/update', { ...bad, method: 'PUT', headers: json, body }],
+      ['test-contacts/get', bad],
+      ['test-contacts/delete', { ...bad, method: 'DELETE' }],
+      ['test-contacts/update', { ...bad, method: 'PUT', headers: json, body }],
     ] as [HandlerName, Partial<RequestShape>][]) {
       const reply = await fresh.invoke(name, request);
       expectProblem(reply, 404);
       expect([name, reply.body.detail]).toEqual([name, 'No resource exists at this path']);
     }
-    const at = { path: `/api/users/${id}`, pathParameters: { id } };
+    const at = { path: `/api/test-contacts/${id}`, pathParameters: { id } };
     const invalid: [HandlerName, Partial<RequestShape>, string][] = [
-      ['users/create', { method: 'POST', path: '/api/users', headers: json, body: JSON.stringify({ name: 'No email' }) }, 'email'],
-      ['users/update', { ...at, method: 'PUT', headers: json, body: JSON.stringify({ email: 'a@example.com' }) }, 'name'],
-      ['users/list', { path: '/api/users', query: { limit: '0' } }, 'limit'],
-      ['users/list', { path: '/api/users', query: { cursor: '' } }, 'cursor'],
+      [
+        'test-contacts/create',
+        { method: 'POST', path: '/api/test-contacts', headers: json, body: JSON.stringify({ name: 'No email' }) },
+        'email',
+      ],
+      ['test-contacts/update', { ...at, method: 'PUT', headers: json, body: JSON.stringify({ email: 'a@example.com' }) }, 'name'],
+      ['test-contacts/list', { path: '/api/test-contacts', query: { limit: '0' } }, 'limit'],
+      ['test-contacts/list', { path: '/api/test-contacts', query: { cursor: '' } }, 'cursor'],
     ];
     for (const [name, request, field] of invalid) {
       const reply = await fresh.invoke(name, request);

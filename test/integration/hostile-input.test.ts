@@ -33,21 +33,27 @@ const known: string[] = [];
 const tableDigest = async () =>
   (
     await database.admin.query<{ digest: string | null; n: string }>(
-      "select md5(string_agg(id::text || email || name || updated_at::text, ',' order by id)) as digest, count(*) as n from users",
+      "select md5(string_agg(id::text || email || name || updated_at::text, ',' order by id)) as digest, count(*) as n from test_contacts",
     )
   ).rows[0]!;
 
 const routes = [
-  { route: 'POST /api/users', handler: 'users/create', path: () => '/api/users', body: true },
-  { route: 'GET /api/users', handler: 'users/list', path: () => '/api/users', query: true },
-  { route: 'GET /api/users/{id}', handler: 'users/get', path: (id: string) => `/api/users/${id}`, id: true },
-  { route: 'PUT /api/users/{id}', handler: 'users/update', path: (id: string) => `/api/users/${id}`, id: true, body: true },
-  { route: 'DELETE /api/users/{id}', handler: 'users/delete', path: (id: string) => `/api/users/${id}`, id: true },
+  { route: 'POST /api/test-contacts', handler: 'test-contacts/create', path: () => '/api/test-contacts', body: true },
+  { route: 'GET /api/test-contacts', handler: 'test-contacts/list', path: () => '/api/test-contacts', query: true },
+  { route: 'GET /api/test-contacts/{id}', handler: 'test-contacts/get', path: (id: string) => `/api/test-contacts/${id}`, id: true },
+  {
+    route: 'PUT /api/test-contacts/{id}',
+    handler: 'test-contacts/update',
+    path: (id: string) => `/api/test-contacts/${id}`,
+    id: true,
+    body: true,
+  },
+  { route: 'DELETE /api/test-contacts/{id}', handler: 'test-contacts/delete', path: (id: string) => `/api/test-contacts/${id}`, id: true },
   { route: 'GET /api/health/live', handler: 'health-live', path: () => '/api/health/live' },
   { route: 'GET /api/health/ready', handler: 'health-ready', path: () => '/api/health/ready' },
   { route: 'GET /api/health', handler: 'health', path: () => '/api/health' },
   { route: 'PATCH $default', handler: 'not-found', path: (id: string) => `/api/${id}` },
-  { route: 'OPTIONS $default', handler: 'not-found', path: (id: string) => `/api/users/${id}` },
+  { route: 'OPTIONS $default', handler: 'not-found', path: (id: string) => `/api/test-contacts/${id}` },
   { route: 'GET $default', handler: 'not-found', path: (id: string) => `/${id}` },
 ] as const;
 
@@ -56,9 +62,9 @@ beforeAll(async () => {
   secrets = await serveSecrets(database.secret);
   container = loadContainer();
   for (let i = 0; i < 5; i += 1) {
-    const reply = await container.invoke('users/create', {
+    const reply = await container.invoke('test-contacts/create', {
       method: 'POST',
-      path: '/api/users',
+      path: '/api/test-contacts',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ email: `known${i}@example.com`, name: `Known ${i}` }),
     });
@@ -120,11 +126,11 @@ it('answers every generated request with a documented status and a problem docum
           for (const issue of reply.body.errors) expect(issue).toEqual({ field: expect.any(String), message: expect.any(String) });
         }
         expect(after).toEqual(before);
-      } else if (route.route === 'POST /api/users') {
+      } else if (route.route === 'POST /api/test-contacts') {
         expect(Number(after.n)).toBe(Number(before.n) + 1);
-      } else if (route.route === 'DELETE /api/users/{id}') {
+      } else if (route.route === 'DELETE /api/test-contacts/{id}') {
         expect(Number(after.n)).toBe(Number(before.n) - 1);
-      } else if (route.route !== 'PUT /api/users/{id}') {
+      } else if (route.route !== 'PUT /api/test-contacts/{id}') {
         expect(after).toEqual(before);
       }
     }),

@@ -5,8 +5,9 @@ import { loadContainer } from '../support/containers';
 import { withEnv } from '../support/fresh';
 import { backendsOf, createServiceRole, startTestDatabase, type TestDatabase } from '../support/postgres';
 import { serveSecrets, type LocalSecrets } from '../support/service-env';
+import { databaseNames } from '../support/names';
 
-const list = { path: '/api/users', query: { limit: '5' } };
+const list = { path: '/api/test-contacts', query: { limit: '5' } };
 
 describe('a database that accepts connections and never answers', () => {
   let blackhole: Blackhole;
@@ -33,7 +34,7 @@ describe('a database that accepts connections and never answers', () => {
     const container = loadContainer();
     for (let i = 0; i < 2; i += 1) {
       const started = Date.now();
-      const reply = await container.invoke('users/list', list);
+      const reply = await container.invoke('test-contacts/list', list);
       expect(Date.now() - started).toBeLessThan(3000);
       expect(reply.status).toBe(503);
       expect(reply.headers['retry-after']).toMatch(/^\d+$/);
@@ -61,21 +62,21 @@ describe('a Secrets Manager that accepts connections and never answers', () => {
     const hung = { AWS_ENDPOINT_URL_SECRETS_MANAGER: `http://127.0.0.1:${blackhole.port}` };
     const container = withEnv(hung, loadContainer);
     const started = Date.now();
-    const reply = await withEnv(hung, () => container.invoke('users/list', list));
+    const reply = await withEnv(hung, () => container.invoke('test-contacts/list', list));
     expect(Date.now() - started).toBeLessThan(3000);
     expect(reply.status).toBe(503);
     expect(reply.headers['retry-after']).toMatch(/^\d+$/);
     // Two attempts, not the SDK's default of three.
     expect(blackhole.accepted()).toBe(2);
     blackhole.heal(Number(new URL(secrets.endpoint.url).port));
-    expect((await withEnv(hung, () => container.invoke('users/list', list))).status).toBe(200);
+    expect((await withEnv(hung, () => container.invoke('test-contacts/list', list))).status).toBe(200);
   });
 });
 
 describe('a statement stuck behind a lock', () => {
   let database: TestDatabase;
   let secrets: LocalSecrets;
-  const role = 'users_api';
+  const role = databaseNames.login;
 
   beforeAll(async () => {
     database = await startTestDatabase();
@@ -89,13 +90,13 @@ describe('a statement stuck behind a lock', () => {
 
   it('gives up within 3 s with a 503, frees its backend, and works once the lock is gone', async () => {
     const container = loadContainer();
-    expect((await container.invoke('users/list', list)).status).toBe(200);
+    expect((await container.invoke('test-contacts/list', list)).status).toBe(200);
     const locker = new pg.Client({ ...database.secret, user: database.secret.username, database: database.secret.dbname });
     await locker.connect();
     try {
-      await locker.query('begin; lock table users in access exclusive mode');
+      await locker.query('begin; lock table test_contacts in access exclusive mode');
       const started = Date.now();
-      const reply = await container.invoke('users/list', list);
+      const reply = await container.invoke('test-contacts/list', list);
       expect(Date.now() - started).toBeLessThan(3000);
       expect(reply.status).toBe(503);
       // The server cancelled the statement too: no backend of the service is left waiting.
@@ -105,7 +106,7 @@ describe('a statement stuck behind a lock', () => {
       await locker.query('rollback');
       await locker.end();
     }
-    expect((await container.invoke('users/list', list)).status).toBe(200);
+    expect((await container.invoke('test-contacts/list', list)).status).toBe(200);
     expect(await backendsOf(database, role)).toBe(1);
   });
 });

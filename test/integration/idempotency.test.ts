@@ -10,21 +10,22 @@ import { withEnv } from '../support/fresh';
 import { startBlackhole } from '../support/blackhole';
 import { count, startTestDatabase, type TestDatabase } from '../support/postgres';
 import { serveSecrets, type LocalSecrets } from '../support/service-env';
+import { serviceName } from '../support/names';
 
 // Unique: the DynamoDB Local may be shared (startDynamoDb).
-const tableName = `users-api-test-idempotency-${randomUUID()}`;
+const tableName = `${serviceName}-test-idempotency-${randomUUID()}`;
 let database: TestDatabase;
 let dynamodb: LocalDynamoDb;
 let secrets: LocalSecrets;
 let container: Container;
 
-const rowsWith = (email: string) => count(database.admin, 'select count(*) as n from users where email = $1', [email]);
+const rowsWith = (email: string) => count(database.admin, 'select count(*) as n from test_contacts where email = $1', [email]);
 const records = async () => (await dynamodb.client.send(new ScanCommand({ TableName: tableName }))).Items ?? [];
 
 function post(target: Container, body: unknown, key?: string, token?: string): Promise<Reply> {
-  return target.invoke('users/create', {
+  return target.invoke('test-contacts/create', {
     method: 'POST',
-    path: '/api/users',
+    path: '/api/test-contacts',
     headers: {
       'content-type': 'application/json',
       ...(key === undefined ? {} : { 'idempotency-key': key }),
@@ -49,7 +50,7 @@ afterAll(async () => {
   await database?.stop();
 });
 
-describe('POST /api/users with an Idempotency-Key', () => {
+describe('POST /api/test-contacts with an Idempotency-Key', () => {
   it('returns the first response to a repeat without creating again; the table holds one record, with its TTL', async () => {
     const user = newUser();
     const key = randomUUID();
@@ -162,10 +163,10 @@ describe('PUT and DELETE with an Idempotency-Key', () => {
     const replies = [];
     for (const id of ids) {
       replies.push(
-        await container.invoke('users/update', {
+        await container.invoke('test-contacts/update', {
           method: 'PUT',
-          route: '/api/users/{id}',
-          path: `/api/users/${id}`,
+          route: '/api/test-contacts/{id}',
+          path: `/api/test-contacts/${id}`,
           pathParameters: { id },
           headers: { 'content-type': 'application/json', 'idempotency-key': key },
           body,
@@ -173,7 +174,7 @@ describe('PUT and DELETE with an Idempotency-Key', () => {
       );
     }
     expect(replies.map((reply) => reply.status)).toEqual([200, 422]);
-    const second = await container.invoke('users/get', { path: `/api/users/${ids[1]}`, pathParameters: { id: ids[1]! } });
+    const second = await container.invoke('test-contacts/get', { path: `/api/test-contacts/${ids[1]}`, pathParameters: { id: ids[1]! } });
     expect(second.body.name).toBe('Idempotent');
   });
 
@@ -181,10 +182,10 @@ describe('PUT and DELETE with an Idempotency-Key', () => {
     const created = await post(container, newUser());
     const id = created.body.id as string;
     const replace = (key: string, body: unknown) =>
-      container.invoke('users/update', {
+      container.invoke('test-contacts/update', {
         method: 'PUT',
-        route: '/api/users/{id}',
-        path: `/api/users/${id}`,
+        route: '/api/test-contacts/{id}',
+        path: `/api/test-contacts/${id}`,
         pathParameters: { id },
         headers: { 'content-type': 'application/json', 'idempotency-key': key },
         body: JSON.stringify(body),
@@ -200,10 +201,10 @@ describe('PUT and DELETE with an Idempotency-Key', () => {
     expect((await replace(putKey, newUser())).status).toBe(422);
 
     const remove = (key: string) =>
-      container.invoke('users/delete', {
+      container.invoke('test-contacts/delete', {
         method: 'DELETE',
-        route: '/api/users/{id}',
-        path: `/api/users/${id}`,
+        route: '/api/test-contacts/{id}',
+        path: `/api/test-contacts/${id}`,
         pathParameters: { id },
         headers: { 'idempotency-key': key },
       });

@@ -1,13 +1,14 @@
 import { loadContainer } from '../support/containers';
 import { backendsOf, count, createServiceRole, startTestDatabase, type TestDatabase } from '../support/postgres';
 import { serveSecrets, type LocalSecrets } from '../support/service-env';
+import { databaseNames } from '../support/names';
 
 /**
  * The server ends the service's idle sessions (idle_session_timeout, as the stage's cluster
  * parameter group sets it), and the service takes that as routine: a frozen container that thaws
  * on a connection the server has ended replaces it before sending anything.
  */
-const role = 'users_api';
+const role = databaseNames.login;
 const idleTimeoutMs = 1500;
 let database: TestDatabase;
 let secrets: LocalSecrets;
@@ -33,9 +34,9 @@ const json = { 'content-type': 'application/json' };
 it('writes exactly once, with no 503, after thawing on a connection the server ended while it was frozen', async () => {
   const container = loadContainer();
   const create = (n: number) =>
-    container.invoke('users/create', {
+    container.invoke('test-contacts/create', {
       method: 'POST',
-      path: '/api/users',
+      path: '/api/test-contacts',
       headers: json,
       body: JSON.stringify({ email: `idle${n}@example.com`, name: `Idle ${n}` }),
     });
@@ -44,18 +45,18 @@ it('writes exactly once, with no 503, after thawing on a connection the server e
   freeze(idleTimeoutMs + 1000);
   const reply = await create(2);
   expect(reply.status).toBe(201);
-  expect(await count(database.admin, "select count(*) as n from users where email = 'idle2@example.com'")).toBe(1);
+  expect(await count(database.admin, "select count(*) as n from test_contacts where email = 'idle2@example.com'")).toBe(1);
   expect(container.opened()).toBe(2);
 });
 
 it('leaves no session of the service on a server with no traffic', async () => {
   const container = loadContainer();
-  expect((await container.invoke('users/list', { path: '/api/users' })).status).toBe(200);
+  expect((await container.invoke('test-contacts/list', { path: '/api/test-contacts' })).status).toBe(200);
   expect(await backendsOf(database, role)).toBeGreaterThan(0);
   await new Promise((resolve) => setTimeout(resolve, idleTimeoutMs + 1000));
   expect(await backendsOf(database, role)).toBe(0);
   // And the next request simply opens a new one.
-  expect((await container.invoke('users/list', { path: '/api/users' })).status).toBe(200);
+  expect((await container.invoke('test-contacts/list', { path: '/api/test-contacts' })).status).toBe(200);
 });
 
 it("serves every request again once a storm is over: the winners' idle sessions end and give their slots back", async () => {
@@ -63,7 +64,7 @@ it("serves every request again once a storm is over: the winners' idle sessions 
   await database.admin.query(`alter role ${role} connection limit ${slots}`);
   try {
     const containers = Array.from({ length: 40 }, loadContainer);
-    const list = (index: number) => containers[index]!.invoke('users/list', { path: '/api/users' });
+    const list = (index: number) => containers[index]!.invoke('test-contacts/list', { path: '/api/test-contacts' });
     const storm = await Promise.all(containers.map((_, index) => list(index)));
     expect(storm.filter((reply) => ![200, 503].includes(reply.status))).toEqual([]);
     expect(storm.filter((reply) => reply.status === 503).length).toBeGreaterThan(0);

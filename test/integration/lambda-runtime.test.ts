@@ -12,7 +12,8 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { apiFunctions, capitalise, catalog, databaseFunctions, names } from '../../resources/functions';
-import { users } from '../../src/api/users/resource';
+import { testContacts } from '../fixtures/api/test-contacts/resource';
+import { resources } from '../../src/api/registry';
 import { loopbackAwsEnv } from '../../src/local/aws-endpoints';
 import { freePort } from '../../src/local/local-stack';
 import { startSecretsEndpoint, type SecretsEndpoint } from '../../src/local/secrets-endpoint';
@@ -30,21 +31,19 @@ import {
   unpackFunctions,
   type UnpackedFunction,
 } from '../support/lambda-runtime';
-import { count, startTestDatabase, type TestDatabase } from '../support/postgres';
+import { count, migrationNames, startTestDatabase, type TestDatabase } from '../support/postgres';
 import { startReceiver } from '../support/receiver';
 import { startCodeDeployStandIn, startLambdaStandIn } from '../support/release-stand-ins';
 import { serviceErrorLine } from '../support/service-logs';
 import { packageStage, type Template } from '../support/template';
+import { databaseNames, serviceName } from '../support/names';
 
 jest.setTimeout(120_000);
 
 const probe = path.resolve(__dirname, '../../scripts/bench/probe.cjs');
-const migrations = fs
-  .readdirSync(path.resolve(__dirname, '../../migrations'))
-  .map((file) => file.replace(/\.sql$/, ''))
-  .sort();
+const migrations = migrationNames;
 let work: string;
-const appLogin = { username: 'users_api', password: `runtime-${randomUUID()}` };
+const appLogin = { username: databaseNames.login, password: `runtime-${randomUUID()}` };
 let node: string;
 let nodePath: string;
 let database: TestDatabase;
@@ -74,12 +73,12 @@ if (runtimeMissing) console.warn(`${runtimeMissing}: the packaged functions are 
 
 (runtimeMissing ? describe.skip : describe)("the packaged functions on the runtime's Node.js", () => {
   beforeAll(async () => {
-    work = fs.mkdtempSync(path.join(os.tmpdir(), 'users-api-runtime-'));
+    work = fs.mkdtempSync(path.join(os.tmpdir(), 'api-runtime-'));
     node = runtimeNode();
     nodePath = runtimeModules(work);
     database = await startTestDatabase();
     // The stage's database, which nothing has migrated yet: the packaged `migrate` does it below.
-    await database.admin.query('create database users');
+    await database.admin.query(`create database ${databaseNames.database}`);
     const secretsDir = path.join(work, 'secrets');
     fs.mkdirSync(secretsDir);
     // The cluster's master secret holds the credentials only (RDS manages it); the stage names the endpoint.
@@ -129,7 +128,7 @@ if (runtimeMissing) console.warn(`${runtimeMissing}: the packaged functions are 
       PATH: process.env.PATH ?? '',
       NODE_PATH: nodePath,
       LAMBDA_TASK_ROOT: fn.dir,
-      AWS_LAMBDA_FUNCTION_NAME: `users-api-dev-${name}`,
+      AWS_LAMBDA_FUNCTION_NAME: `${serviceName}-dev-${name}`,
       ...overrides,
     };
   }
@@ -193,7 +192,7 @@ if (runtimeMissing) console.warn(`${runtimeMissing}: the packaged functions are 
 
   /** A query on the stage's database, as the master user. */
   async function inUsersDatabase(sql: string, values: unknown[] = []): Promise<number> {
-    const client = new pg.Client({ ...database.secret, user: 'postgres', database: 'users' });
+    const client = new pg.Client({ ...database.secret, user: 'postgres', database: databaseNames.database });
     await client.connect();
     try {
       return await count(client, sql, values);
@@ -202,7 +201,9 @@ if (runtimeMissing) console.warn(`${runtimeMissing}: the packaged functions are 
     }
   }
 
-  const usersRoutes = Object.values(users.routes).map((route) => route.functionName);
+  const contactsRoutes = Object.values(testContacts.routes).map((route) => route.functionName);
+  // Every resource's routes, the service's own too: the contacts' here, and each resource's own in its contract test.
+  const resourceRoutes = resources.flatMap((resource) => Object.values(resource.routes).map((route) => route.functionName));
   const json = { 'content-type': 'application/json' };
   const body = (response: Response | undefined) => JSON.parse(response!.body!) as Record<string, unknown>;
 
@@ -212,39 +213,39 @@ if (runtimeMissing) console.warn(`${runtimeMissing}: the packaged functions are 
 
   it("applies the packaged migrations with the master user's secret, and makes the functions' login", async () => {
     expect(await onRuntime('migrate', { event: {} })).toEqual({ applied: migrations });
-    expect(await inUsersDatabase("select count(*) as n from information_schema.tables where table_name = 'users'")).toBe(1);
+    expect(await inUsersDatabase("select count(*) as n from information_schema.tables where table_name = 'test_contacts'")).toBe(1);
     expect(await inUsersDatabase('select count(*) as n from pgmigrations')).toBe(migrations.length);
     expect(await count(database.admin, 'select count(*) as n from pg_roles where rolname = $1 and rolcanlogin', [appLogin.username])).toBe(
       1,
     );
   });
 
-  it("serves a user's whole life through the users functions, logged in as the functions' login", async () => {
+  it("serves a contact's whole life through the contacts functions, logged in as the functions' login", async () => {
     // The template gives them the functions' login, not the master user's secret.
-    for (const name of usersRoutes) {
+    for (const name of contactsRoutes) {
       expect(environment(postgresStage, name, postgresStage.functions.get(name)!).DB_SECRET_ID).toBe('app');
     }
     const email = `runtime-${randomUUID()}@example.com`;
-    const created = await onRuntime('usersCreate', {
-      event: routeEvent('usersCreate', { headers: json, body: JSON.stringify({ email, name: 'Runtime User' }) }),
+    const created = await onRuntime('testContactsCreate', {
+      event: routeEvent('testContactsCreate', { headers: json, body: JSON.stringify({ email, name: 'Runtime User' }) }),
       expect: 201,
     });
     const id = body(created).id as string;
-    expect(created!.headers!.Location).toBe(`/api/users/${id}`);
-    const fetched = await onRuntime('usersGet', { event: routeEvent('usersGet', { pathParameters: { id } }), expect: 200 });
+    expect(created!.headers!.Location).toBe(`/api/test-contacts/${id}`);
+    const fetched = await onRuntime('testContactsGet', { event: routeEvent('testContactsGet', { pathParameters: { id } }), expect: 200 });
     expect(body(fetched)).toMatchObject({ id, email, name: 'Runtime User' });
-    const listed = await onRuntime('usersList', { event: routeEvent('usersList', { query: { limit: '100' } }), expect: 200 });
+    const listed = await onRuntime('testContactsList', { event: routeEvent('testContactsList', { query: { limit: '100' } }), expect: 200 });
     expect((body(listed).items as { id: string }[]).map((user) => user.id)).toContain(id);
-    const updated = await onRuntime('usersUpdate', {
-      event: routeEvent('usersUpdate', { pathParameters: { id }, headers: json, body: JSON.stringify({ email, name: 'Renamed' }) }),
+    const updated = await onRuntime('testContactsUpdate', {
+      event: routeEvent('testContactsUpdate', { pathParameters: { id }, headers: json, body: JSON.stringify({ email, name: 'Renamed' }) }),
       expect: 200,
     });
     expect(body(updated)).toMatchObject({ id, name: 'Renamed' });
-    await onRuntime('usersDelete', { event: routeEvent('usersDelete', { pathParameters: { id } }), expect: 204 });
-    expect(await inUsersDatabase('select count(*) as n from users where id = $1', [id])).toBe(0);
+    await onRuntime('testContactsDelete', { event: routeEvent('testContactsDelete', { pathParameters: { id } }), expect: 204 });
+    expect(await inUsersDatabase('select count(*) as n from test_contacts where id = $1', [id])).toBe(0);
   });
 
-  /** The API functions besides the users routes, each with a request and what it must answer. */
+  /** The API functions besides the contacts routes, each with a request and what it must answer. */
   const otherRoutes: Record<string, { request?: Partial<RequestShape>; expect: number; check?: (response: Response) => void }> = {
     healthLive: { expect: 200 },
     healthReady: { expect: 200 },
@@ -259,7 +260,8 @@ if (runtimeMissing) console.warn(`${runtimeMissing}: the packaged functions are 
   };
 
   it('has a request here for every API function', () => {
-    expect([...usersRoutes, ...Object.keys(otherRoutes)].sort()).toEqual([...apiFunctions].sort());
+    expect([...resourceRoutes, ...Object.keys(otherRoutes)].sort()).toEqual([...apiFunctions].sort());
+    expect(resourceRoutes).toEqual(expect.arrayContaining(contactsRoutes));
   });
 
   it.each(Object.entries(otherRoutes))('%s answers its route', async (name, { request, expect: status, check }) => {
@@ -294,7 +296,7 @@ if (runtimeMissing) console.warn(`${runtimeMissing}: the packaged functions are 
   const customResourceEvent = (logicalId: string, responseUrl: string, properties: Record<string, string>, update = false) => ({
     RequestType: update ? 'Update' : 'Create',
     ResponseURL: responseUrl,
-    StackId: 'arn:aws:cloudformation:eu-west-1:123456789012:stack/users-api-dev/guid',
+    StackId: `arn:aws:cloudformation:eu-west-1:123456789012:stack/${serviceName}-dev/guid`,
     RequestId: `request-${randomUUID()}`,
     LogicalResourceId: logicalId,
     ResourceType: `Custom::${logicalId}`,
@@ -332,10 +334,12 @@ if (runtimeMissing) console.warn(`${runtimeMissing}: the packaged functions are 
         region: 'eu-west-1',
         credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
       });
-      const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: `users-api-dev-alerts-${randomUUID()}` }));
+      const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: `${serviceName}-dev-alerts-${randomUUID()}` }));
       sns.destroy();
       fs.writeFileSync(path.join(work, 'secrets', 'slack-webhook.json'), JSON.stringify({ webhookUrl: slack.url }));
-      const event = logsEvent('/aws/lambda/users-api-dev-usersGet', [serviceErrorLine(new TypeError('runtime check'), 'req-runtime')]);
+      const event = logsEvent(`/aws/lambda/${serviceName}-dev-testContactsGet`, [
+        serviceErrorLine(new TypeError('runtime check'), 'req-runtime'),
+      ]);
       const { response: outcome, log } = await runOnRuntime('alerts', { event }, postgresStage, {
         ALERTS_TOPIC_ARN: TopicArn!,
         ALERTS_TABLE: table,
@@ -346,7 +350,7 @@ if (runtimeMissing) console.warn(`${runtimeMissing}: the packaged functions are 
       // Both channels delivered: a failed one is a warning, and the alert still counts as sent.
       expect(log).not.toContain('alert delivery failed');
       expect(slack.bodies.map((message: { text: string }) => message.text.split('\n')[0])).toEqual([
-        '[users-api dev] usersGet: TypeError (1 error)',
+        `[${serviceName} dev] testContactsGet: TypeError (1 error)`,
       ]);
     } finally {
       await Promise.all([dynamodb.stop(), moto.stop(), slack.close()]);
@@ -355,12 +359,12 @@ if (runtimeMissing) console.warn(`${runtimeMissing}: the packaged functions are 
 
   describe("a release, through loopback stand-ins for Lambda's and CodeDeploy's APIs", () => {
     /**
-     * Lambda's answer to an invocation of a dev function (`users-api-dev-<name>`, a version after `:`): the packaged
+     * Lambda's answer to an invocation of a dev function (`<service>-dev-<name>`, a version after `:`): the packaged
      * function run on the runtime, with the environment `overridesOf` gives the version; what it throws, as an error.
      */
     const invokeOnRuntime =
       (overridesOf: (version: string | undefined) => Record<string, string>) => async (functionName: string, payload: unknown) => {
-        const [, name, version] = /^users-api-dev-(\w+)(?::(\w+))?$/.exec(functionName) ?? [];
+        const [, name, version] = new RegExp(`^${serviceName}-dev-(\\w+)(?::(\\w+))?$`).exec(functionName) ?? [];
         if (!name) throw new Error(`Function not found: ${functionName}`);
         try {
           return (await runOnRuntime(name, { event: payload ?? {} }, postgresStage, overridesOf(version))).response;
@@ -371,9 +375,9 @@ if (runtimeMissing) console.warn(`${runtimeMissing}: the packaged functions are 
 
     it('releaseMigrations answers CloudFormation FAILED when the packaged migrate fails, and SUCCESS once it applies them', async () => {
       // A database of its own, where a table in the first migration's way makes migrate fail.
-      await database.admin.query('create database users_release');
+      await database.admin.query(`create database ${databaseNames.database}_release`);
       const inRelease = async (sql: string) => {
-        const client = new pg.Client({ ...database.secret, user: 'postgres', database: 'users_release' });
+        const client = new pg.Client({ ...database.secret, user: 'postgres', database: `${databaseNames.database}_release` });
         await client.connect();
         try {
           return (await client.query<{ n: string }>(sql)).rows[0]?.n;
@@ -381,8 +385,8 @@ if (runtimeMissing) console.warn(`${runtimeMissing}: the packaged functions are 
           await client.end();
         }
       };
-      await inRelease('create table users (id int)');
-      const lambda = await startLambdaStandIn(invokeOnRuntime(() => ({ DB_NAME: 'users_release' })));
+      await inRelease('create table test_contacts (id int)');
+      const lambda = await startLambdaStandIn(invokeOnRuntime(() => ({ DB_NAME: `${databaseNames.database}_release` })));
       const cloudFormation = await startReceiver();
       const release = () =>
         onRuntime(
@@ -391,7 +395,7 @@ if (runtimeMissing) console.warn(`${runtimeMissing}: the packaged functions are 
             event: customResourceEvent(
               'ReleaseMigrations',
               `${cloudFormation.url}/response`,
-              { MigrateFunction: 'users-api-dev-migrate', MigrationsDigest: 'digest', Stage: 'dev' },
+              { MigrateFunction: `${serviceName}-dev-migrate`, MigrationsDigest: 'digest', Stage: 'dev' },
               true,
             ),
           },
@@ -401,14 +405,17 @@ if (runtimeMissing) console.warn(`${runtimeMissing}: the packaged functions are 
       try {
         expect(await release()).toMatchObject({
           status: 'FAILED',
-          reason: expect.stringMatching(/^migrate failed: .*"users" already exists/),
+          reason: expect.stringMatching(/^migrate failed: .*"test_contacts" already exists/),
         });
         expect(await inRelease("select count(*) as n from information_schema.tables where table_name = 'pgmigrations'")).toBe('1');
         expect(await inRelease('select count(*) as n from pgmigrations')).toBe('0');
-        await inRelease('drop table users');
+        await inRelease('drop table test_contacts');
         expect(await release()).toEqual({ status: 'SUCCESS', data: { Applied: migrations.length } });
         expect(await inRelease('select count(*) as n from pgmigrations')).toBe(String(migrations.length));
-        expect(lambda.invocations.map(({ functionName }) => functionName)).toEqual(['users-api-dev-migrate', 'users-api-dev-migrate']);
+        expect(lambda.invocations.map(({ functionName }) => functionName)).toEqual([
+          `${serviceName}-dev-migrate`,
+          `${serviceName}-dev-migrate`,
+        ]);
         expect(cloudFormation.bodies).toEqual([
           expect.objectContaining({
             Status: 'FAILED',
@@ -434,7 +441,7 @@ if (runtimeMissing) console.warn(`${runtimeMissing}: the packaged functions are 
             {
               UsersGetLambdaFunction: {
                 Type: 'AWS::Lambda::Function',
-                Properties: { Name: 'users-api-dev-usersGet', Alias: 'live', CurrentVersion: '6', TargetVersion: version },
+                Properties: { Name: `${serviceName}-dev-testContactsGet`, Alias: 'live', CurrentVersion: '6', TargetVersion: version },
               },
             },
           ],
@@ -455,8 +462,8 @@ if (runtimeMissing) console.warn(`${runtimeMissing}: the packaged functions are 
         expect(await hook('d-ready')).toEqual({ status: 'Succeeded' });
         expect(await hook('d-broken')).toEqual({ status: 'Failed' });
         expect(lambda.invocations).toEqual([
-          { functionName: 'users-api-dev-usersGet:7', payload: expect.objectContaining({ readinessProbe: true }) },
-          { functionName: 'users-api-dev-usersGet:8', payload: expect.objectContaining({ readinessProbe: true }) },
+          { functionName: `${serviceName}-dev-testContactsGet:7`, payload: expect.objectContaining({ readinessProbe: true }) },
+          { functionName: `${serviceName}-dev-testContactsGet:8`, payload: expect.objectContaining({ readinessProbe: true }) },
         ]);
         expect(codeDeploy.statuses).toEqual([
           { deploymentId: 'd-ready', lifecycleEventHookExecutionId: 'hook-d-ready', status: 'Succeeded' },
@@ -482,15 +489,15 @@ if (runtimeMissing) console.warn(`${runtimeMissing}: the packaged functions are 
     /** What the mongodb driver loads of Node.js as it loads: zlib (wire compression) and v8, about 2 ms. */
     const mongodbLoads = ['zlib', 'v8'];
 
-    it.each(['usersGet', 'healthReady'])('%s answers 503 with Retry-After while the cluster refuses connections', async (name) => {
-      const request = name === 'usersGet' ? { pathParameters: { id: randomUUID() } } : {};
+    it.each(['testContactsGet', 'healthReady'])('%s answers 503 with Retry-After while the cluster refuses connections', async (name) => {
+      const request = name === 'testContactsGet' ? { pathParameters: { id: randomUUID() } } : {};
       const { response, builtins } = await runOnRuntime(name, { event: routeEvent(name, request), expect: 503 }, documentDbStage);
       expect(response!.headers!['Retry-After']).toBe('1');
       expect(body(response)).toMatchObject({ status: 503 });
       expect(loadedUnneeded(name, builtins!, mongodbLoads)).toEqual([]);
     });
 
-    it.each(names.filter((name) => name !== 'usersGet' && name !== 'healthReady'))('%s loads', async (name) => {
+    it.each(names.filter((name) => name !== 'testContactsGet' && name !== 'healthReady'))('%s loads', async (name) => {
       const { builtins } = await runOnRuntime(name, undefined, documentDbStage);
       if (apiFunctions.includes(name)) expect(loadedUnneeded(name, builtins!, mongodbLoads)).toEqual([]);
     });

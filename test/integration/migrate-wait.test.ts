@@ -3,16 +3,17 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { migrate } from '../../src/lib/db/migrate';
+import { migrationDirs } from '../../src/api/registry';
 import { listenOnLoopback } from '../../src/local/loopback-server';
 import { fresh } from '../support/fresh';
 import { count, createServiceRole, migrationCount, startTestDatabase, type TestDatabase } from '../support/postgres';
+import { serviceName } from '../support/names';
 
 /** `migrate` against a cluster that is paused (down) and resumes a little later, as Aurora does. */
 let database: TestDatabase;
 
 beforeAll(async () => {
-  database = await startTestDatabase();
-  await database.admin.query('drop table users; drop table pgmigrations');
+  database = await startTestDatabase({}, { migrated: false });
 });
 
 afterAll(async () => database?.stop());
@@ -31,7 +32,7 @@ it('fails at once when it may not wait and the server is away', async () => {
 it('waits for a server that comes back within its bound, says what it waited for, then applies everything', async () => {
   await database.server.stop();
   const log: string[] = [];
-  const migration = migrate(database.secret, { waitMs: 30_000, log: (line) => log.push(line) });
+  const migration = migrate(database.secret, { extraDirs: migrationDirs, waitMs: 30_000, log: (line) => log.push(line) });
   await new Promise((resolve) => setTimeout(resolve, 2000));
   await database.start();
   expect(await migration).toHaveLength(migrationCount);
@@ -102,7 +103,7 @@ it('waits while logins are dropped (a failover), then gives up after its bound',
 describe("migrate's own session", () => {
   let dir: string;
   beforeEach(() => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'users-api-migrations-'));
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'api-migrations-'));
   });
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
@@ -114,7 +115,7 @@ describe("migrate's own session", () => {
     const log: string[] = [];
     expect(await migrate(database.secret, { dir, log: (line) => log.push(line) })).toEqual(['1_seen']);
     const { rows } = await database.admin.query('select application_name from migrate_seen');
-    expect(rows).toEqual([{ application_name: 'users-api-migrate' }]);
+    expect(rows).toEqual([{ application_name: `${serviceName}-migrate` }]);
     expect(log.filter((line) => /reachable|waiting/.test(line))).toEqual([]);
   });
 
@@ -129,6 +130,6 @@ describe("migrate's own session", () => {
   it("takes the project's migrations by default", () => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { migrationsDir } = fresh(() => require('../../src/lib/db/migrate') as typeof import('../../src/lib/db/migrate'));
-    expect(fs.readdirSync(migrationsDir)).toContain('1763776800000_create-users.sql');
+    expect(fs.readdirSync(migrationsDir)).toContain('1763949600000_application-role.sql');
   });
 });

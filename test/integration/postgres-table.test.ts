@@ -1,6 +1,6 @@
 import { ContainerPools, Database, defaultRetryPolicy } from '../../src/lib/db/database';
 import { fixedSecret } from '../../src/lib/storage/secret';
-import { usersStorage, type UserInput } from '../../src/api/users/model';
+import { contactsStorage, type ContactInput } from '../fixtures/api/test-contacts/model';
 import { PostgresTable } from '../../src/lib/db/table';
 import { count, startTestDatabase, type TestDatabase } from '../support/postgres';
 
@@ -8,13 +8,13 @@ import { count, startTestDatabase, type TestDatabase } from '../support/postgres
 describe('a PostgreSQL table, when the connection is lost with its statement in flight', () => {
   let own: TestDatabase;
   let pools: ContainerPools;
-  let users: PostgresTable<UserInput>;
+  let users: PostgresTable<ContactInput>;
 
   beforeAll(async () => {
     own = await startTestDatabase();
     pools = new ContainerPools();
     const options = { poolMax: 1, connectTimeoutMs: 2000, queryTimeoutMs: 5000, budgetMs: 8000, ssl: 'off' } as const;
-    users = new PostgresTable(new Database(fixedSecret(own.secret), options, defaultRetryPolicy, pools), usersStorage);
+    users = new PostgresTable(new Database(fixedSecret(own.secret), options, defaultRetryPolicy, pools), contactsStorage);
   });
   afterAll(async () => {
     await pools.end();
@@ -22,14 +22,14 @@ describe('a PostgreSQL table, when the connection is lost with its statement in 
   });
 
   /**
-   * Runs `operation` while the users table is locked, ends the backend whose statement (starting
+   * Runs `operation` while the contacts table is locked, ends the backend whose statement (starting
    * with `statementStart`) waits for the lock, then releases the table: the statement was sent,
    * and its outcome is unknown to the client. Resolves with how many backends it ended and the
    * operation's result.
    */
   async function lostInFlight<T>(statementStart: string, operation: () => Promise<T>) {
     await own.admin.query('begin');
-    await own.admin.query('lock table users in access exclusive mode');
+    await own.admin.query('lock table test_contacts in access exclusive mode');
     const outcome = operation();
     outcome.catch(() => undefined);
     let ended = 0;
@@ -50,22 +50,22 @@ describe('a PostgreSQL table, when the connection is lost with its statement in 
     return { ended, result: await outcome };
   }
 
-  const rowsOf = (id: string) => count(own.admin, 'select count(*) as n from users where id = $1', [id]);
+  const rowsOf = (id: string) => count(own.admin, 'select count(*) as n from test_contacts where id = $1', [id]);
 
-  it('creates the user once, repeating the insert on a fresh connection', async () => {
+  it('creates the contact once, repeating the insert on a fresh connection', async () => {
     const { ended, result } = await lostInFlight('with inserted', () => users.create({ email: 'lost@example.com', name: 'Lost' }));
     expect(ended).toBe(1);
     expect(result).toMatchObject({ email: 'lost@example.com', name: 'Lost' });
-    expect(await count(own.admin, "select count(*) as n from users where email = 'lost@example.com'")).toBe(1);
+    expect(await count(own.admin, "select count(*) as n from test_contacts where email = 'lost@example.com'")).toBe(1);
   });
 
-  it('reads, replaces and removes the user, each repeated once on a fresh connection', async () => {
+  it('reads, replaces and removes the contact, each repeated once on a fresh connection', async () => {
     const { id } = await users.create({ email: 'kept@example.com', name: 'Kept' });
     const read = await lostInFlight('select', () => users.get(id));
     expect([read.ended, read.result.name]).toEqual([1, 'Kept']);
-    const replaced = await lostInFlight('update users', () => users.replace(id, { email: 'kept@example.com', name: 'Renamed' }));
+    const replaced = await lostInFlight('update test_contacts', () => users.replace(id, { email: 'kept@example.com', name: 'Renamed' }));
     expect([replaced.ended, replaced.result.name]).toEqual([1, 'Renamed']);
-    const removed = await lostInFlight('delete from users', () => users.remove(id));
+    const removed = await lostInFlight('delete from test_contacts', () => users.remove(id));
     expect(removed.ended).toBe(1);
     expect(await rowsOf(id)).toBe(0);
   });

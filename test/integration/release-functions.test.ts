@@ -9,6 +9,7 @@ import { handler as userPoolKeys } from '../../src/handlers/user-pool-keys';
 import { logger } from '../../src/lib/logger';
 import { listenOnLoopback } from '../../src/local/loopback-server';
 import { lambdaContext } from '../support/events';
+import { serviceName } from '../support/names';
 
 /**
  * The functions that run during a release: the ReleaseMigrations and UserPoolKeys custom
@@ -65,7 +66,7 @@ const customResourceEvent = (
   ({
     RequestType,
     ResponseURL: `${endpoint.url}/response`,
-    StackId: 'arn:aws:cloudformation:eu-west-1:123456789012:stack/users-api-dev/guid',
+    StackId: `arn:aws:cloudformation:eu-west-1:123456789012:stack/${serviceName}-dev/guid`,
     RequestId: `request-${RequestType}`,
     LogicalResourceId,
     ResourceType: `Custom::${LogicalResourceId}`,
@@ -77,28 +78,28 @@ const customResourceEvent = (
 
 describe('the release migrations custom resource', () => {
   const event = (RequestType: 'Create' | 'Update' | 'Delete') =>
-    customResourceEvent(RequestType, 'ReleaseMigrations', { MigrateFunction: 'users-api-dev-migrate', MigrationsDigest: 'abc' });
+    customResourceEvent(RequestType, 'ReleaseMigrations', { MigrateFunction: `${serviceName}-dev-migrate`, MigrationsDigest: 'abc' });
 
   it('runs migrate on create, answers SUCCESS with the count applied, and logs what it applied', async () => {
     lambda.on(InvokeCommand).resolves({ Payload: Buffer.from('{"applied":["1_a","2_b"]}') as never, StatusCode: 200 });
     expect(await releaseMigrations(event('Create'), lambdaContext())).toEqual({ status: 'SUCCESS', data: { Applied: 2 } });
-    expect(lambda.commandCalls(InvokeCommand)[0]!.args[0].input.FunctionName).toBe('users-api-dev-migrate');
+    expect(lambda.commandCalls(InvokeCommand)[0]!.args[0].input.FunctionName).toBe(`${serviceName}-dev-migrate`);
     expect(answers).toEqual([
-      expect.objectContaining({ Status: 'SUCCESS', PhysicalResourceId: 'ReleaseMigrations-users-api-dev', Data: { Applied: 2 } }),
+      expect.objectContaining({ Status: 'SUCCESS', PhysicalResourceId: `ReleaseMigrations-${serviceName}-dev`, Data: { Applied: 2 } }),
     ]);
     expect(logLines).toEqual([['info', 'release migrations applied', { applied: ['1_a', '2_b'], count: 2 }]]);
   });
 
   it('answers FAILED with the migration error on update, logged once at ERROR, and does not throw (no retry)', async () => {
     lambda.on(InvokeCommand).resolves({
-      Payload: Buffer.from('{"errorType":"error","errorMessage":"relation \\"users\\" already exists"}') as never,
+      Payload: Buffer.from('{"errorType":"error","errorMessage":"relation \\"test_contacts\\" already exists"}') as never,
       FunctionError: 'Unhandled',
     });
     await expect(releaseMigrations(event('Update'), lambdaContext())).resolves.toMatchObject({ status: 'FAILED' });
     expect(answers).toEqual([
       expect.objectContaining({
         Status: 'FAILED',
-        Reason: 'migrate failed: relation "users" already exists',
+        Reason: 'migrate failed: relation "test_contacts" already exists',
         RequestId: 'request-Update',
         PhysicalResourceId: 'ReleaseMigrations-first-stack',
       }),
@@ -123,7 +124,7 @@ describe('the user pool keys custom resource', () => {
     const jwks = JSON.stringify({ keys: [signingKey] });
     expect(await userPoolKeys(event('Create'), lambdaContext())).toEqual({ status: 'SUCCESS', data: { Jwks: jwks } });
     expect(answers).toEqual([
-      expect.objectContaining({ Status: 'SUCCESS', PhysicalResourceId: 'UserPoolKeys-users-api-dev', Data: { Jwks: jwks } }),
+      expect.objectContaining({ Status: 'SUCCESS', PhysicalResourceId: `UserPoolKeys-${serviceName}-dev`, Data: { Jwks: jwks } }),
     ]);
     expect(logLines).toEqual([['info', 'user pool keys fetched', { bytes: jwks.length }]]);
   });
@@ -140,7 +141,7 @@ describe('the user pool keys custom resource', () => {
 });
 
 describe('the pre-traffic hook function', () => {
-  const appSpec = JSON.stringify({ Resources: [{ fn: { Properties: { Name: 'users-api-dev-health', TargetVersion: '3' } } }] });
+  const appSpec = JSON.stringify({ Resources: [{ fn: { Properties: { Name: `${serviceName}-dev-health`, TargetVersion: '3' } } }] });
 
   it("reports the probe's outcome to CodeDeploy and returns it", async () => {
     codedeploy.on(GetDeploymentCommand).resolves({ deploymentInfo: { revision: { appSpecContent: { content: appSpec } } } });
@@ -154,8 +155,8 @@ describe('the pre-traffic hook function', () => {
       'Failed',
     ]);
     expect(lambda.commandCalls(InvokeCommand).map((call) => call.args[0].input.FunctionName)).toEqual([
-      'users-api-dev-health:3',
-      'users-api-dev-health:3',
+      `${serviceName}-dev-health:3`,
+      `${serviceName}-dev-health:3`,
     ]);
   });
 });

@@ -2,19 +2,20 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { loadContainer, runLoad, type Container, type Outcome } from '../support/containers';
 import { backendsOf, count, createServiceRole, dropBackends, setPassword, startTestDatabase, type TestDatabase } from '../support/postgres';
 import { serveSecrets, type LocalSecrets } from '../support/service-env';
+import { databaseNames } from '../support/names';
 
 const containerCount = 4;
 let database: TestDatabase;
 let secrets: LocalSecrets;
 let containers: Container[];
-const role = 'users_api';
+const role = databaseNames.login;
 
 const failures = (outcomes: Outcome[]) => outcomes.filter((o) => o.status >= 300);
 
 async function expectAcknowledgedWritesPresent(outcomes: Outcome[]) {
   const ids = outcomes.filter((o) => o.op === 'create' && o.status === 201).map((o) => o.id);
   expect(ids.length).toBeGreaterThan(0);
-  expect(await count(database.admin, 'select count(*) as n from users where id = any($1::uuid[])', [ids])).toBe(ids.length);
+  expect(await count(database.admin, 'select count(*) as n from test_contacts where id = any($1::uuid[])', [ids])).toBe(ids.length);
 }
 
 beforeAll(async () => {
@@ -82,7 +83,7 @@ it('answers 503 with Retry-After within 3 s while the database is down, and reco
   await expectAcknowledgedWritesPresent(outcomes);
   // A create answered 503 may or may not have landed, but no request ever produced two rows.
   const attempted = outcomes.filter((o) => o.op === 'create').map((o) => o.email);
-  const stored = await count(database.admin, 'select count(*) as n from users where email = any($1::text[])', [attempted]);
+  const stored = await count(database.admin, 'select count(*) as n from test_contacts where email = any($1::text[])', [attempted]);
   expect(stored).toBeGreaterThanOrEqual(outcomes.filter((o) => o.status === 201).length);
   expect(stored).toBeLessThanOrEqual(attempted.length);
 });

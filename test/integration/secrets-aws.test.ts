@@ -9,10 +9,11 @@ import { createServiceRole, dropBackends, setPassword, startTestDatabase, type T
 import type { DbSecret } from '../../src/lib/storage/secret';
 import { startSecretsEndpoint } from '../../src/local/secrets-endpoint';
 import { fresh, withEnv } from '../support/fresh';
+import { databaseNames, serviceName } from '../support/names';
 
 type Handler = Parameters<typeof invoke>[0];
 
-const secretArn = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:users-api/dev/db-AbCdEf';
+const secretArn = `arn:aws:secretsmanager:eu-west-1:123456789012:secret:${serviceName}/dev/db-AbCdEf`;
 const ttlMs = 1500;
 const secretsManager = mockClient(SecretsManagerClient);
 let database: TestDatabase;
@@ -38,7 +39,7 @@ const call = (handler: Handler, request: Partial<RequestShape>) => invoke(handle
 
 beforeAll(async () => {
   database = await startTestDatabase();
-  secret = await createServiceRole(database, 'users_api', 'aws:first/P@ss');
+  secret = await createServiceRole(database, databaseNames.login, 'aws:first/P@ss');
   answer(secret);
   // The AWS stages: no local endpoint, the secret named by its ARN, a short cache period for the test.
   Object.assign(process.env, {
@@ -60,7 +61,7 @@ beforeAll(async () => {
   (await import('../../src/lib/logger')).logger.setLogLevel('DEBUG');
   handlers = {
     ready: (await import('../../src/handlers/health-ready')).handler as unknown as Handler,
-    list: (await import('../../src/api/users/handlers/list')).handler as unknown as Handler,
+    list: (await import('../fixtures/api/test-contacts/handlers/list')).handler as unknown as Handler,
     health: (await import('../../src/handlers/health')).handler as unknown as Handler,
   };
 });
@@ -74,7 +75,7 @@ afterAll(async () => {
 
 it('prefetches the secret once at cold start and reuses it for the cache period', async () => {
   expect(fetches()).toBe(1);
-  for (let i = 0; i < 10; i += 1) expect((await call(handlers.list, { path: '/api/users' })).status).toBe(200);
+  for (let i = 0; i < 10; i += 1) expect((await call(handlers.list, { path: '/api/test-contacts' })).status).toBe(200);
   expect((await call(handlers.ready, { path: '/api/health/ready' })).status).toBe(200);
   expect(fetches()).toBe(1);
   expect(secretsManager.commandCalls(GetSecretValueCommand)[0]!.args[0].input).toEqual({ SecretId: secretArn });
@@ -82,8 +83,8 @@ it('prefetches the secret once at cold start and reuses it for the cache period'
 
 it('fetches it again once the cache period is over', async () => {
   await sleep(ttlMs + 100);
-  expect((await call(handlers.list, { path: '/api/users' })).status).toBe(200);
-  expect((await call(handlers.list, { path: '/api/users' })).status).toBe(200);
+  expect((await call(handlers.list, { path: '/api/test-contacts' })).status).toBe(200);
+  expect((await call(handlers.list, { path: '/api/test-contacts' })).status).toBe(200);
   expect(fetches()).toBe(2);
 });
 
@@ -92,9 +93,9 @@ it('refetches at once when the database rejects the cached password, and the req
   await setPassword(database, secret.username, rotated.password);
   answer(rotated);
   await dropBackends(database, secret.username);
-  expect((await call(handlers.list, { path: '/api/users' })).status).toBe(200);
+  expect((await call(handlers.list, { path: '/api/test-contacts' })).status).toBe(200);
   expect(fetches()).toBe(3);
-  expect((await call(handlers.list, { path: '/api/users' })).status).toBe(200);
+  expect((await call(handlers.list, { path: '/api/test-contacts' })).status).toBe(200);
   expect(fetches()).toBe(3);
 });
 
@@ -102,8 +103,8 @@ it('keeps the cached secret when a scheduled refresh fails', async () => {
   secretsManager.on(GetSecretValueCommand).rejects(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }));
   await sleep(ttlMs + 100);
   const before = fetches();
-  expect((await call(handlers.list, { path: '/api/users' })).status).toBe(200);
-  expect((await call(handlers.list, { path: '/api/users' })).status).toBe(200);
+  expect((await call(handlers.list, { path: '/api/test-contacts' })).status).toBe(200);
+  expect((await call(handlers.list, { path: '/api/test-contacts' })).status).toBe(200);
   // Tried once, then left alone for a while instead of on every request.
   expect(fetches()).toBe(before + 1);
   expect(logs.join('')).toMatch(/"level":"WARN","message":"database secret refresh failed; keeping the cached secret"/);
@@ -113,14 +114,14 @@ it('answers 503, not 500, when the password was rotated and Secrets Manager cann
   await setPassword(database, secret.username, 'aws:third/P@ss');
   await dropBackends(database, secret.username);
   const logged = logs.length;
-  const reply = await call(handlers.list, { path: '/api/users' });
+  const reply = await call(handlers.list, { path: '/api/test-contacts' });
   expect(reply.status).toBe(503);
   expect(reply.headers['retry-after']).toMatch(/^\d+$/);
   expect(reply.body.detail).toMatch(/database/i);
   // An ERROR line, which the alerts subscription picks up, naming the cause.
   expect(logs.slice(logged).join('')).toMatch(/"level":"ERROR","message":"database secret could not be fetched".*"ThrottlingException"/);
   answer({ ...secret, password: 'aws:third/P@ss' });
-  expect((await call(handlers.list, { path: '/api/users' })).status).toBe(200);
+  expect((await call(handlers.list, { path: '/api/test-contacts' })).status).toBe(200);
 });
 
 it('logs the secret lifecycle with timings and never a secret value', async () => {
@@ -144,12 +145,12 @@ it('logs the secret lifecycle with timings and never a secret value', async () =
 });
 
 it('answers 503, not 500, while the secret has the wrong shape', async () => {
-  secretsManager.on(GetSecretValueCommand, { SecretId: secretArn }).resolves({ SecretString: '{"username":"users_api"}' });
+  secretsManager.on(GetSecretValueCommand, { SecretId: secretArn }).resolves({ SecretString: `{"username":"${databaseNames.login}"}` });
   await sleep(ttlMs + 100);
   const logged = logs.length;
-  const reply = await call(handlers.list, { path: '/api/users' });
+  const reply = await call(handlers.list, { path: '/api/test-contacts' });
   expect(reply.status).toBe(503);
-  expect(reply.raw).not.toContain('users_api');
+  expect(reply.raw).not.toContain(databaseNames.login);
   expect(logs.slice(logged).join('')).toMatch(
     /"level":"ERROR","message":"database secret is not usable".*"error":"The database secret is missing or invalid fields: [a-z, ]*password/,
   );
@@ -160,7 +161,7 @@ it('answers 503, not 500, while the secret has the wrong shape', async () => {
 });
 
 it('keeps the secret for the life of the container with a cache period of -1, and fetches it for every request with 0', async () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'users-api-ttl-secrets-'));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'api-ttl-secrets-'));
   const endpoint = await startSecretsEndpoint(dir);
   const lifecycle: Record<string, string[]> = {};
   try {
@@ -180,9 +181,9 @@ it('keeps the secret for the life of the container with a cache period of -1, an
         },
         async () => {
           // eslint-disable-next-line @typescript-eslint/no-require-imports
-          const list = fresh(() => require('../../src/api/users/handlers/list') as { handler: Handler }).handler;
+          const list = fresh(() => require('../fixtures/api/test-contacts/handlers/list') as { handler: Handler }).handler;
           for (let request = 0; request < 3; request += 1) {
-            expect((await call(list, { path: '/api/users' })).status).toBe(200);
+            expect((await call(list, { path: '/api/test-contacts' })).status).toBe(200);
             await sleep(5);
           }
         },

@@ -25,7 +25,7 @@ function processesNaming(text: string): number[] {
 
 describe("a server start's deadline", () => {
   it('names the server it waited for, and leaves no process behind', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'users-api-deadline-'));
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'api-deadline-'));
     fs.chmodSync(dir, 0o755);
     try {
       const start = PostgresServer.start({ dataDir: path.join(dir, 'data'), port: await freePort(), password: 'p', startTimeoutMs: 1 });

@@ -1,7 +1,8 @@
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { jwksOf, localAuthEnv, signToken, type SigningKey, type TokenRequest } from '../../src/local/token-issuer';
+import { serviceName } from './names';
 
-const slot = Symbol.for('users-api.test-signing-key');
+const slot = Symbol.for(`${serviceName}.test-signing-key`);
 
 /** The tests' issuer key: one per test process, shaped as the local issuer's. */
 export function testSigningKey(): SigningKey {
@@ -25,7 +26,7 @@ export function testToken(request: Partial<TokenRequest> = {}, header: Record<st
 /** The functions' environment for the tests' issuer, its JWKS handed over inline as a deploy hands Cognito's. */
 export function testAuthEnv(): Record<string, string> {
   return {
-    ...localAuthEnv('https://issuer.users-api.invalid/.well-known/jwks.json'),
+    ...localAuthEnv(`https://issuer.${serviceName}.invalid/.well-known/jwks.json`),
     AUTH_JWKS: JSON.stringify(jwksOf(testSigningKey())),
   };
 }

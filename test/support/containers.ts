@@ -8,9 +8,9 @@ type Handler = Parameters<typeof invoke>[0];
 
 /**
  * The API routes' handlers by a short name, from the function list: a resource's as `<resource>/<route>`
- * (`users/get`, of src/api/users/handlers/get.ts), the platform's by their file (`health-live`).
+ * (`test-contacts/get`, of src/api/test-contacts/handlers/get.ts), the platform's by their file (`health-live`).
  */
-const shortName = (module: string) => module.replace(/^src\/handlers\//, '').replace(/^src\/api\/([^/]+)\/handlers\//, '$1/');
+const shortName = (module: string) => module.replace(/^src\/handlers\//, '').replace(/^(?:.+\/)?([^/]+)\/handlers\//, '$1/');
 /** The short name of a function's handler, from its name in the function list. */
 export const handlerNameOf = (functionName: string): HandlerName => shortName(handlerModule(functionName));
 const handlerModules = new Map(apiFunctions.map((name) => [shortName(handlerModule(name)), handlerModule(name)]));
@@ -74,20 +74,20 @@ export async function step(container: Container, known: string[]): Promise<Outco
   if (pick === 0 || known.length === 0) {
     op = 'create';
     email = `load-${process.pid}-${n}@example.com`;
-    reply = await container.invoke('users/create', {
+    reply = await container.invoke('test-contacts/create', {
       method: 'POST',
-      path: '/api/users',
+      path: '/api/test-contacts',
       headers: json,
       body: JSON.stringify({ email, name: `Load ${n}` }),
     });
     if (reply.status === 201) known.push(reply.body.id);
   } else if (pick === 1) {
     op = 'list';
-    reply = await container.invoke('users/list', { path: '/api/users', query: { limit: '5' } });
+    reply = await container.invoke('test-contacts/list', { path: '/api/test-contacts', query: { limit: '5' } });
   } else {
     op = 'get';
     const id = known[n % known.length]!;
-    reply = await container.invoke('users/get', { path: `/api/users/${id}`, pathParameters: { id } });
+    reply = await container.invoke('test-contacts/get', { path: `/api/test-contacts/${id}`, pathParameters: { id } });
   }
   return {
     op,

@@ -48,7 +48,7 @@ export async function startTestDocumentDb(): Promise<TestDocumentDb> {
   // The build is the global setup's (test/support/global-setup.ts), never a hook's.
   if (!ferretDbBuilt())
     throw new Error(`FerretDB ${ferretDb.version} is not built: jest's global setup builds it (test/support/global-setup.ts)`);
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'users-api-docdb-'));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'api-docdb-'));
   const start = (port: number) => startFerretDb({ dataDir: dir, port, username, password });
   let server: FerretDbServer | undefined;
   // Another process may take the free port before the server binds it: then try another.
@@ -65,7 +65,7 @@ export async function startTestDocumentDb(): Promise<TestDocumentDb> {
   let admin: MongoClient | undefined;
   const database: TestDocumentDb = {
     server,
-    secret: { engine: 'mongo', host: server.host, port: server.port, username, password, dbname: 'users' },
+    secret: { engine: 'mongo', host: server.host, port: server.port, username, password, dbname: 'shop' },
     env: { DOCDB_TLS: 'verify', DB_CA_FILE: server.tls.caFile, DOCDB_REPLICA_SET: '' },
     admin: () =>
       (admin ??= new MongoClient(`mongodb://${database.server.host}:${database.server.port}/`, {

@@ -36,7 +36,7 @@ const awkward = fc.constantFrom(
   '%00',
   '../',
   '<script>',
-  "'; drop table users; --",
+  "'; drop table test_contacts; --",
 );
 
 export const hostileString = fc.oneof(

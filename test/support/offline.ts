@@ -48,7 +48,7 @@ export async function startOffline(localDir: string, timeoutMs = 90_000, extraAr
     {
       cwd,
       // The functions print their metrics as the local stage does, whatever the test process disables for itself.
-      env: { ...process.env, USERS_API_LOCAL_DIR: localDir, CI: 'true', SLS_TELEMETRY_DISABLED: '1', POWERTOOLS_METRICS_DISABLED: 'false' },
+      env: { ...process.env, LOCAL_STACK_DIR: localDir, CI: 'true', SLS_TELEMETRY_DISABLED: '1', POWERTOOLS_METRICS_DISABLED: 'false' },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );
@@ -85,7 +85,7 @@ export async function printedToken(localDir: string, scopes: string, cwd = root)
     execFile(
       process.execPath,
       [require.resolve('tsx/cli'), 'scripts/token.ts', '--scope', scopes],
-      { cwd, env: { ...process.env, USERS_API_LOCAL_DIR: localDir } },
+      { cwd, env: { ...process.env, LOCAL_STACK_DIR: localDir } },
       (error, stdout) => (error ? reject(error) : resolve(stdout.trim())),
     ),
   );
@@ -93,7 +93,7 @@ export async function printedToken(localDir: string, scopes: string, cwd = root)
 
 /** A `.local` folder whose `secrets/db.json` names `secret`, as a developer pointing at another database writes it. */
 export function localDirNaming(secret: DbSecret): string {
-  const localDir = fs.mkdtempSync(path.join(os.tmpdir(), 'users-api-local-'));
+  const localDir = fs.mkdtempSync(path.join(os.tmpdir(), 'api-local-'));
   fs.mkdirSync(path.join(localDir, 'secrets'));
   fs.writeFileSync(path.join(localDir, 'secrets', 'db.json'), JSON.stringify(secret));
   return localDir;

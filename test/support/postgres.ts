@@ -5,6 +5,7 @@ import pg from 'pg';
 import { ensureApplicationLogin } from '../../src/lib/db/application-role';
 import { migrate, migrationsDir } from '../../src/lib/db/migrate';
 import type { DbSecret } from '../../src/lib/storage/secret';
+import { migrationDirs } from '../../src/api/registry';
 import { freePort } from '../../src/local/local-stack';
 import { PostgresServer } from '../../src/local/postgres-server';
 
@@ -38,7 +39,7 @@ export async function startTestDatabase(
   settings: Record<string, string | number> = {},
   { migrated = true }: { migrated?: boolean } = {},
 ): Promise<TestDatabase> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'users-api-pg-'));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'api-pg-'));
   fs.chmodSync(dir, 0o755);
   const dataDir = path.join(dir, 'data');
   const { server, port } = await startOnFreePort(dataDir, settings);
@@ -68,13 +69,20 @@ export async function startTestDatabase(
     },
   };
   try {
-    if (migrated) await migrate(database.secret);
+    if (migrated) await migrate(database.secret, { extraDirs: migrationDirs });
     await connectAdmin();
   } catch (error) {
     await database.stop();
     throw error;
   }
   return database;
+}
+
+/** Drops every table of the database, the migrations' record too: a database no migration has run on. */
+export async function dropTables(admin: pg.Client): Promise<void> {
+  await admin.query(`do $$ declare name text; begin
+    for name in select tablename from pg_tables where schemaname = 'public' loop execute format('drop table %I cascade', name); end loop;
+  end $$`);
 }
 
 export async function count(admin: pg.Client, sql: string, values: unknown[] = []): Promise<number> {
@@ -114,5 +122,11 @@ export async function peakBackends(database: TestDatabase, username: string, sam
   return peak;
 }
 
-/** How many migrations the project has: what a migrated database records in pgmigrations. */
-export const migrationCount = fs.readdirSync(migrationsDir).filter((file) => file.endsWith('.sql')).length;
+/** The migrations a migrated database records in pgmigrations, in the order they apply: the project's and the tests' own. */
+export const migrationNames = [migrationsDir, ...migrationDirs.map((folder) => path.resolve(migrationsDir, '..', folder))]
+  .flatMap((folder) => fs.readdirSync(folder))
+  .filter((file) => file.endsWith('.sql'))
+  .map((file) => file.replace(/\.sql$/, ''))
+  .sort();
+/** How many migrations a migrated database records. */
+export const migrationCount = migrationNames.length;

@@ -17,7 +17,7 @@ export interface LocalSecrets {
  * Modules read their configuration when first loaded, so call this before loading handlers.
  */
 export async function serveSecrets(secret: DbSecret, env: Record<string, string> = {}): Promise<LocalSecrets> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'users-api-secrets-'));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'api-secrets-'));
   const write = (value: DbSecret) => {
     const file = path.join(dir, 'db.json');
     fs.writeFileSync(`${file}.next`, JSON.stringify(value));

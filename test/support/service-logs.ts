@@ -1,6 +1,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { lambdaContext } from './events';
 import { fresh } from './fresh';
+import { serviceName } from './names';
 
 /**
  * The lines the service's real logger writes, captured from stdout and stderr: `write` runs with a fresh
@@ -18,7 +19,7 @@ export function captureLogs(requestId: string, write: (logger: Logger, modules: 
     /* eslint-disable @typescript-eslint/no-require-imports */
     fresh(() => {
       const { logger } = require('../../src/lib/logger') as { logger: Logger };
-      logger.addContext({ ...lambdaContext('users-api-dev-usersGet'), awsRequestId: requestId, functionVersion: '7' });
+      logger.addContext({ ...lambdaContext(`${serviceName}-dev-testContactsGet`), awsRequestId: requestId, functionVersion: '7' });
       write(logger, { middlewares: require('../../src/lib/http/middlewares'), errors: require('../../src/lib/errors') });
     });
     /* eslint-enable @typescript-eslint/no-require-imports */
@@ -32,7 +33,7 @@ export function captureLogs(requestId: string, write: (logger: Logger, modules: 
 /** The one line an API route writes for an unexpected failure (what problemDetails logs). */
 export function serviceErrorLine(error: Error, requestId: string): string {
   const [line] = captureLogs(requestId, (logger, { middlewares }) => {
-    const request = { error, event: { routeKey: 'GET /api/users/{id}' }, context: { functionVersion: '7' }, response: undefined };
+    const request = { error, event: { routeKey: 'GET /api/test-contacts/{id}' }, context: { functionVersion: '7' }, response: undefined };
     middlewares.problemDetails({ logger }).onError(request);
   });
   return line!;

@@ -21,7 +21,7 @@ export async function packageStage(
   params: string[] = [],
   cwd = root,
 ): Promise<{ template: Template; dir: string; output: string }> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `users-api-package-${stage}-`));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `api-package-${stage}-`));
   const credentials = new Set(['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE']);
   const env: NodeJS.ProcessEnv = {
     ...Object.fromEntries(Object.entries(process.env).filter(([name]) => !credentials.has(name))),

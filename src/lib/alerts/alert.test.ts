@@ -1,20 +1,21 @@
 import { formatAlert, functionNameOf, groupAlerts, type LogsPayload } from './alert';
+import { serviceName } from '../../../test/support/names';
 
-const scope = { service: 'users-api', stage: 'prod', region: 'eu-west-1' };
+const scope = { service: serviceName, stage: 'prod', region: 'eu-west-1' };
 const line = (errorName: string, requestId?: string, message = `${errorName} happened`) =>
   JSON.stringify({ level: 'ERROR', errorName, function_request_id: requestId, error: { message } });
 const payload = (messages: string[]): LogsPayload => ({
   messageType: 'DATA_MESSAGE',
-  logGroup: '/aws/lambda/users-api-prod-usersCreate',
+  logGroup: `/aws/lambda/${serviceName}-prod-testContactsCreate`,
   logStream: '2026/11/23/[12]abc',
   logEvents: messages.map((message, index) => ({ id: String(index), timestamp: Date.UTC(2026, 10, 23, 12, 0, index), message })),
 });
 
 describe('alerts', () => {
   it("names the function from its log group, and keeps another service's group whole", () => {
-    expect(functionNameOf('/aws/lambda/users-api-prod-usersCreate', scope)).toBe('usersCreate');
+    expect(functionNameOf(`/aws/lambda/${serviceName}-prod-testContactsCreate`, scope)).toBe('testContactsCreate');
     expect(functionNameOf('/aws/lambda/other-prod-x', scope)).toBe('other-prod-x');
-    expect(functionNameOf('/custom/aws/lambda/users-api-prod-x', scope)).toBe('/custom/aws/lambda/users-api-prod-x');
+    expect(functionNameOf(`/custom/aws/lambda/${serviceName}-prod-x`, scope)).toBe(`/custom/aws/lambda/${serviceName}-prod-x`);
   });
 
   it('groups events by error name in order of first appearance, counting them and keeping each request id once', () => {
@@ -23,21 +24,21 @@ describe('alerts', () => {
       { errorName: 'B', count: 4, requestIds: ['r1', 'r3'], message: 'first B' },
       { errorName: 'A', count: 1, requestIds: ['r2'], message: 'A happened' },
     ]);
-    expect(alerts[0]).toMatchObject({ functionName: 'usersCreate', firstAt: Date.UTC(2026, 10, 23, 12, 0, 0) });
+    expect(alerts[0]).toMatchObject({ functionName: 'testContactsCreate', firstAt: Date.UTC(2026, 10, 23, 12, 0, 0) });
   });
 
   it('formats a message with the count, the first message, ten request ids and the links', () => {
     const ids = Array.from({ length: 12 }, (_, i) => `r${i}`);
     const [alert] = groupAlerts(payload(ids.map((id) => line('TypeError', id))), scope);
     const { subject, text } = formatAlert(alert!, scope);
-    expect(subject).toBe('[users-api prod] usersCreate: TypeError');
+    expect(subject).toBe(`[${serviceName} prod] testContactsCreate: TypeError`);
     expect(text.split('\n')).toEqual([
-      '[users-api prod] usersCreate: TypeError (12 errors)',
+      `[${serviceName} prod] testContactsCreate: TypeError (12 errors)`,
       'First: TypeError happened',
       'At: 2026-11-23T12:00:00.000Z',
       'Request ids: r0, r1, r2, r3, r4, r5, r6, r7, r8, r9 (+2 more)',
-      'Log stream: https://eu-west-1.console.aws.amazon.com/cloudwatch/home?region=eu-west-1#logsV2:log-groups/log-group/$252Faws$252Flambda$252Fusers-api-prod-usersCreate/log-events/2026$252F11$252F23$252F$255B12$255Dabc',
-      'Logs Insights on /aws/lambda/users-api-prod-usersCreate: fields @timestamp, @requestId, @message | filter errorName = "TypeError" or errorType = "TypeError" | sort @timestamp desc | limit 50',
+      `Log stream: https://eu-west-1.console.aws.amazon.com/cloudwatch/home?region=eu-west-1#logsV2:log-groups/log-group/$252Faws$252Flambda$252F${serviceName}-prod-testContactsCreate/log-events/2026$252F11$252F23$252F$255B12$255Dabc`,
+      `Logs Insights on /aws/lambda/${serviceName}-prod-testContactsCreate: fields @timestamp, @requestId, @message | filter errorName = "TypeError" or errorType = "TypeError" | sort @timestamp desc | limit 50`,
     ]);
   });
 
@@ -56,8 +57,9 @@ describe('alerts', () => {
     const { subject } = formatAlert(alert!, scope);
     expect(subject).toHaveLength(100);
     expect(subject.endsWith('…')).toBe(true);
-    // '[users-api prod] usersCreate: ' is 30 characters: a 70-character name makes a subject of exactly 100, kept whole.
-    const [fits] = groupAlerts(payload([line('F'.repeat(70))]), scope);
-    expect(formatAlert(fits!, scope).subject).toBe(`[users-api prod] usersCreate: ${'F'.repeat(70)}`);
+    // A name that makes a subject of exactly 100 characters is kept whole.
+    const prefix = `[${serviceName} prod] testContactsCreate: `;
+    const [fits] = groupAlerts(payload([line('F'.repeat(100 - prefix.length))]), scope);
+    expect(formatAlert(fits!, scope).subject).toBe(`${prefix}${'F'.repeat(100 - prefix.length)}`);
   });
 });

@@ -29,7 +29,7 @@ export interface AlertScope {
 
 const shownRequestIds = 10;
 
-/** `/aws/lambda/users-api-dev-usersGet` is the function `usersGet`. */
+/** `/aws/lambda/parcel-desk-dev-ordersGet` is the function `ordersGet`. */
 export function functionNameOf(logGroup: string, scope: AlertScope): string {
   const name = logGroup.replace(/^\/aws\/lambda\//, '');
   const prefix = `${scope.service}-${scope.stage}-`;

@@ -1,14 +1,19 @@
 import { fresh } from '../../../test/support/fresh';
 import { loadAlertsConfig } from './config';
+import { serviceName } from '../../../test/support/names';
 
-const required = { ALERTS_TOPIC_ARN: 'arn:aws:sns:eu-west-1:1:t', ALERTS_TABLE: 'alerts', SLACK_WEBHOOK_SECRET_ID: 'users-api/dev/slack' };
+const required = {
+  ALERTS_TOPIC_ARN: 'arn:aws:sns:eu-west-1:1:t',
+  ALERTS_TABLE: 'alerts',
+  SLACK_WEBHOOK_SECRET_ID: `${serviceName}/dev/slack`,
+};
 
 describe('loadAlertsConfig', () => {
   it('reads the topic, table, secret id, window and region', () => {
     expect(loadAlertsConfig({ ...required, ALERT_WINDOW_SECONDS: '60', AWS_REGION: 'us-east-1' })).toEqual({
       topicArn: 'arn:aws:sns:eu-west-1:1:t',
       table: 'alerts',
-      slackSecretId: 'users-api/dev/slack',
+      slackSecretId: `${serviceName}/dev/slack`,
       windowSeconds: 60,
       region: 'us-east-1',
     });

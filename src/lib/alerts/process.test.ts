@@ -2,11 +2,12 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Channel } from './channels';
 import { AlertDeliveryError, processPayload } from './process';
 import type { Admission } from './window';
+import { serviceName } from '../../../test/support/names';
 
-const scope = { service: 'users-api', stage: 'dev', region: 'eu-west-1' };
+const scope = { service: serviceName, stage: 'dev', region: 'eu-west-1' };
 const payload = (errorNames: string[]) => ({
   messageType: 'DATA_MESSAGE',
-  logGroup: '/aws/lambda/users-api-dev-usersGet',
+  logGroup: `/aws/lambda/${serviceName}-dev-testContactsGet`,
   logStream: 'stream',
   logEvents: errorNames.map((errorName, index) => ({
     id: String(index),
@@ -53,12 +54,12 @@ describe('processPayload', () => {
     });
     expect(await processPayload(payload(['TypeError', 'Held', 'TypeError', 'Held', 'Held']), deps)).toEqual({ sent: 1, suppressed: 3 });
     expect(admitted).toEqual([
-      ['usersGet#TypeError', 2],
-      ['usersGet#Held', 3],
+      ['testContactsGet#TypeError', 2],
+      ['testContactsGet#Held', 3],
     ]);
     expect(sent).toEqual([
-      { channel: 'email', subject: '[users-api dev] usersGet: TypeError' },
-      { channel: 'slack', subject: '[users-api dev] usersGet: TypeError' },
+      { channel: 'email', subject: `[${serviceName} dev] testContactsGet: TypeError` },
+      { channel: 'slack', subject: `[${serviceName} dev] testContactsGet: TypeError` },
     ]);
     expect(warnings).toEqual([]);
   });
@@ -75,8 +76,11 @@ describe('processPayload', () => {
     expect(await processPayload(payload(['TypeError']), deps)).toEqual({ sent: 1, suppressed: 0 });
     expect(sent.map(({ channel }) => channel)).toEqual(['email']);
     expect(warnings).toEqual([
-      ['alert delivery failed', { alertDeliveryFailed: true, channel: 'slack', key: 'usersGet#TypeError', reason: 'Slack answered 500' }],
-      ['alert delivery failed', { alertDeliveryFailed: true, channel: 'pager', key: 'usersGet#TypeError', reason: undefined }],
+      [
+        'alert delivery failed',
+        { alertDeliveryFailed: true, channel: 'slack', key: 'testContactsGet#TypeError', reason: 'Slack answered 500' },
+      ],
+      ['alert delivery failed', { alertDeliveryFailed: true, channel: 'pager', key: 'testContactsGet#TypeError', reason: undefined }],
     ]);
     expect(reopened).toEqual([]);
   });
@@ -90,9 +94,9 @@ describe('processPayload', () => {
       admitAll,
     );
     const failure = processPayload(payload(['TypeError']), deps);
-    await expect(failure).rejects.toThrow(new AlertDeliveryError('No channel delivered the alert for usersGet#TypeError'));
+    await expect(failure).rejects.toThrow(new AlertDeliveryError('No channel delivered the alert for testContactsGet#TypeError'));
     await expect(failure).rejects.toMatchObject({ name: 'AlertDeliveryError' });
-    expect(reopened).toEqual(['usersGet#TypeError']);
+    expect(reopened).toEqual(['testContactsGet#TypeError']);
   });
 
   it('counts an alert as sent when the stage has no channel at all', async () => {
@@ -104,7 +108,9 @@ describe('processPayload', () => {
     const { deps, sent, warnings } = dependencies([{ name: 'email' }], () => Promise.reject(new Error('DynamoDB down')));
     expect(await processPayload(payload(['TypeError']), deps)).toEqual({ sent: 1, suppressed: 0 });
     expect(sent).toHaveLength(1);
-    expect(warnings).toEqual([['alert window unavailable; sending without it', { key: 'usersGet#TypeError', reason: 'DynamoDB down' }]]);
+    expect(warnings).toEqual([
+      ['alert window unavailable; sending without it', { key: 'testContactsGet#TypeError', reason: 'DynamoDB down' }],
+    ]);
   });
 
   it('ignores control messages', async () => {

@@ -2,6 +2,7 @@ import { lambdaContext } from '../../../test/support/events';
 import { withEnv } from '../../../test/support/fresh';
 import { logger } from '../logger';
 import { fetchFailure, slackWebhook, webhookUrlFrom } from './slack-webhook';
+import { serviceName } from '../../../test/support/names';
 
 describe('the Slack webhook', () => {
   it('reads the URL from the secret, as JSON or as a plain string', () => {
@@ -41,7 +42,7 @@ describe('the Slack webhook', () => {
           AWS_ACCESS_KEY_ID: 'local',
           AWS_SECRET_ACCESS_KEY: 'local',
         },
-        () => slackWebhook('users-api-dev-slack-webhook').before!(request as never),
+        () => slackWebhook(`${serviceName}-dev-slack-webhook`).before!(request as never),
       );
     } finally {
       jest.restoreAllMocks();

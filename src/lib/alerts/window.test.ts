@@ -11,7 +11,7 @@ describe('AlertWindow', () => {
     const failure = Object.assign(new Error('Throughput exceeds the current capacity'), { name: 'ProvisionedThroughputExceededException' });
     dynamodb.on(UpdateItemCommand).rejectsOnce(failure).resolves({});
     const window = new AlertWindow(new DynamoDBClient({ region: 'eu-west-1' }), 'alerts', 300);
-    await expect(window.admit('usersGet#TypeError', 1)).rejects.toBe(failure);
+    await expect(window.admit('testContactsGet#TypeError', 1)).rejects.toBe(failure);
     expect(dynamodb.commandCalls(UpdateItemCommand)).toHaveLength(1);
   });
 });

@@ -9,6 +9,7 @@ import { AccessDeniedError, UnavailableError } from '../errors';
 import { bearerToken } from './authenticate';
 import { loadAuthConfig } from './config';
 import { createTokenVerifier, type TokenVerifier } from './verifier';
+import { serviceName } from '../../../test/support/names';
 
 const newKey = (kid: string = randomUUID()): SigningKey => ({
   kid,
@@ -31,10 +32,10 @@ async function serveJwks(document: unknown) {
 }
 
 const inlineConfig = (env: Record<string, string> = {}) =>
-  loadAuthConfig({ ...localAuthEnv('https://issuer.users-api.invalid/jwks.json'), AUTH_JWKS: JSON.stringify(jwksOf(key)), ...env });
+  loadAuthConfig({ ...localAuthEnv(`https://issuer.${serviceName}.invalid/jwks.json`), AUTH_JWKS: JSON.stringify(jwksOf(key)), ...env });
 
 /** What a verification ends in: the caller's subject, or the status and RFC 6750 error code. */
-async function outcome(verifier: TokenVerifier, token: string, scope = 'users.read') {
+async function outcome(verifier: TokenVerifier, token: string, scope = 'test-contacts.read') {
   try {
     return { subject: (await verifier.verify(token, scope)).subject };
   } catch (error) {
@@ -47,24 +48,24 @@ async function outcome(verifier: TokenVerifier, token: string, scope = 'users.re
 describe('createTokenVerifier', () => {
   const verifier = createTokenVerifier(inlineConfig());
   const token = (request: Partial<Parameters<typeof signToken>[1]> = {}, header = {}, signer = key) =>
-    signToken(signer, { scopes: ['users.read', 'users.write'], ...request }, header);
+    signToken(signer, { scopes: ['test-contacts.read', 'test-contacts.write'], ...request }, header);
 
   it('accepts a valid token and names its caller, client and scopes', async () => {
-    await expect(verifier.verify(token({ subject: 'user-1', clientId: 'local-browser' }), 'users.write')).resolves.toEqual({
+    await expect(verifier.verify(token({ subject: 'user-1', clientId: 'local-browser' }), 'test-contacts.write')).resolves.toEqual({
       subject: 'user-1',
       clientId: 'local-browser',
-      scopes: ['users-api/users.read', 'users-api/users.write'],
+      scopes: [`${serviceName}/test-contacts.read`, `${serviceName}/test-contacts.write`],
     });
   });
 
   it('answers 403 insufficient_scope, naming the scope, for a valid token without it', async () => {
-    await expect(outcome(verifier, token({ scopes: ['users.read'] }), 'users.write')).resolves.toEqual({
+    await expect(outcome(verifier, token({ scopes: ['test-contacts.read'] }), 'test-contacts.write')).resolves.toEqual({
       status: 403,
       error: 'insufficient_scope',
-      message: 'The access token lacks the scope users-api/users.write',
+      message: `The access token lacks the scope ${serviceName}/test-contacts.write`,
     });
     // A scope of another resource server with the same name is not the scope.
-    await expect(outcome(verifier, token({ scopes: ['other-api/users.read'] }))).resolves.toMatchObject({ status: 403 });
+    await expect(outcome(verifier, token({ scopes: ['other-api/test-contacts.read'] }))).resolves.toMatchObject({ status: 403 });
     await expect(outcome(verifier, token({ scopes: [] }))).resolves.toMatchObject({ status: 403 });
   });
 
@@ -101,9 +102,14 @@ describe('createTokenVerifier', () => {
   });
 
   it('refuses a changed claim under the original signature', async () => {
-    const [header, , signature] = token({ scopes: ['users.read'] }).split('.');
-    const widened = { ...payloadOf(token({ scopes: ['users.read'] })), scope: 'users-api/users.read users-api/users.write' };
-    await expect(outcome(verifier, `${header}.${base64url(widened)}.${signature}`, 'users.write')).resolves.toMatchObject({ status: 401 });
+    const [header, , signature] = token({ scopes: ['test-contacts.read'] }).split('.');
+    const widened = {
+      ...payloadOf(token({ scopes: ['test-contacts.read'] })),
+      scope: `${serviceName}/test-contacts.read ${serviceName}/test-contacts.write`,
+    };
+    await expect(outcome(verifier, `${header}.${base64url(widened)}.${signature}`, 'test-contacts.write')).resolves.toMatchObject({
+      status: 401,
+    });
   });
 
   it('answers 401, never anything else, for any malformed token', async () => {
@@ -121,7 +127,7 @@ describe('createTokenVerifier', () => {
     try {
       const fetching = createTokenVerifier(loadAuthConfig(localAuthEnv(jwks.uri)));
       for (let i = 0; i < 20; i += 1)
-        await expect(fetching.verify(token(), 'users.read')).resolves.toMatchObject({ subject: 'local-machine' });
+        await expect(fetching.verify(token(), 'test-contacts.read')).resolves.toMatchObject({ subject: 'local-machine' });
       expect(jwks.fetches()).toBe(1);
     } finally {
       await jwks.close();
@@ -134,7 +140,7 @@ describe('createTokenVerifier', () => {
     await jwks.close();
     const unreachable = createTokenVerifier(loadAuthConfig({ ...localAuthEnv(uri), AUTH_JWKS_TIMEOUT_MS: '500' }));
     await expect(outcome(unreachable, token())).resolves.toEqual({ status: 503 });
-    const error = (await unreachable.verify(token(), 'users.read').catch((reason: unknown) => reason)) as UnavailableError;
+    const error = (await unreachable.verify(token(), 'test-contacts.read').catch((reason: unknown) => reason)) as UnavailableError;
     expect([error.cause503, error.message, error.detail, error.retryAfterSeconds]).toEqual([
       'token-keys',
       'The JWKS could not be fetched',
@@ -148,10 +154,10 @@ describe('createTokenVerifier', () => {
   it('keeps a verified token until it expires, checking the scope and the expiry on every use', async () => {
     const fresh = createTokenVerifier(inlineConfig());
     const started = Date.now();
-    const shortLived = token({ subject: 'cached', scopes: ['users.read'], expiresInSeconds: 60 });
+    const shortLived = token({ subject: 'cached', scopes: ['test-contacts.read'], expiresInSeconds: 60 });
     await expect(outcome(fresh, shortLived)).resolves.toEqual({ subject: 'cached' });
     await expect(outcome(fresh, shortLived)).resolves.toEqual({ subject: 'cached' });
-    await expect(outcome(fresh, shortLived, 'users.write')).resolves.toMatchObject({ status: 403, error: 'insufficient_scope' });
+    await expect(outcome(fresh, shortLived, 'test-contacts.write')).resolves.toMatchObject({ status: 403, error: 'insufficient_scope' });
     // A changed signature is another token: it is verified, not served from the cache.
     const [header, payload] = shortLived.split('.');
     await expect(outcome(fresh, `${header}.${payload}.${'A'.repeat(342)}`)).resolves.toMatchObject({ status: 401 });
@@ -175,12 +181,12 @@ describe('createTokenVerifier', () => {
       for (let i = 0; i < 3; i += 1) await expect(outcome(fresh, first)).resolves.toEqual({ subject: 'first' });
       expect(verifications).toHaveBeenCalledTimes(1);
       const others = Array.from({ length: 256 }, (_, i) => token({ subject: `other-${i}` }));
-      for (const other of others) await fresh.verify(other, 'users.read');
+      for (const other of others) await fresh.verify(other, 'test-contacts.read');
       expect(verifications).toHaveBeenCalledTimes(257);
       // The oldest made room for the newest: verified again; the most recent are still kept.
-      await fresh.verify(others.at(-1)!, 'users.read');
+      await fresh.verify(others.at(-1)!, 'test-contacts.read');
       expect(verifications).toHaveBeenCalledTimes(257);
-      await fresh.verify(first, 'users.read');
+      await fresh.verify(first, 'test-contacts.read');
       expect(verifications).toHaveBeenCalledTimes(258);
       const now = jest.spyOn(Date, 'now').mockReturnValue(Date.now() + 61_000);
       await expect(outcome(fresh, first)).resolves.toMatchObject({ status: 401, message: 'The access token has expired' });
@@ -217,7 +223,7 @@ describe('createTokenVerifier', () => {
     const claims = (extra: Record<string, unknown>) => token({ claims: { client_id: undefined, ...extra } });
     await expect(outcome(verifier, claims({ aud: 'local-browser' }))).resolves.toEqual({ subject: 'local-machine' });
     await expect(outcome(verifier, claims({ aud: ['other', 'local-browser'] }))).resolves.toEqual({ subject: 'local-machine' });
-    await expect(verifier.verify(claims({ aud: ['local-browser', 'other'] }), 'users.read')).resolves.toMatchObject({
+    await expect(verifier.verify(claims({ aud: ['local-browser', 'other'] }), 'test-contacts.read')).resolves.toMatchObject({
       clientId: 'local-browser',
     });
     await expect(outcome(verifier, token({ claims: { aud: ['other'] } }))).resolves.toEqual({ subject: 'local-machine' });
@@ -237,20 +243,26 @@ describe('createTokenVerifier', () => {
     });
     // The library refuses a subject that is not text before our check sees it.
     await expect(outcome(verifier, token({ claims: { sub: 7 } }))).resolves.toMatchObject({ status: 401, error: 'invalid_token' });
-    await expect(outcome(verifier, token({ claims: { scope: ['users-api/users.read'] } }))).resolves.toMatchObject({ status: 401 });
+    await expect(outcome(verifier, token({ claims: { scope: [`${serviceName}/test-contacts.read`] } }))).resolves.toMatchObject({
+      status: 401,
+    });
     await expect(outcome(verifier, token({ claims: { scope: undefined } }))).resolves.toMatchObject({
       status: 403,
       error: 'insufficient_scope',
     });
     await expect(
-      verifier.verify(token({ claims: { scope: ' users-api/users.read  users-api/users.write ' } }), 'users.read'),
+      verifier.verify(
+        token({ claims: { scope: ` ${serviceName}/test-contacts.read  ${serviceName}/test-contacts.write ` } }),
+        'test-contacts.read',
+      ),
     ).resolves.toMatchObject({
-      scopes: ['users-api/users.read', 'users-api/users.write'],
+      scopes: [`${serviceName}/test-contacts.read`, `${serviceName}/test-contacts.write`],
     });
   });
 
   it("keeps the library's own error as the cause of each refusal", async () => {
-    const causeOf = async (bad: string) => (await verifier.verify(bad, 'users.read').catch((error: unknown) => error)) as AccessDeniedError;
+    const causeOf = async (bad: string) =>
+      (await verifier.verify(bad, 'test-contacts.read').catch((error: unknown) => error)) as AccessDeniedError;
     expect((await causeOf(token({ now: Date.now() - 2 * 3600_000 }))).cause).toBeInstanceOf(JwtExpiredError);
     expect((await causeOf(token({ claims: { nbf: Math.floor(Date.now() / 1000) + 3600 } }))).cause).toBeInstanceOf(JwtNotBeforeError);
     expect((await causeOf(token({ claims: { iss: 'https://elsewhere.example.com' } }))).cause).toBeInstanceOf(JwtInvalidIssuerError);
@@ -263,13 +275,13 @@ describe('createTokenVerifier', () => {
       sub: 'local-machine',
       client_id: 'local-machine',
       token_use: 'access',
-      scope: 'users-api/users.read users-api/users.write',
+      scope: `${serviceName}/test-contacts.read ${serviceName}/test-contacts.write`,
     });
   });
 });
 
 describe('a JWKS endpoint that fails', () => {
-  const token = () => signToken(key, { scopes: ['users.read'] });
+  const token = () => signToken(key, { scopes: ['test-contacts.read'] });
 
   it.each([
     ['answers 500', (response: http.ServerResponse) => response.writeHead(500).end('{"keys":[]}')],
@@ -304,7 +316,7 @@ describe('loadAuthConfig', () => {
     expect(() => inlineConfig({ AUTH_JWKS: '{not json' })).toThrow('AUTH_JWKS');
     expect(inlineConfig()).toMatchObject({
       clientIds: ['local-machine', 'local-browser'],
-      resourceServer: 'users-api',
+      resourceServer: serviceName,
       jwksTimeoutMs: 1500,
     });
   });

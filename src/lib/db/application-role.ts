@@ -1,11 +1,13 @@
 import pg from 'pg';
+import { config } from '../config';
+import { databaseNamesOf } from '../storage/database-names';
 import type { ApplicationLogin } from '../storage/engine';
 
 /**
  * The role that holds the functions' privileges: DML on the application's tables, nothing else. It
- * cannot log in; the functions' login roles are members of it.
+ * cannot log in; the functions' login roles are members of it. Named for the service (`<service>_app`).
  */
-export const applicationGroupRole = 'users_api_app';
+export const applicationGroupRole = databaseNamesOf(config.serviceName).applicationRole;
 /** node-pg-migrate's record of the migrations applied: the functions never read or write it. */
 export const migrationsTable = 'pgmigrations';
 

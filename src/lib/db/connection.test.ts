@@ -3,21 +3,28 @@ import os from 'node:os';
 import path from 'node:path';
 import { connectionConfig } from './connection';
 import { clusterCa } from '../storage/cluster-ca';
+import { databaseNames, serviceName } from '../../../test/support/names';
 
-const secret = { host: 'cluster.eu-west-1.rds.amazonaws.com', port: 5432, username: 'users_api', password: 'p@ss:/word', dbname: 'users' };
+const secret = {
+  host: 'cluster.eu-west-1.rds.amazonaws.com',
+  port: 5432,
+  username: databaseNames.login,
+  password: 'p@ss:/word',
+  dbname: 'users',
+};
 
 describe('connectionConfig', () => {
   it('passes the credentials as fields and verifies nothing when TLS is off', () => {
-    const config = connectionConfig(secret, { connectTimeoutMs: 2000, ssl: 'off', applicationName: 'users-api' });
+    const config = connectionConfig(secret, { connectTimeoutMs: 2000, ssl: 'off', applicationName: serviceName });
     expect(config).toMatchObject({
       host: secret.host,
       port: 5432,
-      user: 'users_api',
+      user: databaseNames.login,
       password: 'p@ss:/word',
       database: 'users',
       connectionTimeoutMillis: 2000,
       ssl: false,
-      application_name: 'users-api',
+      application_name: serviceName,
     });
     expect(config).not.toHaveProperty('connectionString');
   });

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { DatabaseUnavailableError } from '../errors';
 import { fresh } from '../../../test/support/fresh';
 import { failureKind, isUnavailable, translateDatabaseError } from './errors';
+import { databaseNames } from '../../../test/support/names';
 
 const pgError = (code: string, message = 'server said no') => Object.assign(new Error(message), { code });
 
@@ -108,7 +109,7 @@ describe('failureKind', () => {
 
   it.each([
     ['sorry, too many clients already', 'capacity'],
-    ['too many connections for role "users_api"', 'capacity'],
+    [`too many connections for role "${databaseNames.login}"`, 'capacity'],
     ['remaining connection slots are reserved for roles with the SUPERUSER attribute', 'capacity'],
     ['no more connections allowed (max_client_conn)', 'capacity'],
     ['connection limit exceeded for non-superusers', 'capacity'],

@@ -5,12 +5,18 @@ import { applicationGroupRole, ensureApplicationLogin, ensureApplicationRole, mi
 import type { ApplicationLogin } from '../storage/engine';
 import { connectionConfig, type ConnectionOptions } from './connection';
 import { failureKind } from './errors';
+import { config } from '../config';
 import type { DbSecret } from '../storage/secret';
 
 export const migrationsDir = path.resolve(__dirname, '../../../migrations');
 
 export interface MigrateOptions {
   dir?: string;
+  /**
+   * Folders of migrations beside `dir`, from the folder that holds it (the project's root): the test suite's own. All are
+   * applied in the one order of their files' names.
+   */
+  extraDirs?: readonly string[];
   ssl?: ConnectionOptions['ssl'];
   log?: (message: string) => void;
   /** The migration tool's own lines (the files it applies); `log` by default. */
@@ -51,12 +57,22 @@ async function connectWhenReady(connect: () => Promise<pg.Client>, waitMs: numbe
 export async function migrate(
   secret: DbSecret,
   // Stryker disable next-line StringLiteral: any value but 'verify' connects without TLS.
-  { dir = migrationsDir, ssl = 'off', log = () => undefined, progress = log, waitMs = 0, applicationLogin }: MigrateOptions = {},
+  {
+    dir = migrationsDir,
+    extraDirs = [],
+    ssl = 'off',
+    log = () => undefined,
+    progress = log,
+    waitMs = 0,
+    applicationLogin,
+  }: MigrateOptions = {},
 ): Promise<string[]> {
   // Straight to the cluster, never through a proxy: the migration lock is a session-level advisory lock.
   const client = await connectWhenReady(
     async () => {
-      const candidate = new pg.Client(connectionConfig(secret, { connectTimeoutMs: 10_000, ssl, applicationName: 'users-api-migrate' }));
+      const candidate = new pg.Client(
+        connectionConfig(secret, { connectTimeoutMs: 10_000, ssl, applicationName: `${config.serviceName}-migrate` }),
+      );
       try {
         await candidate.connect();
         return candidate;
@@ -71,7 +87,12 @@ export async function migrate(
   try {
     const applied = await runner({
       dbClient: client,
-      dir,
+      ...(extraDirs.length
+        ? {
+            dir: [dir, ...extraDirs.map((folder) => path.resolve(dir, '..', folder))].map((folder) => path.join(folder, '*')),
+            useGlob: true,
+          }
+        : { dir }),
       direction: 'up',
       migrationsTable,
       count: Infinity,

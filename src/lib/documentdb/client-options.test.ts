@@ -4,17 +4,17 @@ import { clientSettings } from './client-options';
 import { loadDocumentDbConfig } from './config';
 
 const secret = {
-  host: 'users-api-dev.cluster-abc.eu-west-1.docdb.amazonaws.com',
+  host: 'shop-api-dev.cluster-abc.eu-west-1.docdb.amazonaws.com',
   port: 27017,
-  username: 'users_admin',
+  username: 'shop_admin',
   password: 'x',
-  dbname: 'users',
+  dbname: 'shop',
 };
 
 describe('clientSettings', () => {
   it("takes DocumentDB's required options and bounded timeouts that fit a 3-second request", () => {
-    const { uri, options } = clientSettings(secret, loadDocumentDbConfig({}));
-    expect(uri).toBe('mongodb://users-api-dev.cluster-abc.eu-west-1.docdb.amazonaws.com:27017/');
+    const { uri, options } = clientSettings(secret, loadDocumentDbConfig({}), 'shop-api');
+    expect(uri).toBe('mongodb://shop-api-dev.cluster-abc.eu-west-1.docdb.amazonaws.com:27017/');
     expect(options).toMatchObject({
       replicaSet: 'rs0',
       readPreference: 'primary',
@@ -36,7 +36,11 @@ describe('clientSettings', () => {
   });
 
   it('connects to a standalone server without a replica set, and without TLS when told', () => {
-    const { options } = clientSettings(secret, loadDocumentDbConfig({ DOCDB_REPLICA_SET: '', DOCDB_TLS: 'off', DOCDB_POOL_MAX: '5' }));
+    const { options } = clientSettings(
+      secret,
+      loadDocumentDbConfig({ DOCDB_REPLICA_SET: '', DOCDB_TLS: 'off', DOCDB_POOL_MAX: '5' }),
+      'shop-api',
+    );
     expect(options).toMatchObject({ directConnection: true, tls: false, maxPoolSize: 5 });
     expect(options.replicaSet).toBeUndefined();
     expect(options.tlsCAFile).toBeUndefined();
@@ -48,7 +52,11 @@ describe('clientSettings', () => {
         fc.string({ minLength: 1, maxLength: 64, unit: 'binary' }),
         fc.string({ minLength: 1, maxLength: 20 }),
         (password, username) => {
-          const { uri, options } = clientSettings({ ...secret, username, password }, loadDocumentDbConfig({ DOCDB_TLS: 'off' }));
+          const { uri, options } = clientSettings(
+            { ...secret, username, password },
+            loadDocumentDbConfig({ DOCDB_TLS: 'off' }),
+            'shop-api',
+          );
           expect(uri).not.toContain('@');
           expect(options.auth).toEqual({ username, password });
           // Building the client parses the URI and the options; nothing connects until it is used.
@@ -62,12 +70,12 @@ describe('clientSettings', () => {
   });
 
   it('brackets an IPv6 host, once', () => {
-    expect(clientSettings({ ...secret, host: '::1' }, loadDocumentDbConfig({})).uri).toBe('mongodb://[::1]:27017/');
-    expect(clientSettings({ ...secret, host: '[::1]' }, loadDocumentDbConfig({})).uri).toBe('mongodb://[::1]:27017/');
+    expect(clientSettings({ ...secret, host: '::1' }, loadDocumentDbConfig({}), 'shop-api').uri).toBe('mongodb://[::1]:27017/');
+    expect(clientSettings({ ...secret, host: '[::1]' }, loadDocumentDbConfig({}), 'shop-api').uri).toBe('mongodb://[::1]:27017/');
   });
 
   it('names the service to the server, unless told another name', () => {
-    expect(clientSettings(secret, loadDocumentDbConfig({})).options.appName).toBe('users-api');
-    expect(clientSettings(secret, loadDocumentDbConfig({}), 'users-api-migrate').options.appName).toBe('users-api-migrate');
+    expect(clientSettings(secret, loadDocumentDbConfig({}), 'shop-api').options.appName).toBe('shop-api');
+    expect(clientSettings(secret, loadDocumentDbConfig({}), 'shop-api-migrate').options.appName).toBe('shop-api-migrate');
   });
 });

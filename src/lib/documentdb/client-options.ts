@@ -12,7 +12,8 @@ import type { DocumentDbConfig } from './config';
 export function clientSettings(
   secret: DbSecret,
   config: DocumentDbConfig,
-  appName = 'users-api',
+  /** The service's name, which the server shows beside each connection. */
+  appName: string,
 ): { uri: string; options: MongoClientOptions } {
   const host = secret.host.includes(':') && !secret.host.startsWith('[') ? `[${secret.host}]` : secret.host;
   return {

@@ -16,7 +16,7 @@ const serverError = (code: number, message: string) => Object.assign(new MongoSe
 
 describe('documentFailureKind', () => {
   it.each([
-    [serverError(11000, 'E11000 duplicate key error collection: users.users index: users_email_unique'), 'duplicate'],
+    [serverError(11000, 'E11000 duplicate key error collection: users.users index: test_contacts_email_unique'), 'duplicate'],
     [serverError(18, 'Authentication failed.'), 'credentials'],
     [selectionError('Server selection timed out after 1500 ms'), 'unavailable'],
     [new MongoNetworkError('connection 1 to 10.0.0.1:27017 closed'), 'unavailable'],

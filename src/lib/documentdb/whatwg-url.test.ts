@@ -118,7 +118,7 @@ const uri = fc
 
 // Connection strings a deployment could give the driver: DNS names (IDN and upper case included),
 // addresses, ports, escaped credentials, a database name and the options DocumentDB takes.
-const label = fc.constantFrom('users-api', 'cluster-abc123', 'docdb', 'EU-WEST-1', 'bücher', 'xn--bcher-kva', 'host_1', 'straße');
+const label = fc.constantFrom('shop-api', 'cluster-abc123', 'docdb', 'EU-WEST-1', 'bücher', 'xn--bcher-kva', 'host_1', 'straße');
 const address = fc.oneof(
   fc.array(label, { minLength: 1, maxLength: 4 }).map((labels) => labels.join('.')),
   fc.constantFrom('localhost', '127.0.0.1', '10.0.12.7', '[::1]', '[fd00:ec2::23]'),
@@ -154,7 +154,7 @@ describe("the driver's connection strings on Node.js's URL parser", () => {
 
   it('reads the address of every cluster the functions reach as the published driver does', () => {
     const hosts = [
-      'users-api-dev.cluster-abc123.eu-west-1.docdb.amazonaws.com',
+      'shop-api-dev.cluster-abc123.eu-west-1.docdb.amazonaws.com',
       'USERS-API.CLUSTER-ABC.EU-WEST-1.DOCDB.AMAZONAWS.COM',
       'localhost',
       '127.0.0.1',
@@ -164,7 +164,11 @@ describe("the driver's connection strings on Node.js's URL parser", () => {
     ];
     for (const host of hosts) {
       for (const config of [loadDocumentDbConfig({}), loadDocumentDbConfig({ DOCDB_REPLICA_SET: '', DOCDB_TLS: 'off' })]) {
-        const { uri, options } = clientSettings({ host, port: 27017, username: 'users', password: 'p@ss:/w%rd', dbname: 'users' }, config);
+        const { uri, options } = clientSettings(
+          { host, port: 27017, username: 'shop', password: 'p@ss:/w%rd', dbname: 'shop' },
+          config,
+          'shop-api',
+        );
         const expected = clientOptions(published, uri, options);
         expect(expected).not.toHaveProperty('error');
         expect(clientOptions(bundled, uri, options)).toEqual(expected);

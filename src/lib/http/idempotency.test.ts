@@ -87,8 +87,8 @@ describe('idempotencyKey: quotes', () => {
 describe('idempotentRequests', () => {
   const caller = { subject: 'user-1', clientId: 'client-1', scopes: [] };
   const event = (key?: string) =>
-    httpEvent({ method: 'POST', path: '/api/users', route: '/api/users', headers: key ? { 'idempotency-key': key } : {} });
-  const run = async () => created({ id: 'u1' }, '/api/users/u1');
+    httpEvent({ method: 'POST', path: '/api/test-contacts', route: '/api/test-contacts', headers: key ? { 'idempotency-key': key } : {} });
+  const run = async () => created({ id: 'u1' }, '/api/test-contacts/u1');
   const execute = (input: Record<string, unknown> = {}, key = 'k1') =>
     withEnv({ IDEMPOTENCY_TABLE: 'idempotency' }, idempotentRequests)(run, {
       event: event(key),
@@ -116,11 +116,11 @@ describe('idempotentRequests', () => {
     await execute({ path: { id: 'u1' }, query: { limit: 1 } });
     expect(mockStore.calls).toEqual([
       {
-        key: { subject: 'user-1', clientId: 'client-1', route: 'POST /api/users', key: 'k1' },
+        key: { subject: 'user-1', clientId: 'client-1', route: 'POST /api/test-contacts', key: 'k1' },
         request: { path: null, query: null, body: { name: 'x' } },
       },
       {
-        key: { subject: 'user-1', clientId: 'client-1', route: 'POST /api/users', key: 'k1' },
+        key: { subject: 'user-1', clientId: 'client-1', route: 'POST /api/test-contacts', key: 'k1' },
         request: { path: { id: 'u1' }, query: { limit: 1 }, body: null },
       },
     ]);

@@ -130,7 +130,7 @@ describe('problemDetails', () => {
       statusCode: 415,
       cause: { package: '@middy/http-json-body-parser', data: body, message: `Unexpected end of JSON input: ${marker}` },
     });
-    const request = { error: parseError, event: { body, routeKey: 'POST /api/users' }, context: {}, response: undefined as any };
+    const request = { error: parseError, event: { body, routeKey: 'POST /api/test-contacts' }, context: {}, response: undefined as any };
     onError(request);
     expect(request.response.statusCode).toBe(400);
     expect(JSON.stringify(logged)).not.toContain(marker);
@@ -148,7 +148,7 @@ describe('problemDetails', () => {
 
   it("logs an expected refusal's cause by its code and name, and a request without a body without its size", () => {
     const error = new ConflictError('duplicate', { cause: { code: '23505', name: 'DatabaseError', detail: marker } });
-    onError({ error, event: { routeKey: 'POST /api/users' }, context: {}, response: undefined });
+    onError({ error, event: { routeKey: 'POST /api/test-contacts' }, context: {}, response: undefined });
     expect(logged.at(-1)).toEqual([
       'request rejected',
       {
@@ -164,7 +164,7 @@ describe('problemDetails', () => {
   it('logs an unexpected failure as an error, with its name and the function version, and answers 500', () => {
     const request = {
       error: new TypeError('boom'),
-      event: { routeKey: 'GET /api/users' },
+      event: { routeKey: 'GET /api/test-contacts' },
       context: { functionVersion: '7' },
       response: undefined as any,
     };
@@ -172,7 +172,7 @@ describe('problemDetails', () => {
     expect(request.response.statusCode).toBe(500);
     expect(logged.at(-1)).toEqual([
       'request failed',
-      { route: 'GET /api/users', errorName: 'TypeError', functionVersion: '7', error: request.error },
+      { route: 'GET /api/test-contacts', errorName: 'TypeError', functionVersion: '7', error: request.error },
     ]);
   });
 });

@@ -12,20 +12,28 @@ import {
 import { HttpError, problemResponse, toProblem } from './problem';
 import { fresh } from '../../../test/support/fresh';
 import { expectProblemBody, statusTitles } from '../../../test/support/problems';
+import { serviceName } from '../../../test/support/names';
 
 const bodyOf = (error: unknown) => JSON.parse(problemResponse(error).response.body as string);
 
 describe('problemResponse', () => {
   it.each([
     [new ValidationError([{ field: 'email', message: 'must be a valid email address' }]), 400],
-    [new NotFoundError('No user has this id'), 404],
+    [new NotFoundError('No test contact has this id'), 404],
     [new MethodNotAllowedError(['GET', 'POST']), 405],
-    [new ConflictError('A user with this email already exists'), 409],
+    [new ConflictError('A test contact with this email already exists'), 409],
     [new HttpError(413, 'too big'), 413],
     [new DatabaseUnavailableError('down'), 503],
     [new AccessDeniedError('An access token is required'), 401],
     [new AccessDeniedError('The access token has expired', 'invalid_token'), 401],
-    [new AccessDeniedError('The access token lacks the scope users-api/users.write', 'insufficient_scope', 'users-api/users.write'), 403],
+    [
+      new AccessDeniedError(
+        `The access token lacks the scope ${serviceName}/test-contacts.write`,
+        'insufficient_scope',
+        `${serviceName}/test-contacts.write`,
+      ),
+      403,
+    ],
     [new IdempotencyKeyError(409, 'in progress'), 409],
     [new IdempotencyKeyError(422, 'different request'), 422],
     [new UnavailableError('token-keys', 'jwks down', 'Retry shortly.', 2), 503],
@@ -61,12 +69,12 @@ describe('problemResponse', () => {
 
   it('challenges a refused request as RFC 6750 says: realm only without a token, the error and its scope otherwise', () => {
     const challenge = (error: AccessDeniedError) => problemResponse(error).response.headers!['WWW-Authenticate'];
-    expect(challenge(new AccessDeniedError('An access token is required'))).toBe('Bearer realm="users-api"');
+    expect(challenge(new AccessDeniedError('An access token is required'))).toBe(`Bearer realm="${serviceName}"`);
     expect(challenge(new AccessDeniedError('The access token has expired', 'invalid_token'))).toBe(
-      'Bearer realm="users-api", error="invalid_token", error_description="The access token has expired"',
+      `Bearer realm="${serviceName}", error="invalid_token", error_description="The access token has expired"`,
     );
-    expect(challenge(new AccessDeniedError('lacks "it" \\ é', 'insufficient_scope', 'users-api/users.write'))).toBe(
-      'Bearer realm="users-api", error="insufficient_scope", error_description="lacks it  ?", scope="users-api/users.write"',
+    expect(challenge(new AccessDeniedError('lacks "it" \\ é', 'insufficient_scope', `${serviceName}/test-contacts.write`))).toBe(
+      `Bearer realm="${serviceName}", error="insufficient_scope", error_description="lacks it  ?", scope="${serviceName}/test-contacts.write"`,
     );
     expect(bodyOf(new AccessDeniedError('The access token has expired', 'invalid_token'))).toEqual({
       type: 'about:blank',
@@ -91,7 +99,7 @@ describe('problemResponse', () => {
   });
 
   it('never leaks the message, stack or SQL of an unexpected error', () => {
-    const error = Object.assign(new Error('relation "users" does not exist: select * from users'), { code: '42P01' });
+    const error = Object.assign(new Error('relation "users" does not exist: select * from test_contacts'), { code: '42P01' });
     const raw = problemResponse(error).response.body as string;
     expect(raw).not.toMatch(/relation|select|users|at |42P01/);
     expect(problemResponse(error).expected).toBe(false);
@@ -102,8 +110,8 @@ describe('toProblem', () => {
   it('marks every client or dependency error as expected (logged as such), and only the unknown as unexpected', () => {
     const expected = [
       new ValidationError([{ field: 'email', message: 'must be a string' }]),
-      new NotFoundError('No user has this id'),
-      new ConflictError('A user with this email already exists'),
+      new NotFoundError('No test contact has this id'),
+      new ConflictError('A test contact with this email already exists'),
       new AccessDeniedError('An access token is required'),
       new IdempotencyKeyError(422, 'different request'),
       new DatabaseUnavailableError('down'),
@@ -152,9 +160,13 @@ describe('the titles and the challenge, on a module loaded afresh (they are buil
 
   it('challenges in its realm, with quoted-strings that hold no quote, backslash or non-ASCII character', () => {
     const { problem, errors } = load();
-    const refused = new errors.AccessDeniedError('The "access" token\\ has expired\u00e9', 'invalid_token', 'users-api/users.read');
+    const refused = new errors.AccessDeniedError(
+      'The "access" token\\ has expired\u00e9',
+      'invalid_token',
+      `${serviceName}/test-contacts.read`,
+    );
     expect(problem.bearerChallenge(refused)).toBe(
-      'Bearer realm="users-api", error="invalid_token", error_description="The access token has expired?", scope="users-api/users.read"',
+      `Bearer realm="${serviceName}", error="invalid_token", error_description="The access token has expired?", scope="${serviceName}/test-contacts.read"`,
     );
   });
 });

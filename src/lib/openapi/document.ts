@@ -133,7 +133,7 @@ interface RouteDoc {
 const text = (example: string) => ({ schema: z.string(), example });
 
 /** The platform's own routes' operations; their method and path come from the function catalog (src/api/functions.ts). */
-const serviceRoutesOf = (service: string): Record<string, RouteDoc> => ({
+const serviceRoutesOf = (service: string, title: string): Record<string, RouteDoc> => ({
   healthLive: {
     summary: 'Liveness: the function answers, with no I/O',
     description: 'Answers 200 whenever the function runs; it reads nothing, so it says nothing of the database.',
@@ -168,7 +168,7 @@ const serviceRoutesOf = (service: string): Record<string, RouteDoc> => ({
     responses: {
       200: {
         description: 'OpenAPI 3.1',
-        content: json(z.looseObject({ openapi: z.literal('3.1.0') }), { openapi: '3.1.0', info: { title: 'Users API', version: '0.1.0' } }),
+        content: json(z.looseObject({ openapi: z.literal('3.1.0') }), { openapi: '3.1.0', info: { title, version: '0.1.0' } }),
       },
     },
   },
@@ -277,7 +277,7 @@ export function openApiDocument(version: string, { api, resources, catalog, reso
     resources.flatMap((resource) => Object.values(resource.routes).map((route) => [route.functionName, { resource, route }] as const)),
   );
   const paths: Record<string, Record<string, ZodOpenApiOperationObject>> = {};
-  const serviceRoutes = serviceRoutesOf(resourceServer);
+  const serviceRoutes = serviceRoutesOf(resourceServer, api.title);
   for (const [name, spec] of Object.entries(catalog)) {
     if (!spec.http || spec.http === '*') continue;
     const owner = resourceRoutes.get(name);

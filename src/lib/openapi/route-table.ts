@@ -9,7 +9,7 @@ export interface RouteTable {
 
 const operationMethods = new Set(['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace']);
 
-/** A path template (`/api/users/{id}`) as a pattern: a parameter is one non-empty segment. */
+/** A path template (`/api/orders/{id}`) as a pattern: a parameter is one non-empty segment. */
 const templatePattern = (template: string) =>
   new RegExp(`^${template.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\\?\{[^}]+\\?\}/g, '[^/]+')}$`);
 

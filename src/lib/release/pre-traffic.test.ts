@@ -3,6 +3,7 @@ import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { mockClient } from 'aws-sdk-client-mock';
 import { checkBeforeTraffic, targetOf } from './pre-traffic';
+import { serviceName } from '../../../test/support/names';
 
 const codedeploy = mockClient(CodeDeployClient);
 const lambda = mockClient(LambdaClient);
@@ -17,9 +18,9 @@ const appSpec = JSON.stringify({
   version: 0.0,
   Resources: [
     {
-      'users-api-prod-usersGet': {
+      [`${serviceName}-prod-testContactsGet`]: {
         Type: 'AWS::Lambda::Function',
-        Properties: { Name: 'users-api-prod-usersGet', Alias: 'Live', CurrentVersion: '7', TargetVersion: '8' },
+        Properties: { Name: `${serviceName}-prod-testContactsGet`, Alias: 'Live', CurrentVersion: '7', TargetVersion: '8' },
       },
     },
   ],
@@ -48,7 +49,7 @@ describe('the pre-traffic hook', () => {
     expect(await checkBeforeTraffic(event, clients, logger)).toBe('Succeeded');
     const invoked = lambda.commandCalls(InvokeCommand)[0]!.args[0].input;
     expect(codedeploy.commandCalls(GetDeploymentCommand).map((call) => call.args[0].input)).toEqual([{ deploymentId: 'd-ABC123' }]);
-    expect(invoked.FunctionName).toBe('users-api-prod-usersGet:8');
+    expect(invoked.FunctionName).toBe(`${serviceName}-prod-testContactsGet:8`);
     expect(JSON.parse(Buffer.from(invoked.Payload as Uint8Array).toString())).toMatchObject({ readinessProbe: true, version: '2.0' });
     expect(reported()).toEqual([{ deploymentId: 'd-ABC123', lifecycleEventHookExecutionId: 'hook-1', status: 'Succeeded' }]);
   });
@@ -77,7 +78,9 @@ describe('the pre-traffic hook', () => {
   it('logs which version is ready, and why one is not', async () => {
     answer({ statusCode: 200 });
     await checkBeforeTraffic(event, clients, logger);
-    expect(infos).toEqual([['new version ready', { functionName: 'users-api-prod-usersGet', version: '8', deploymentId: 'd-ABC123' }]]);
+    expect(infos).toEqual([
+      ['new version ready', { functionName: `${serviceName}-prod-testContactsGet`, version: '8', deploymentId: 'd-ABC123' }],
+    ]);
     answer({ statusCode: 503 });
     await checkBeforeTraffic(event, clients, logger);
     expect(warnings).toEqual([
@@ -122,14 +125,13 @@ describe('the pre-traffic hook', () => {
   });
 
   it('needs both the function and the target version', () => {
-    expect(() => targetOf('{"Name": "users-api-dev-health"}')).toThrow('The deployment names no function and target version');
+    expect(() => targetOf(`{"Name": "${serviceName}-dev-health"}`)).toThrow('The deployment names no function and target version');
     expect(() => targetOf('{"TargetVersion": "3"}')).toThrow('The deployment names no function and target version');
   });
 
   it('reads the target from a YAML AppSpec too', () => {
-    const yaml =
-      'version: 0.0\nResources:\n  - fn:\n      Type: AWS::Lambda::Function\n      Properties:\n        Name: "users-api-dev-health"\n        Alias: "Live"\n        CurrentVersion: "2"\n        TargetVersion: "3"\n';
-    expect(targetOf(yaml)).toEqual({ functionName: 'users-api-dev-health', version: '3' });
+    const yaml = `version: 0.0\nResources:\n  - fn:\n      Type: AWS::Lambda::Function\n      Properties:\n        Name: "${serviceName}-dev-health"\n        Alias: "Live"\n        CurrentVersion: "2"\n        TargetVersion: "3"\n`;
+    expect(targetOf(yaml)).toEqual({ functionName: `${serviceName}-dev-health`, version: '3' });
     expect(() => targetOf('{}')).toThrow(/names no function/);
   });
 });

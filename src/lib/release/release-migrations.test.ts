@@ -5,6 +5,7 @@ import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { respondToCloudFormation } from './cloudformation-response';
 import { MigrationsFailedError, runMigrations } from './migrations';
+import { serviceName } from '../../../test/support/names';
 
 const lambda = mockClient(LambdaClient);
 const client = new LambdaClient({ region: 'eu-west-1' });
@@ -14,9 +15,9 @@ describe('runMigrations', () => {
 
   it('returns what migrate applied, waiting for it', async () => {
     lambda.on(InvokeCommand).resolves({ Payload: Buffer.from('{"applied":["1_create-users"]}') as never, StatusCode: 200 });
-    expect(await runMigrations(client, 'users-api-dev-migrate')).toEqual(['1_create-users']);
+    expect(await runMigrations(client, `${serviceName}-dev-migrate`)).toEqual(['1_create-users']);
     expect(lambda.commandCalls(InvokeCommand)[0]!.args[0].input).toEqual({
-      FunctionName: 'users-api-dev-migrate',
+      FunctionName: `${serviceName}-dev-migrate`,
       InvocationType: 'RequestResponse',
     });
   });
@@ -70,7 +71,7 @@ describe('respondToCloudFormation', () => {
     ({
       RequestType: 'Create',
       ResponseURL: url,
-      StackId: 'arn:aws:cloudformation:eu-west-1:123456789012:stack/users-api-dev/guid',
+      StackId: `arn:aws:cloudformation:eu-west-1:123456789012:stack/${serviceName}-dev/guid`,
       RequestId: 'request-1',
       LogicalResourceId: 'ReleaseMigrations',
       ResourceType: 'Custom::Migrations',
@@ -79,15 +80,15 @@ describe('respondToCloudFormation', () => {
     }) as CloudFormationCustomResourceEvent;
 
   it('PUTs the result to the pre-signed URL with an empty content type', async () => {
-    await respondToCloudFormation(event(), 'ReleaseMigrations-users-api-dev', { status: 'FAILED', reason: 'x'.repeat(2000) });
+    await respondToCloudFormation(event(), `ReleaseMigrations-${serviceName}-dev`, { status: 'FAILED', reason: 'x'.repeat(2000) });
     const [reply] = received;
     expect(reply!.method).toBe('PUT');
     expect(reply!.contentType ?? '').toBe('');
     expect(reply!.body).toEqual({
       Status: 'FAILED',
       Reason: 'x'.repeat(1000),
-      PhysicalResourceId: 'ReleaseMigrations-users-api-dev',
-      StackId: 'arn:aws:cloudformation:eu-west-1:123456789012:stack/users-api-dev/guid',
+      PhysicalResourceId: `ReleaseMigrations-${serviceName}-dev`,
+      StackId: `arn:aws:cloudformation:eu-west-1:123456789012:stack/${serviceName}-dev/guid`,
       RequestId: 'request-1',
       LogicalResourceId: 'ReleaseMigrations',
     });
@@ -99,7 +100,7 @@ describe('respondToCloudFormation', () => {
     expect(received.at(-1)!.body).toEqual({
       Status: 'SUCCESS',
       PhysicalResourceId: 'id',
-      StackId: 'arn:aws:cloudformation:eu-west-1:123456789012:stack/users-api-dev/guid',
+      StackId: `arn:aws:cloudformation:eu-west-1:123456789012:stack/${serviceName}-dev/guid`,
       RequestId: 'request-1',
       LogicalResourceId: 'ReleaseMigrations',
       Data: { Applied: 1 },

@@ -24,6 +24,8 @@ export interface RouteDeclaration {
 export interface ResourceDeclaration<R extends Record<string, RouteDeclaration>> {
   /** Kebab-case and plural (`orders`, `line-items`): the path, the scopes and the functions are named after it. */
   name: string;
+  /** The folder that holds it, from the project's root: `src/api/<name>` unless said. */
+  folder?: string;
   /** One item, in words (`order`, `line item`): the contract's messages and schema names. */
   singular: string;
   /** The contract's description of the resource's routes. */
@@ -43,11 +45,11 @@ export interface ResourceDeclaration<R extends Record<string, RouteDeclaration>>
 
 /** A declared route, with the names the platform derives: its function, handler module and scope. */
 export type ResourceRoute<D extends RouteDeclaration = RouteDeclaration> = D & {
-  /** `<camelCaseName><Route>`: `usersCreate`, `lineItemsList`. */
+  /** `<camelCaseName><Route>`: `ordersCreate`, `lineItemsList`. */
   functionName: string;
-  /** `src/api/<name>/handlers/<route>.handler`: the resource's folder holds its handlers. */
+  /** `<folder>/handlers/<route>.handler` (`src/api/<name>/handlers/get.handler`): the resource's folder holds its handlers. */
   handler: string;
-  /** `<name>.<access>`: `users.write`. */
+  /** `<name>.<access>`: `orders.write`. */
   scope: string;
 };
 
@@ -73,7 +75,7 @@ const camelCase = (name: string) => name.replace(/-([a-z0-9])/g, (_match, letter
  * would build something wrong is refused when the module loads, naming the mistake.
  */
 export function defineResource<R extends Record<string, RouteDeclaration>>(declaration: ResourceDeclaration<R>): Resource<R> {
-  const { name } = declaration;
+  const { name, folder = `src/api/${name}` } = declaration;
   const path = `/api/${name}`;
   const refuse = (problem: string) => {
     throw new Error(`Resource ${JSON.stringify(name)}: ${problem}`);
@@ -94,7 +96,7 @@ export function defineResource<R extends Record<string, RouteDeclaration>>(decla
       if (route.path !== path && !route.path.startsWith(`${path}/`)) refuse(`route ${key}: its path must be ${path} or below it`);
       const derived = {
         functionName: `${camelCase(name)}${capitalise(key)}`,
-        handler: `src/api/${name}/handlers/${key}.handler`,
+        handler: `${folder}/handlers/${key}.handler`,
         scope: `${name}.${route.access}`,
       };
       return [key, Object.freeze({ ...route, ...derived })];

@@ -53,6 +53,8 @@ export interface SchemaEngine {
       log: (message: string) => void;
       applicationLogin?: ApplicationLogin;
       indexSteps: readonly IndexStep[];
+      /** Folders of migrations beyond migrations/ (the test suite's own resource's). */
+      migrationDirs?: readonly string[];
     },
   ): Promise<string[]>;
 }
