@@ -1,18 +1,7 @@
 'use strict';
 
-/**
- * The service's functions and resources (src/api/functions.ts, src/api/registry.ts), listed there once. jest and tsx
- * read TypeScript themselves; serverless loads this file with Node.js's own require, which does not, so tsx's require
- * reads them then.
- */
-function loadTypeScript(module) {
-  try {
-    return require(module);
-  } catch (error) {
-    if (error.code !== 'MODULE_NOT_FOUND' || !String(error.message).includes(module)) throw error;
-    return require('tsx/cjs/api').require(`${module}.ts`, __filename);
-  }
-}
+/** The service's functions and resources (src/api/functions.ts, src/api/registry.ts), listed there once. */
+const { loadTypeScript } = require('./typescript');
 
 const { resources } = loadTypeScript('../src/api/registry');
 const { catalog, resourceServer } = loadTypeScript('../src/api/functions');

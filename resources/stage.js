@@ -7,6 +7,9 @@
  * alice) is a stage someone named, with the defaults and its own params.
  */
 
+const { loadTypeScript } = require('./typescript');
+
+const { awsNamePattern } = loadTypeScript('../src/lib/aws-names');
 const previewPattern = /^pr-[1-9]\d*$/;
 
 /** `local`, `preview` or `named`. */
@@ -48,7 +51,7 @@ function stageNames(service, stage, functionNames) {
  */
 function stageNameProblem(stage, { service, functionNames }) {
   if (stage === 'local') return undefined;
-  if (!/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/.test(stage)) {
+  if (!awsNamePattern.test(stage)) {
     return (
       `stage name "${stage}" cannot be used in AWS: it goes into the names of the stage's database cluster, user pool domain and ` +
       'functions, which take lowercase letters, digits and single hyphens, starting with a letter and not ending with a hyphen'

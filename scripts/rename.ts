@@ -11,6 +11,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { names as functionNames } from '../resources/functions';
 import { stageNameProblem } from '../resources/stage';
+import { awsNamePattern } from '../src/lib/aws-names';
 import { databaseNamesOf, databaseNamesProblem } from '../src/lib/storage/database-names';
 
 const root = path.resolve(__dirname, '..');
@@ -37,7 +38,7 @@ export function currentName(projectRoot = root): string {
 /** Why the service cannot be named `name`, or undefined. */
 export function refusal(name: string | undefined, projectRoot = root): string | undefined {
   if (!name) return 'Usage: npm run rename -- <name>   (kebab-case: parcel-desk)';
-  if (!/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/.test(name))
+  if (!awsNamePattern.test(name))
     return `${JSON.stringify(name)} is not a service name: lowercase letters, digits and single hyphens, starting with a letter`;
   if (name === currentName(projectRoot)) return `the service is called ${name} already`;
   const reserved = cognitoReservedWords.find((word) => name.includes(word));

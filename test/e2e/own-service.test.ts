@@ -257,8 +257,8 @@ describe("a team's own service: renamed, its resources removed, two of its own a
     expect(`${stdout}${stderr}`).toMatch(/Test Suites: 2 passed, 2 total/);
   });
 
-  // One stage: what differs between stages is the same for every resource, and template.test.ts checks it.
-  it.each([['prod']])(
+  // Every stage: what else differs between them is the same for every resource, and template.test.ts checks it.
+  it.each([['dev'], ['staging'], ['prod']])(
     'packages %s under its new name with its resources routes, scopes and alarms, each route with its own resource only, and cfn-lint finds nothing',
     async (stage) => {
       const { template, dir } = await packageStage(stage, [], copy);
